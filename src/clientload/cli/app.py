@@ -1,0 +1,65 @@
+"""The `clientload` command: a Typer app whose commands live in one module each.
+
+Modules here import nothing heavy at the top (no ibis, duckdb, pandas), so `--help` and the parity
+calculators start fast; each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="clientload",
+    help="What each B2B client really costs to serve and brings, and what to ask for a discount.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Each module exposes `register(app)`; the order is the order of `clientload --help`.
+COMMAND_MODULES = ("demo", "workspace", "generate", "ingest", "model", "parity")
+
+
+
+@app.callback()
+def _root() -> None:
+    """What each B2B client really costs to serve and brings, and what to ask for a discount."""
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"clientload.cli.{_name}").register(app)
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit code 2."""
+    from clientload.errors import ClientloadError
+    from clientload.settings import SettingsError
+
+    try:
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except (ClientloadError, SettingsError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        # Click's usage errors (vendored by Typer) arrive here in non-standalone mode.
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

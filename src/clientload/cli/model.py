@@ -1,0 +1,7 @@
+"""Placeholder: the `model` commands are being written."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Nothing yet."""

@@ -1,0 +1,371 @@
+"""Load `clientload.toml`, merge it over the defaults and report every problem by key and line."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DRIVERS = (
+    "orders",
+    "order_lines",
+    "order_changes",
+    "urgent_orders",
+    "deliveries",
+    "returns",
+    "interactions",
+)
+
+# Sections whose entries are named by the user; written in the file they replace the defaults.
+REPLACED_SECTIONS = ("departments", "activities")
+
+DEPARTMENT_KEYS: dict[str, type | tuple[type, ...]] = {
+    "cost": (int, float),
+    "capacity_minutes": (int, float),
+    "label": str,
+}
+ACTIVITY_KEYS: dict[str, type | tuple[type, ...]] = {
+    "driver": str,
+    "department": str,
+    "minutes": (int, float),
+    "type": str,
+    "minutes_per_line": (int, float),
+    "urgent_extra_minutes": (int, float),
+    "label": str,
+}
+
+
+class SettingsError(ValueError):
+    """One or more problems in a settings file; `problems` lists them all, each with its line."""
+
+    def __init__(self, path: str, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Department:
+    """A department: its cost over the settings' period and practical capacity in minutes."""
+
+    name: str
+    cost: float
+    capacity_minutes: float
+    label: str = ""
+
+    @property
+    def cost_per_minute(self) -> float:
+        return self.cost / self.capacity_minutes
+
+
+@dataclass(frozen=True)
+class Activity:
+    """An activity: what drives it, which department does it and its time equation."""
+
+    name: str
+    driver: str
+    department: str
+    minutes: float
+    type: str | None = None
+    minutes_per_line: float = 0.0
+    urgent_extra_minutes: float = 0.0
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings. `raw` keeps the merged TOML document for sections read by name."""
+
+    departments: dict[str, Department]
+    activities: dict[str, Activity]
+    raw: dict[str, Any] = field(repr=False)
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A merged section (e.g. `segments`, `policy`, `career`) as a plain dict."""
+        return dict(self.raw.get(name, {}))
+
+    @property
+    def cost_of_capital(self) -> float:
+        return float(self.raw["finance"]["cost_of_capital"])
+
+    @property
+    def assumed_margin_rate(self) -> float:
+        return float(self.raw["margin"]["assumed_margin_rate"])
+
+
+def default_toml_text() -> str:
+    """The documented template: every setting with its default and a comment."""
+    return resources.files("clientload.settings").joinpath("default.toml").read_text("utf-8")
+
+
+def default_settings() -> Settings:
+    return parse_settings(default_toml_text(), "<defaults>", merge_defaults=False)
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read a settings file; a missing file means all defaults."""
+    p = Path(path)
+    if not p.exists():
+        return default_settings()
+    return parse_settings(p.read_text("utf-8"), str(p))
+
+
+def parse_settings(text: str, origin: str = "<string>", merge_defaults: bool = True) -> Settings:
+    try:
+        user = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(origin, [f"not valid TOML: {exc}"]) from None
+    locate = _Locator(text)
+    problems: list[str] = []
+    if merge_defaults:
+        defaults = tomllib.loads(default_toml_text())
+        merged = _merge(defaults, user, locate, problems)
+    else:
+        merged = user
+    departments = _departments(merged.get("departments", {}), locate, problems)
+    activities = _activities(merged.get("activities", {}), departments, locate, problems)
+    _check_values(merged, locate, problems)
+    if problems:
+        raise SettingsError(origin, problems)
+    return Settings(departments=departments, activities=activities, raw=merged)
+
+
+class _Locator:
+    """Finds the line of a key in the TOML text, so messages can say where to look."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def line(self, *path: str) -> int | None:
+        section, key = path[:-1], path[-1]
+        start = 0
+        if section:
+            header = re.compile(r"^\s*\[{1,2}\s*" + r"\s*\.\s*".join(map(re.escape, section)) + r"\s*\]")
+            starts = [i for i, ln in enumerate(self.lines) if header.match(ln)]
+            if not starts:
+                return None
+            start = starts[0]
+        key_re = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
+        for i in range(start, len(self.lines)):
+            if i > start and section and self.lines[i].lstrip().startswith("["):
+                if not self.lines[i].lstrip().startswith("[["):
+                    break
+            if key_re.match(self.lines[i]):
+                return i + 1
+        return start + 1 if section else None
+
+    def where(self, *path: str) -> str:
+        n = self.line(*path)
+        dotted = ".".join(path)
+        return f"`{dotted}` (line {n})" if n else f"`{dotted}`"
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    names = {int: "integer", float: "number", str: "text", bool: "true/false", list: "list"}
+    if isinstance(t, tuple):
+        return "number" if float in t else " or ".join(names.get(x, x.__name__) for x in t)
+    return names.get(t, t.__name__)
+
+
+def _is_type(value: Any, expected: type | tuple[type, ...]) -> bool:
+    if isinstance(value, bool) and expected is not bool and bool not in (
+        expected if isinstance(expected, tuple) else (expected,)
+    ):
+        return False
+    if expected is float:
+        expected = (int, float)
+    return isinstance(value, expected)
+
+
+def _merge(defaults: dict, user: dict, locate: _Locator, problems: list[str], path=()) -> dict:
+    out: dict[str, Any] = {}
+    for key, value in user.items():
+        here = (*path, key)
+        if not path and key in REPLACED_SECTIONS:
+            continue
+        if key not in defaults:
+            known = ", ".join(sorted(defaults)) or "none"
+            problems.append(f"unknown setting {locate.where(*here)}; known here: {known}")
+            continue
+        expected = defaults[key]
+        if isinstance(expected, dict):
+            if not isinstance(value, dict):
+                problems.append(f"{locate.where(*here)} should be a section")
+                continue
+            if path == () and key == "policy":
+                out[key] = _merge_policies(expected, value, locate, problems)
+            else:
+                out[key] = _merge(expected, value, locate, problems, here)
+        elif isinstance(expected, list) and expected and isinstance(expected[0], dict):
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                problems.append(f"{locate.where(*here)} should be a list of [[{'.'.join(here)}]] tables")
+                continue
+            template = expected[0]
+            items = []
+            for item in value:
+                merged_item = {**template}
+                for k, v in item.items():
+                    if k not in template:
+                        problems.append(f"unknown setting {locate.where(*here, k)}")
+                    elif not _is_type(v, type(template[k]) if not isinstance(template[k], (int, float)) or isinstance(template[k], bool) else (int, float)):
+                        problems.append(
+                            f"{locate.where(*here, k)} should be {_type_name(type(template[k]))}, got {v!r}"
+                        )
+                    else:
+                        merged_item[k] = v
+                items.append(merged_item)
+            out[key] = items
+        else:
+            expected_type: type | tuple[type, ...] = type(expected)
+            if expected_type in (int, float):
+                expected_type = (int, float)
+            if not _is_type(value, expected_type):
+                problems.append(
+                    f"{locate.where(*here)} should be {_type_name(expected_type)}, got {value!r}"
+                )
+                continue
+            out[key] = value
+    for key, value in defaults.items():
+        if key not in out and not (not path and key in REPLACED_SECTIONS and key in user):
+            out[key] = value
+    for key in REPLACED_SECTIONS:
+        if not path and key in user:
+            out[key] = user[key]
+    return out
+
+
+def _merge_policies(defaults: dict, user: dict, locate: _Locator, problems: list[str]) -> dict:
+    """Policies are keyed by group; a group not in the defaults is allowed (custom segments)."""
+    template = next(iter(defaults.values()))
+    out = {k: dict(v) for k, v in defaults.items()}
+    for group, values in user.items():
+        base = defaults.get(group, template)
+        if not isinstance(values, dict):
+            problems.append(f"{locate.where('policy', group)} should be a section")
+            continue
+        out[group] = _merge(base, values, locate, problems, ("policy", group))
+    return out
+
+
+def _check_fields(kind, name, entry, spec, required, locate, problems) -> bool:
+    ok = True
+    if not isinstance(entry, dict):
+        problems.append(f"{locate.where(kind, name)} should be a section [{kind}.{name}]")
+        return False
+    for key, value in entry.items():
+        if key not in spec:
+            problems.append(
+                f"unknown setting {locate.where(kind, name, key)}; expected one of {', '.join(spec)}"
+            )
+            ok = False
+        elif not _is_type(value, spec[key]):
+            problems.append(
+                f"{locate.where(kind, name, key)} should be {_type_name(spec[key])}, got {value!r}"
+            )
+            ok = False
+    for key in required:
+        if key not in entry:
+            problems.append(f"{locate.where(kind, name)} is missing `{key}`")
+            ok = False
+    return ok
+
+
+def _departments(section: dict, locate: _Locator, problems: list[str]) -> dict[str, Department]:
+    out = {}
+    for name, entry in section.items():
+        if not _check_fields(
+            "departments", name, entry, DEPARTMENT_KEYS, ("cost", "capacity_minutes"), locate, problems
+        ):
+            continue
+        if entry["cost"] < 0:
+            problems.append(f"{locate.where('departments', name, 'cost')} must not be negative")
+            continue
+        if entry["capacity_minutes"] <= 0:
+            problems.append(
+                f"{locate.where('departments', name, 'capacity_minutes')} must be more than zero"
+            )
+            continue
+        out[name] = Department(
+            name=name,
+            cost=float(entry["cost"]),
+            capacity_minutes=float(entry["capacity_minutes"]),
+            label=entry.get("label", ""),
+        )
+    if not out and not problems:
+        problems.append("no departments: at least one [departments.NAME] section is needed")
+    return out
+
+
+def _activities(
+    section: dict, departments: dict[str, Department], locate: _Locator, problems: list[str]
+) -> dict[str, Activity]:
+    out = {}
+    for name, entry in section.items():
+        if not _check_fields(
+            "activities", name, entry, ACTIVITY_KEYS, ("driver", "department", "minutes"), locate, problems
+        ):
+            continue
+        if entry["driver"] not in DRIVERS:
+            problems.append(
+                f"{locate.where('activities', name, 'driver')} is {entry['driver']!r}; "
+                f"expected one of {', '.join(DRIVERS)}"
+            )
+            continue
+        if entry["driver"] == "interactions" and "type" not in entry:
+            problems.append(f"{locate.where('activities', name)} counts interactions but has no `type`")
+            continue
+        if entry["department"] not in departments:
+            problems.append(
+                f"{locate.where('activities', name, 'department')} names {entry['department']!r}, "
+                f"which is not among the departments ({', '.join(departments)})"
+            )
+            continue
+        if entry["minutes"] < 0:
+            problems.append(f"{locate.where('activities', name, 'minutes')} must not be negative")
+            continue
+        if entry["driver"] != "orders" and (
+            "minutes_per_line" in entry or "urgent_extra_minutes" in entry
+        ):
+            problems.append(
+                f"{locate.where('activities', name)}: minutes_per_line and urgent_extra_minutes "
+                "apply only to the `orders` driver"
+            )
+            continue
+        out[name] = Activity(
+            name=name,
+            driver=entry["driver"],
+            department=entry["department"],
+            minutes=float(entry["minutes"]),
+            type=entry.get("type"),
+            minutes_per_line=float(entry.get("minutes_per_line", 0.0)),
+            urgent_extra_minutes=float(entry.get("urgent_extra_minutes", 0.0)),
+            label=entry.get("label", ""),
+        )
+    return out
+
+
+_FRACTIONS = (
+    ("finance", "cost_of_capital"),
+    ("margin", "assumed_margin_rate"),
+    ("segments", "core_min_revenue_share"),
+    ("segments", "core_min_breadth"),
+    ("segments", "abc_a_share"),
+    ("segments", "abc_b_share"),
+    ("activation", "self_service_load_reduction"),
+)
+
+
+def _check_values(merged: dict, locate: _Locator, problems: list[str]) -> None:
+    for section, key in _FRACTIONS:
+        value = merged.get(section, {}).get(key)
+        if isinstance(value, (int, float)) and not 0 <= value <= 1:
+            problems.append(f"{locate.where(section, key)} is {value}; expected a fraction from 0 to 1")
+    margin = merged.get("margin", {}).get("assumed_margin_rate")
+    if isinstance(margin, (int, float)) and margin >= 1:
+        problems.append(f"{locate.where('margin', 'assumed_margin_rate')} must be below 1")
+    lang = merged.get("analysis", {}).get("language")
+    if lang not in (None, "ru", "en"):
+        problems.append(f"{locate.where('analysis', 'language')} is {lang!r}; expected ru or en")

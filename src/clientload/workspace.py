@@ -1,0 +1,85 @@
+"""A workspace: one company's folder with its settings, its DuckDB store, results and rejects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clientload.errors import ClientloadError
+from clientload.settings import Settings, default_toml_text, load_settings
+
+if TYPE_CHECKING:
+    import duckdb
+
+SETTINGS_FILE = "clientload.toml"
+STORE_FILE = "clientload.duckdb"
+
+
+class WorkspaceError(ClientloadError):
+    """A workspace that cannot be used as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def store_path(self) -> Path:
+        return self.root / STORE_FILE
+
+    @property
+    def out_dir(self) -> Path:
+        return self.root / "out"
+
+    @property
+    def rejects_dir(self) -> Path:
+        return self.root / "rejects"
+
+    def settings(self) -> Settings:
+        return load_settings(self.settings_path)
+
+    def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        """Open the store, creating the input tables on first use."""
+        import duckdb
+
+        from clientload.schema import IMPORTS_TABLE, TABLES, create_statement
+
+        if read_only and self.store_path.exists():
+            return duckdb.connect(str(self.store_path), read_only=True)
+        con = duckdb.connect(str(self.store_path))
+        con.execute(IMPORTS_TABLE)
+        for table in TABLES.values():
+            con.execute(create_statement(table))
+        return con
+
+
+def init_workspace(directory: str | Path, settings_text: str | None = None) -> Workspace:
+    """Create the folder, write the documented settings (unless present) and the empty store."""
+    root = Path(directory)
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(f"{root} exists and is not a folder")
+    root.mkdir(parents=True, exist_ok=True)
+    ws = Workspace(root)
+    if not ws.settings_path.exists():
+        ws.settings_path.write_text(settings_text or default_toml_text(), "utf-8")
+    ws.connect().close()
+    return ws
+
+
+def open_workspace(directory: str | Path) -> Workspace:
+    """An existing workspace; a clear error when the folder is not one."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise WorkspaceError(f"{root} is not a folder; create a workspace with `clientload init {root}`")
+    ws = Workspace(root)
+    if not ws.settings_path.exists() and not ws.store_path.exists():
+        raise WorkspaceError(
+            f"{root} is not a clientload workspace (no {SETTINGS_FILE} or {STORE_FILE}); "
+            f"create one with `clientload init {root}`"
+        )
+    return ws
