@@ -1,0 +1,24 @@
+"""`clientload report`: the self-contained HTML report of the last run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def report(
+    directory: Path = typer.Argument(..., help="The workspace."),
+    html: Path = typer.Option(..., "--html", help="Where to write the HTML file."),
+    lang: str = typer.Option(None, "--lang", help="ru or en (default: the settings' language)."),
+) -> None:
+    """Write the dashboard, groups, heaviest clients and policy into one HTML file to mail."""
+    from clientload.report import write_report
+    from clientload.workspace import open_workspace
+
+    path = write_report(open_workspace(directory), html, lang)
+    typer.echo(f"report {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

@@ -1,0 +1,73 @@
+"""Russian and English: gettext catalogues read with Babel, and number/money/date formats.
+
+Message ids are English; `locale/ru/LC_MESSAGES/clientload.po` holds the Russian. The catalogues are
+read at run time with Babel (no compile step, so a translator edits one text file). A message with
+no translation falls back to its English id, so a missing entry shows English, never a blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+
+LANGUAGES = ("ru", "en")
+_LOCALES = {"ru": "ru_RU", "en": "en_US"}
+
+
+def check_language(lang: str) -> str:
+    from clientload.errors import ClientloadError
+
+    if lang not in LANGUAGES:
+        raise ClientloadError(f"language {lang!r} is not available; use one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+@lru_cache(maxsize=None)
+def _catalogue(lang: str) -> dict[str, str]:
+    if lang == "en":
+        return {}
+    from babel.messages.pofile import read_po
+
+    path = resources.files("clientload.i18n").joinpath(f"locale/{lang}/LC_MESSAGES/clientload.po")
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=_LOCALES[lang])
+    return {m.id: m.string for m in catalog if m.id and m.string and isinstance(m.id, str)}
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """`_ = translator("ru"); _("Cost to serve")` → "Стоимость обслуживания"."""
+    table = _catalogue(check_language(lang))
+
+    def gettext(message: str) -> str:
+        return table.get(message, message)
+
+    return gettext
+
+
+def format_number(value: float | None, lang: str, digits: int = 0) -> str:
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=_LOCALES[lang])
+
+
+def format_money(value: float | None, lang: str, currency: str = "RUB", digits: int = 0) -> str:
+    """`1 234 568 ₽` in Russian, `1,234,568 RUB` in English."""
+    from babel.numbers import format_currency
+
+    if value is None:
+        return "—"
+    # Amount then currency in both languages: "1 234 568 ₽", "1,234,568 RUB".
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + " ¤"
+    return format_currency(value, currency, format=pattern, locale=_LOCALES[lang], currency_digits=False)
+
+
+def format_percent(value: float | None, lang: str, digits: int = 1) -> str:
+    from babel.numbers import format_percent as _fp
+
+    if value is None:
+        return "—"
+    return _fp(value, format="#,##0." + "0" * digits + "%", locale=_LOCALES[lang])

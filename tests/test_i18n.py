@@ -1,0 +1,32 @@
+"""Every English message the code and templates show has a Russian translation."""
+
+import re
+from pathlib import Path
+
+from clientload.i18n import _catalogue, format_money, translator
+
+SRC = Path(__file__).parents[1] / "src" / "clientload"
+MESSAGE = re.compile(r"""\b_\(\s*"((?:[^"\\]|\\.)+)"\s*\)""")
+
+
+def _messages() -> set[str]:
+    found: set[str] = set()
+    for path in list(SRC.rglob("*.py")) + list(SRC.rglob("*.j2")):
+        found |= set(MESSAGE.findall(path.read_text("utf-8")))
+    return found
+
+
+def test_every_message_has_a_russian_translation():
+    ru = _catalogue("ru")
+    missing = sorted(m for m in _messages() if m not in ru)
+    assert not missing, f"add to locale/ru/LC_MESSAGES/clientload.po: {missing}"
+
+
+def test_english_falls_back_to_the_message_itself():
+    assert translator("en")("Cost to serve") == "Cost to serve"
+    assert translator("ru")("Cost to serve") == "Стоимость обслуживания"
+
+
+def test_money_is_formatted_per_language():
+    assert format_money(1234567.891, "ru", "RUB", digits=2) == "1\xa0234\xa0567,89 ₽"
+    assert format_money(1234567.891, "en", "RUB", digits=2) == "1,234,567.89 RUB"
