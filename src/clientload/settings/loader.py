@@ -355,6 +355,7 @@ _FRACTIONS = (
     ("segments", "abc_a_share"),
     ("segments", "abc_b_share"),
     ("activation", "self_service_load_reduction"),
+    ("analysis", "whale_top_share"),
 )
 
 

@@ -1,0 +1,291 @@
+"""Facts per client read from the input tables: one aggregation pass per fact table.
+
+Everything here is an Ibis expression over the store's tables, free of any one engine's SQL, so
+that the same expressions run on DuckDB and on Spark. Each function returns a small per-client
+(or per-order, per-client-and-type) table; the pipeline materialises those and builds the rest of
+the model on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import ibis
+import ibis.expr.types as ir
+
+from clientload.model.period import Period
+
+
+@dataclass(frozen=True)
+class Store:
+    """The input tables as Ibis tables, with which optional ones hold rows."""
+
+    sales: ir.Table
+    clients: ir.Table
+    products: ir.Table
+    orders: ir.Table
+    interactions: ir.Table
+    storage: ir.Table
+    receivables: ir.Table
+    has_orders: bool = False
+    has_products: bool = False
+
+
+def _between(value: ir.Value, period: Period) -> ir.BooleanValue:
+    return value.between(ibis.literal(period.start), ibis.literal(period.end))
+
+
+def _month_index(day: ir.DateValue) -> ir.IntegerValue:
+    return day.year() * 12 + day.month()
+
+
+def priced_lines(store: Store, assumed_margin_rate: float) -> ir.Table:
+    """Sales lines with their cost of goods filled in and the line's category and brand.
+
+    Cost of goods: the line's own `cost`; else the product's `unit_cost` × quantity; else revenue ×
+    (1 − assumed margin rate), and the line is marked `cost_assumed`.
+    """
+    s = store.sales
+    p = store.products.select(
+        p_sku="sku",
+        unit_cost="unit_cost",
+        category=ibis.coalesce(store.products.category, ibis.literal("(no category)")),
+        brand=ibis.coalesce(store.products.brand, ibis.literal("(no brand)")),
+    )
+    j = s.left_join(p, s.sku == p.p_sku)
+    assumed = j.cost.isnull() & j.unit_cost.isnull()
+    cost = ibis.coalesce(
+        j.cost, j.unit_cost * j.quantity, j.revenue * (1.0 - assumed_margin_rate)
+    )
+    return j.select(
+        client_id=j.client_id,
+        date=j.date,
+        sku=j.sku,
+        order_id=j.order_id,
+        quantity=j.quantity,
+        revenue=j.revenue,
+        cost_of_goods=cost,
+        cost_assumed=assumed,
+        category=ibis.coalesce(j.category, ibis.literal("(no category)")),
+        brand=ibis.coalesce(j.brand, ibis.literal("(no brand)")),
+    )
+
+
+def client_sales(lines: ir.Table, period: Period, previous: Period) -> ir.Table:
+    """Per client: the period's sales, returns, the previous period's revenue, first and last
+    purchase, and the sums behind the coefficient of variation of monthly revenue.
+
+    One pass over the lines up to the period's end, grouped by client and month, then by client.
+    """
+    upto = lines.filter(lines.date <= ibis.literal(period.end))
+    current = _between(upto.date, period)
+    before = _between(upto.date, previous)
+    monthly = upto.group_by(client_id=upto.client_id, month=_month_index(upto.date)).aggregate(
+        revenue=upto.revenue.sum(where=current),
+        cost_of_goods=upto.cost_of_goods.sum(where=current),
+        quantity=upto.quantity.sum(where=current),
+        sales_lines=upto.count(where=current & (upto.quantity >= 0)),
+        returns=upto.count(where=current & (upto.quantity < 0)),
+        assumed_lines=upto.count(where=current & upto.cost_assumed),
+        previous_revenue=upto.revenue.sum(where=before),
+        recent_lines=upto.count(where=current | before),
+        first_date=upto.date.min(),
+        last_date=upto.date.max(),
+    )
+    m = monthly
+    revenue = ibis.coalesce(m.revenue, 0.0)
+    return m.group_by("client_id").aggregate(
+        revenue=revenue.sum(),
+        cost_of_goods=ibis.coalesce(m.cost_of_goods, 0.0).sum(),
+        quantity=ibis.coalesce(m.quantity, 0.0).sum(),
+        sales_lines=m.sales_lines.sum(),
+        returns=m.returns.sum(),
+        assumed_lines=m.assumed_lines.sum(),
+        previous_revenue=ibis.coalesce(m.previous_revenue, 0.0).sum(),
+        recent_lines=m.recent_lines.sum(),
+        first_date=m.first_date.min(),
+        last_date=m.last_date.max(),
+        monthly_revenue_sq=(revenue * revenue).sum(),
+    ).filter(lambda t: t.recent_lines > 0)
+
+
+def order_key(lines: ir.Table) -> ir.StringValue:
+    """An order's identity: its `order_id`, else the client and the date (one order a day)."""
+    return ibis.coalesce(
+        lines.order_id, lines.client_id + ibis.literal("|") + lines.date.cast("string")
+    )
+
+
+def client_orders(
+    store: Store, lines: ir.Table, period: Period, min_order_values: tuple[float, ...]
+) -> ir.Table:
+    """Per client: orders, their lines, changes, urgent orders, deliveries, portal use and the
+    count of orders under each minimum order value that a policy sets.
+
+    Orders come from the sales lines of the period (returns excluded); where the `orders` table
+    has rows, each order takes its urgency, changes, delivery and source from there, and an order
+    belongs to the period by its `created_at` when given, else by the date of its lines.
+    """
+    sold = lines.filter(_between(lines.date, period) & (lines.quantity >= 0))
+    per_order = sold.group_by(order_key=order_key(sold)).aggregate(
+        s_client_id=sold.client_id.arbitrary(),
+        lines=sold.count(),
+        value=sold.revenue.sum(),
+        s_date=sold.date.min(),
+    )
+    if store.has_orders:
+        o = store.orders
+        attrs = o.select(
+            order_id=o.order_id,
+            o_client_id=o.client_id,
+            created=o.created_at.date(),
+            urgent=ibis.coalesce(o.urgent, False),
+            changes=ibis.coalesce(o.changes, 0),
+            delivery=o.delivery.lower().strip() == "delivery",
+            portal=o.source.lower().strip() == "portal",
+            source_known=o.source.notnull(),
+        )
+        j = per_order.outer_join(attrs, per_order.order_key == attrs.order_id)
+        orders = j.select(
+            client_id=ibis.coalesce(j.o_client_id, j.s_client_id),
+            day=ibis.coalesce(j.created, j.s_date),
+            lines=ibis.coalesce(j.lines, 0),
+            value=ibis.coalesce(j.value, 0.0),
+            urgent=ibis.coalesce(j.urgent, False),
+            changes=ibis.coalesce(j.changes, 0),
+            delivery=ibis.coalesce(j.delivery, False),
+            portal=ibis.coalesce(j.portal, False),
+            source_known=ibis.coalesce(j.source_known, False),
+        )
+        orders = orders.filter(_between(orders.day, period))
+    else:
+        orders = per_order.select(
+            client_id=per_order.s_client_id,
+            lines=per_order.lines,
+            value=per_order.value,
+            urgent=ibis.literal(False),
+            changes=ibis.literal(0),
+            delivery=ibis.literal(False),
+            portal=ibis.literal(False),
+            source_known=ibis.literal(False),
+        )
+    small = {
+        f"small_orders_{i}": orders.count(where=orders.value < threshold)
+        for i, threshold in enumerate(min_order_values)
+    }
+    return orders.group_by("client_id").aggregate(
+        orders=orders.count(),
+        order_lines=orders.lines.sum(),
+        order_value=orders.value.sum(),
+        changes=orders.changes.sum(),
+        urgent_orders=orders.count(where=orders.urgent),
+        deliveries=orders.count(where=orders.delivery),
+        portal_orders=orders.count(where=orders.portal),
+        orders_with_source=orders.count(where=orders.source_known),
+        **small,
+    )
+
+
+def client_interactions(store: Store, period: Period) -> ir.Table:
+    """Per client and interaction type: events (`count`, default 1), the minutes recorded on
+    rows that have them, and the events of rows without minutes (they take the standard time).
+
+    Undated rows are counted in every period: a log without dates is still load.
+    """
+    i = store.interactions
+    i = i.filter(i.date.isnull() | _between(i.date.date(), period))
+    events = ibis.coalesce(i["count"], 1)
+    return i.group_by(client_id=i.client_id, type=i.type.lower().strip()).aggregate(
+        events=events.sum(),
+        recorded_minutes=ibis.coalesce(i.minutes.sum(where=i.minutes.notnull()), 0.0),
+        unrecorded_events=ibis.coalesce(events.sum(where=i.minutes.isnull()), 0),
+    )
+
+
+def client_storage(store: Store, period: Period, pallet_day_rate: float, value_day_rate: float):
+    """Per client: pallet-days, value-days (rows with a value but no pallets) and storage cost.
+
+    Each storage row is one client and day; its pallets (or value) are held for that day.
+    """
+    s = store.storage.filter(_between(store.storage.date, period))
+    by_value = s.pallets.isnull()
+    held = (ibis.coalesce(s.pallets, 0.0) > 0) | (ibis.coalesce(s.value, 0.0) > 0)
+    agg = s.group_by("client_id").aggregate(
+        pallet_days=ibis.coalesce(s.pallets.sum(), 0.0),
+        value_days=ibis.coalesce(s.value.sum(where=by_value), 0.0),
+        storage_days=s.date.nunique(where=held),
+    )
+    return agg.mutate(
+        storage_cost=agg.pallet_days * pallet_day_rate + agg.value_days * value_day_rate
+    )
+
+
+def client_receivables(
+    store: Store, period: Period, cost_of_capital: float, default_terms_days: float
+) -> ir.Table:
+    """Per client: financing cost of overdue receivables and days sales outstanding.
+
+    An invoice is overdue from its due date (or, without one, its issue date + the client's
+    payment terms) until it is paid (or, unpaid, past the period's end). Only overdue days
+    inside the period count: financing cost = Σ overdue days in period × amount ×
+    cost of capital / 365. DSO = the amount-weighted days from issue to payment (or to the
+    period's end when unpaid) of invoices issued in the period.
+    """
+    r = store.receivables
+    c = store.clients.select(c_client_id="client_id", terms="payment_terms_days")
+    j = r.left_join(c, r.client_id == c.c_client_id)
+    terms = ibis.coalesce(j.terms, float(default_terms_days)).round(0).cast("int32")
+    due = ibis.coalesce(j.due_date, j.issued_date + terms.as_interval("D"))
+    issued = ibis.coalesce(j.issued_date, j.due_date - terms.as_interval("D"))
+    after_end = ibis.literal(period.end + timedelta(days=1))
+    late_from = ibis.greatest(due, ibis.literal(period.start))
+    late_until = ibis.least(ibis.coalesce(j.paid_date, after_end), after_end)
+    late_days = late_until.delta(late_from, unit="day")
+    overdue_days = ibis.greatest(ibis.coalesce(late_days, 0), 0)
+    amount = ibis.coalesce(j.amount, 0.0)
+    in_period = _between(issued, period)
+    paid_after = ibis.coalesce(j.paid_date, ibis.literal(period.end)).delta(issued, unit="day")
+    agg = j.group_by("client_id").aggregate(
+        overdue_amount_days=(overdue_days * amount).sum(),
+        invoiced=amount.sum(where=in_period),
+        invoiced_days=(amount * ibis.greatest(paid_after, 0)).sum(where=in_period),
+    )
+    return agg.select(
+        "client_id",
+        financing_cost=ibis.coalesce(agg.overdue_amount_days, 0.0) * (cost_of_capital / 365.0),
+        dso_days=ibis.ifelse(
+            agg.invoiced > 0, agg.invoiced_days / agg.invoiced, ibis.null("float64")
+        ),
+    )
+
+
+def client_assortment(lines: ir.Table, period: Period) -> ir.Table:
+    """What each client bought in the period by category and brand."""
+    cur = lines.filter(_between(lines.date, period))
+    return cur.group_by(["client_id", "category", "brand"]).aggregate(
+        revenue=cur.revenue.sum(),
+        gross_margin=(cur.revenue - cur.cost_of_goods).sum(),
+        quantity=cur.quantity.sum(),
+        lines=cur.count(),
+    )
+
+
+def client_assortment_sku(lines: ir.Table, period: Period, clients: ir.Table) -> ir.Table:
+    """What the given clients (the heaviest) bought in the period, SKU by SKU."""
+    cur = lines.filter(_between(lines.date, period))
+    cur = cur.semi_join(clients, cur.client_id == clients.client_id)
+    return cur.group_by(["client_id", "category", "brand", "sku"]).aggregate(
+        revenue=cur.revenue.sum(),
+        gross_margin=(cur.revenue - cur.cost_of_goods).sum(),
+        quantity=cur.quantity.sum(),
+        lines=cur.count(),
+    )
+
+
+def range_categories(store: Store, lines: ir.Table, period: Period) -> ir.Value:
+    """The number of categories in the range: the products table's, else those sold."""
+    if store.has_products:
+        return store.products.category.nunique()
+    cur = lines.filter(_between(lines.date, period))
+    return cur.category.nunique()

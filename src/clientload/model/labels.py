@@ -1,0 +1,60 @@
+"""Names shown to people, in Russian and English: client groups, policy rules, activities."""
+
+from __future__ import annotations
+
+SEGMENT_LABELS: dict[str, dict[str, str]] = {
+    "core": {
+        "ru": "Правильные клиенты",
+        "en": "Core clients",
+    },
+    "growing": {
+        "ru": "Активно растущие",
+        "en": "Growing clients",
+    },
+    "price_driven": {
+        "ru": "Нелояльные (ценовые)",
+        "en": "Price-driven clients",
+    },
+    "new": {
+        "ru": "Новые",
+        "en": "New clients",
+    },
+    "lapsed": {
+        "ru": "Ушедшие",
+        "en": "Lapsed clients",
+    },
+}
+
+SEGMENT_ORDER = ("core", "growing", "price_driven", "new", "lapsed")
+
+RULE_LABELS: dict[str, dict[str, str]] = {
+    "order_changes": {
+        "ru": "Изменения заказов сверх бесплатных",
+        "en": "Order changes beyond the free ones",
+    },
+    "urgent_share": {
+        "ru": "Доля срочных заказов выше допустимой",
+        "en": "Urgent orders above the allowed share",
+    },
+    "min_order_value": {
+        "ru": "Заказы меньше минимальной суммы",
+        "en": "Orders below the minimum order value",
+    },
+    "channel": {
+        "ru": "Заказы не через портал",
+        "en": "Orders not placed through the portal",
+    },
+    "free_delivery": {
+        "ru": "Доставка без оплаты",
+        "en": "Deliveries the policy does not give free",
+    },
+    "payment": {
+        "ru": "Отсрочка вместо предоплаты",
+        "en": "Credit instead of prepayment",
+    },
+}
+
+
+def segment_label(code: str, language: str = "en") -> str:
+    """The group's name in `language` (ru | en); an unknown code is shown as it is."""
+    return SEGMENT_LABELS.get(code, {}).get(language, code)

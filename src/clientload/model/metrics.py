@@ -1,0 +1,190 @@
+"""The client P&L and its operating metrics: revenue → gross margin → cost to serve → contribution.
+
+Built on the materialised per-client facts; one row per client that bought in the period or the
+previous one, or used any of the company's time or money in the period.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from clientload.model.period import Period
+
+
+def client_universe(*tables: ir.Table) -> ir.Table:
+    """Every client that appears in any of the per-client fact tables."""
+    ids = [t.select("client_id") for t in tables]
+    return ibis.union(*ids, distinct=True)
+
+
+def _ratio(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.NumericValue:
+    """numerator ÷ denominator, NULL where the denominator is zero or missing."""
+    return ibis.ifelse(denominator != 0, numerator / denominator, ibis.null("float64"))
+
+
+def _z(value: ir.Value, zero: float | int = 0) -> ir.Value:
+    return ibis.coalesce(value, zero)
+
+
+def client_pnl(
+    *,
+    universe: ir.Table,
+    clients: ir.Table,
+    sales: ir.Table,
+    orders: ir.Table,
+    costs: ir.Table,
+    calls: ir.Table,
+    storage: ir.Table,
+    receivables: ir.Table,
+    categories: ir.Table,
+    range_categories: int,
+    period: Period,
+    default_terms_days: float,
+) -> ir.Table:
+    """Join the facts into one row per client and derive the P&L and the operating metrics.
+
+    `costs` is `client_costs` (activities and direct costs); `calls` has the client's call events.
+    """
+    months = period.months
+    by_kind = costs.group_by(k_client_id=costs.client_id).aggregate(
+        load_minutes=costs.minutes.sum(),
+        activity_cost=costs.cost.sum(where=costs.department != "direct"),
+        storage_cost=costs.cost.sum(where=costs.activity == "storage"),
+        financing_cost=costs.cost.sum(where=costs.activity == "financing"),
+    )
+    c = clients.select(
+        c_client_id="client_id", name="name", manager="manager", region="region",
+        terms="payment_terms_days",
+    )
+    u = universe
+    parts = [
+        (c, "c_client_id"),
+        (sales.rename(s_client_id="client_id"), "s_client_id"),
+        (orders.rename(o_client_id="client_id"), "o_client_id"),
+        (by_kind, "k_client_id"),
+        (calls.rename(l_client_id="client_id"), "l_client_id"),
+        (storage.rename(t_client_id="client_id"), "t_client_id"),
+        (receivables.rename(r_client_id="client_id"), "r_client_id"),
+        (categories.rename(g_client_id="client_id"), "g_client_id"),
+    ]
+    j = u
+    for table, key in parts:
+        j = j.left_join(table, u.client_id == table[key])
+    revenue = _z(j.revenue, 0.0)
+    cost_of_goods = _z(j.cost_of_goods, 0.0)
+    gross_margin = revenue - cost_of_goods
+    activity_cost = _z(j.activity_cost, 0.0)
+    storage_cost = _z(j.storage_cost, 0.0)
+    financing_cost = _z(j.financing_cost, 0.0)
+    cost_to_serve = activity_cost + storage_cost + financing_cost
+    load_minutes = _z(j.load_minutes, 0.0)
+    orders_n = _z(j.orders, 0)
+    first_date = j.first_date
+    active_from = ibis.greatest(first_date, ibis.literal(period.start))
+    active_months = (
+        (period.end.year * 12 + period.end.month)
+        - (active_from.year() * 12 + active_from.month())
+        + 1
+    )
+    mean = revenue / active_months
+    variance = _z(j.monthly_revenue_sq, 0.0) / active_months - mean * mean
+    cv = ibis.ifelse(
+        (revenue > 0) & active_months.notnull(),
+        ibis.greatest(variance, 0.0).sqrt() / mean,
+        ibis.null("float64"),
+    )
+    tenure = ibis.ifelse(
+        first_date.notnull(),
+        (period.end.year * 12 + period.end.month)
+        - (first_date.year() * 12 + first_date.month()),
+        ibis.null("int64"),
+    )
+    categories_bought = _z(j.categories_bought, 0)
+    previous_revenue = _z(j.previous_revenue, 0.0)
+    return j.select(
+        client_id=u.client_id,
+        name=ibis.coalesce(j.name, u.client_id),
+        manager=j.manager,
+        region=j.region,
+        revenue=revenue,
+        cost_of_goods=cost_of_goods,
+        gross_margin=gross_margin,
+        margin_rate=_ratio(gross_margin, revenue),
+        cost_assumed=_z(j.assumed_lines, 0) > 0,
+        load_minutes=load_minutes,
+        activity_cost=activity_cost,
+        storage_cost=storage_cost,
+        financing_cost=financing_cost,
+        cost_to_serve=cost_to_serve,
+        contribution=gross_margin - cost_to_serve,
+        contribution_rate=_ratio(gross_margin - cost_to_serve, revenue),
+        orders=orders_n,
+        order_lines=_z(j.order_lines, 0),
+        quantity=_z(j.quantity, 0.0),
+        changes=_z(j.changes, 0),
+        urgent_orders=_z(j.urgent_orders, 0),
+        deliveries=_z(j.deliveries, 0),
+        returns=_z(j.returns, 0),
+        calls=_z(j.calls, 0),
+        portal_orders=_z(j.portal_orders, 0),
+        orders_with_source=_z(j.orders_with_source, 0),
+        orders_per_month=orders_n / months,
+        average_order_value=_ratio(_z(j.order_value, 0.0), orders_n),
+        lines_per_order=_ratio(_z(j.order_lines, 0), orders_n),
+        changes_per_order=_ratio(_z(j.changes, 0), orders_n),
+        urgent_share=_ratio(_z(j.urgent_orders, 0), orders_n),
+        calls_per_order=_ratio(_z(j.calls, 0), orders_n),
+        load_minutes_per_1000_revenue=_ratio(load_minutes * 1000.0, revenue),
+        margin_per_load_hour=_ratio(gross_margin, load_minutes / 60.0),
+        storage_days=_z(j.storage_days, 0),
+        dso_days=j.dso_days,
+        payment_terms_days=ibis.coalesce(j.terms, float(default_terms_days)),
+        categories_bought=categories_bought,
+        breadth=categories_bought / max(range_categories, 1),
+        monthly_revenue=revenue / months,
+        cv_monthly_revenue=cv,
+        tenure_months=tenure,
+        first_date=first_date,
+        last_date=j.last_date,
+        previous_revenue=previous_revenue,
+        growth=_ratio(revenue - previous_revenue, previous_revenue),
+    )
+
+
+def calls_per_client(interactions: ir.Table) -> ir.Table:
+    """Call events per client (interactions of type `call`)."""
+    t = interactions.filter(interactions.type == "call")
+    return t.group_by("client_id").aggregate(calls=t.events.sum())
+
+
+def categories_per_client(assortment: ir.Table) -> ir.Table:
+    """How many categories each client bought (net quantity above zero) in the period."""
+    a = assortment.group_by(["client_id", "category"]).aggregate(q=assortment.quantity.sum())
+    return a.group_by("client_id").aggregate(categories_bought=a.category.nunique(where=a.q > 0))
+
+
+def abc_class(
+    t: ir.Table, column: str, a_share: float, b_share: float
+) -> ir.StringValue:
+    """ABC class by cumulative share of a positive amount, largest first.
+
+    A client is in A while the share of the clients before it is below `a_share` (so the client
+    that crosses the line is still A), B below `b_share`, C after; zero or negative amounts are C.
+    """
+    amount = ibis.greatest(_z(t[column], 0.0), 0.0)
+    window = ibis.window(order_by=[ibis.desc(amount), t.client_id], preceding=None, following=0)
+    running = amount.sum().over(window)
+    total = amount.sum().over(ibis.window())
+    before = _ratio(running - amount, total)
+    return ibis.cases(
+        (amount <= 0, "C"),
+        (before < a_share, "A"),
+        (before < b_share, "B"),
+        else_="C",
+    )
+
+
+def xyz_class(cv: ir.NumericValue, x_max_cv: float, y_max_cv: float) -> ir.StringValue:
+    """XYZ class by the coefficient of variation of monthly revenue: steady X, Y, erratic Z."""
+    return ibis.cases((cv <= x_max_cv, "X"), (cv <= y_max_cv, "Y"), else_="Z")

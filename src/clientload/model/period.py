@@ -1,0 +1,99 @@
+"""The analysed period: parsing `--period START:END`, the default period and the previous one.
+
+A period is a closed range of dates. Its length in months drives every monthly figure and the
+scaling of department costs (settings give them for `analysis.cost_period_months`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from clientload.errors import ClientloadError
+
+_DAYS_PER_MONTH = 365.25 / 12
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` later (or earlier), clipped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+@dataclass(frozen=True)
+class Period:
+    """Dates from `start` to `end`, both included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def _whole_months(self) -> int:
+        after_end = self.end + timedelta(days=1)
+        k = 0
+        while add_months(self.start, k + 1) <= after_end:
+            k += 1
+        return k
+
+    @property
+    def months(self) -> float:
+        """Whole calendar months in the period plus the rest in average months (30.44 days)."""
+        k = self._whole_months()
+        rest = (self.end + timedelta(days=1) - add_months(self.start, k)).days
+        return k + rest / _DAYS_PER_MONTH
+
+    def previous(self) -> Period:
+        """The period of equal length just before this one (by months when whole, else by days)."""
+        k = self._whole_months()
+        rest = (self.end + timedelta(days=1) - add_months(self.start, k)).days
+        prev_end = self.start - timedelta(days=1)
+        if rest == 0:
+            return Period(add_months(self.start, -k), prev_end)
+        return Period(self.start - timedelta(days=self.days), prev_end)
+
+
+def default_period(last_sales_date: date, months: int) -> Period:
+    """The last `months` months ending at the last sales date."""
+    start = add_months(last_sales_date + timedelta(days=1), -months)
+    return Period(start, last_sales_date)
+
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _parse_bound(text: str, *, is_end: bool, whole: str) -> date:
+    text = text.strip()
+    try:
+        if m := _DAY.match(text):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _MONTH.match(text):
+            year, month = int(m[1]), int(m[2])
+            day = calendar.monthrange(year, month)[1] if is_end else 1
+            return date(year, month, day)
+    except ValueError:
+        pass
+    raise ClientloadError(
+        f"--period {whole!r}: {text!r} is not a date; expected YYYY-MM-DD or YYYY-MM"
+    )
+
+
+def parse_period(text: str) -> Period:
+    """`START:END` with dates as YYYY-MM-DD or months as YYYY-MM (a month ends on its last day)."""
+    if text.count(":") != 1:
+        raise ClientloadError(
+            f"--period {text!r}: expected START:END, e.g. 2025-01:2025-12 or 2025-01-01:2025-06-30"
+        )
+    left, right = text.split(":")
+    start = _parse_bound(left, is_end=False, whole=text)
+    end = _parse_bound(right, is_end=True, whole=text)
+    if end < start:
+        raise ClientloadError(f"--period {text!r}: the end {end} is before the start {start}")
+    return Period(start, end)

@@ -1,0 +1,328 @@
+"""The model from store to output tables: facts, costing, the client P&L, groups and the rest.
+
+`compute_model` takes an Ibis backend holding the input tables, the settings and the period, and
+returns every output table as Arrow plus the headline figures. Only small per-client tables are
+materialised (as temporary tables on the same backend); the fact tables are each read once.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from clientload.model import activation as activation_mod
+from clientload.model import career as career_mod
+from clientload.model import costing, facts, heavy, metrics, policy, segments, summary, whale
+from clientload.model.period import Period
+from clientload.progress import ProgressFn, no_progress
+from clientload.settings import Settings
+
+OUTPUT_TABLES = (
+    "client_metrics",
+    "client_costs",
+    "capacity",
+    "client_assortment",
+    "client_assortment_sku",
+    "heavy_clients",
+    "whale_curve",
+    "policy_deviations",
+    "career",
+    "segments",
+    "activation",
+)
+
+CLIENT_METRICS_COLUMNS = (
+    "client_id", "name", "manager", "region", "segment", "segment_reason",
+    "revenue", "cost_of_goods", "gross_margin", "margin_rate", "cost_assumed",
+    "load_minutes", "activity_cost", "storage_cost", "financing_cost", "cost_to_serve",
+    "contribution", "contribution_rate", "deviations_cost",
+    "orders", "order_lines", "quantity", "changes", "urgent_orders", "deliveries", "returns",
+    "calls", "portal_orders", "orders_per_month", "average_order_value", "lines_per_order",
+    "changes_per_order", "urgent_share", "calls_per_order", "load_minutes_per_1000_revenue",
+    "margin_per_load_hour", "storage_days", "dso_days", "payment_terms_days",
+    "categories_bought", "breadth", "monthly_revenue", "cv_monthly_revenue", "xyz_class",
+    "abc_revenue", "abc_contribution", "tenure_months", "first_date", "last_date",
+    "previous_revenue", "growth",
+)
+
+STAGES = ("facts", "costs", "clients", "policy", "outputs")
+
+
+@dataclass
+class ModelResult:
+    """Every output table as Arrow, the headline figures and the time each stage took."""
+
+    tables: dict[str, pa.Table]
+    headlines: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Materialiser:
+    """Keeps intermediate per-client tables on the backend as temporary tables."""
+
+    def __init__(self, backend: Any):
+        self.backend = backend
+        self.names: list[str] = []
+
+    def __call__(self, name: str, expr: ir.Table) -> ir.Table:
+        table_name = f"_clientload_{name}"
+        self.names.append(table_name)
+        return self.backend.create_table(table_name, expr, temp=True, overwrite=True)
+
+
+def _scalar(backend: Any, expr: ir.Scalar) -> Any:
+    value = backend.execute(expr)
+    return None if value is None or value != value else value  # NaN → None
+
+
+def compute_model(
+    backend: Any,
+    store: facts.Store,
+    settings: Settings,
+    period: Period,
+    progress: ProgressFn | None = None,
+) -> ModelResult:
+    """Run the whole model for `period` on `backend` (the tables of `store` live there)."""
+    report = progress or no_progress
+    keep = _Materialiser(backend)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def done(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 3)
+        clock = now
+        report("model", STAGES.index(stage) + 1, len(STAGES))
+
+    analysis = settings.section("analysis")
+    seg = settings.section("segments")
+    policies = settings.section("policy")
+    storage_s = settings.section("storage")
+    finance_s = settings.section("finance")
+    act_s = settings.section("activation")
+    previous = period.previous()
+    thresholds = policy.min_order_values(policies)
+
+    # 1. Facts: one pass per input table.
+    lines = facts.priced_lines(store, settings.assumed_margin_rate)
+    sales = keep("sales", facts.client_sales(lines, period, previous))
+    orders = keep("orders", facts.client_orders(store, lines, period, thresholds))
+    interactions = keep("interactions", facts.client_interactions(store, period))
+    storage = keep(
+        "storage",
+        facts.client_storage(
+            store, period, float(storage_s["pallet_day_rate"]), float(storage_s["value_day_rate"])
+        ),
+    )
+    receivables = keep(
+        "receivables",
+        facts.client_receivables(
+            store, period, settings.cost_of_capital, float(finance_s["default_payment_terms_days"])
+        ),
+    )
+    assortment = keep("assortment", facts.client_assortment(lines, period))
+    range_categories = int(_scalar(backend, facts.range_categories(store, lines, period)) or 0)
+    done("facts")
+
+    # 2. Time-driven costing.
+    rates = costing.department_rates(
+        settings.departments, period.months, float(analysis["cost_period_months"])
+    )
+    ids = metrics.client_universe(sales, orders)
+    drivers = ids.left_join(orders, "client_id").left_join(
+        sales.select("client_id", "returns"), "client_id"
+    )
+    drivers = keep(
+        "drivers",
+        drivers.select(
+            client_id=ids.client_id,
+            **{c: ibis.coalesce(drivers[c], 0) for c in costing.DRIVER_COLUMNS.values()},
+        ),
+    )
+    client_costs = keep(
+        "client_costs",
+        ibis.union(
+            costing.client_costs(drivers, interactions, settings.activities, rates),
+            costing.direct_costs(storage, receivables),
+            distinct=False,
+        ),
+    )
+    capacity = keep("capacity", costing.capacity(client_costs, rates))
+    done("costs")
+
+    # 3. The client P&L, ABC × XYZ and the groups.
+    universe = metrics.client_universe(sales, orders, interactions, client_costs)
+    categories = metrics.categories_per_client(assortment)
+    pnl = keep(
+        "pnl",
+        metrics.client_pnl(
+            universe=universe,
+            clients=store.clients,
+            sales=sales,
+            orders=orders,
+            costs=client_costs,
+            calls=metrics.calls_per_client(interactions),
+            storage=storage,
+            receivables=receivables,
+            categories=categories,
+            range_categories=range_categories,
+            period=period,
+            default_terms_days=float(finance_s["default_payment_terms_days"]),
+        ),
+    )
+    totals = backend.execute(
+        pnl.aggregate(revenue=pnl.revenue.sum(), margin=pnl.gross_margin.sum())
+    )
+    company_revenue = float(totals["revenue"][0] or 0.0)
+    company_margin_rate = (
+        float(totals["margin"][0] or 0.0) / company_revenue if company_revenue else 0.0
+    )
+    classified = pnl.mutate(
+        abc_revenue=metrics.abc_class(pnl, "revenue", seg["abc_a_share"], seg["abc_b_share"]),
+        abc_contribution=metrics.abc_class(
+            pnl, "contribution", seg["abc_a_share"], seg["abc_b_share"]
+        ),
+        xyz_class=metrics.xyz_class(
+            pnl.cv_monthly_revenue, seg["xyz_x_max_cv"], seg["xyz_y_max_cv"]
+        ),
+        revenue_share_before=segments.revenue_share_before(pnl),
+    )
+    grouped = keep(
+        "grouped",
+        segments.assign_segments(
+            classified,
+            period=period,
+            segments=seg,
+            analysis=analysis,
+            company_margin_rate=company_margin_rate,
+            range_categories=range_categories,
+        ),
+    )
+    done("clients")
+
+    # 4. Client policy.
+    handling = client_costs.filter(client_costs.driver == "orders")
+    handling = handling.group_by(h_client_id=handling.client_id).aggregate(
+        order_cost=handling.cost.sum()
+    )
+    small = orders.select("client_id", *[f"small_orders_{i}" for i in range(len(thresholds))])
+    small = small.rename(s_client_id="client_id")
+    with_counts = grouped.left_join(small, grouped.client_id == small.s_client_id).left_join(
+        handling, grouped.client_id == handling.h_client_id
+    )
+    with_counts = with_counts.mutate(
+        order_handling_cost=ibis.ifelse(
+            with_counts.orders > 0,
+            ibis.coalesce(with_counts.order_cost, 0.0) / with_counts.orders,
+            ibis.null("float64"),
+        ),
+        **{
+            f"small_orders_{i}": ibis.coalesce(with_counts[f"small_orders_{i}"], 0)
+            for i in range(len(thresholds))
+        },
+        orders_with_source=ibis.coalesce(with_counts.orders_with_source, 0),
+    )
+    deviations = keep(
+        "deviations",
+        policy.policy_deviations(
+            with_counts,
+            policies=policies,
+            thresholds=thresholds,
+            change_cost=policy.unit_cost(settings.activities, rates, "order_changes"),
+            urgent_cost=policy.unit_cost(settings.activities, rates, "urgent_orders"),
+            delivery_cost=policy.unit_cost(settings.activities, rates, "deliveries"),
+            cost_of_capital=settings.cost_of_capital,
+        ),
+    )
+    per_client = policy.deviation_costs(deviations).rename(d_client_id="client_id")
+    final = grouped.left_join(per_client, grouped.client_id == per_client.d_client_id)
+    final = final.mutate(deviations_cost=ibis.coalesce(final.deviations_cost, 0.0))
+    client_metrics = keep(
+        "client_metrics",
+        final.select(*CLIENT_METRICS_COLUMNS).order_by([ibis.desc("load_minutes"), "client_id"]),
+    )
+    done("policy")
+
+    # 5. The other outputs.
+    top_n = int(analysis["heavy_clients_top_n"])
+    heavy_list = keep(
+        "heavy", heavy.heavy_clients(client_metrics, client_costs, assortment, top_n)
+    )
+    curve = whale.whale_curve(client_metrics)
+    top_share = float(analysis.get("whale_top_share", 0.2))
+    headline_row = backend.execute(whale.whale_headlines(curve, top_share)).iloc[0].to_dict()
+    capacity_rows = backend.execute(capacity)
+    out: dict[str, ir.Table] = {
+        "client_metrics": client_metrics,
+        "client_costs": client_costs.order_by(["client_id", "department", "activity"]),
+        "capacity": capacity,
+        "client_assortment": assortment.order_by(
+            ["client_id", ibis.desc("revenue"), "category", "brand"]
+        ),
+        "client_assortment_sku": facts.client_assortment_sku(
+            lines, period, heavy_list.select("client_id").distinct()
+        ).order_by(["client_id", ibis.desc("revenue"), "sku"]),
+        "heavy_clients": heavy_list,
+        "whale_curve": curve,
+        "policy_deviations": deviations,
+        "career": career_mod.career(
+            client_metrics, settings.section("career").get("levels", [])
+        ).order_by("client_id"),
+        "segments": summary.segment_summary(client_metrics),
+        "activation": activation_mod.sales_activation(
+            client_metrics,
+            client_costs,
+            capacity,
+            departments=list(act_s.get("departments", ["sales", "customer_service"])),
+            reduction=float(act_s["self_service_load_reduction"]),
+            sales_department=str(act_s.get("sales_department", "sales")),
+        ),
+    }
+    tables = {name: backend.to_pyarrow(expr) for name, expr in out.items()}
+    done("outputs")
+    headlines = _headlines(headline_row, capacity_rows, company_revenue, company_margin_rate)
+    headlines["whale"]["top_client_share"] = top_share
+    for name in keep.names:
+        backend.drop_table(name, force=True)
+    return ModelResult(tables=tables, headlines=headlines, timings=timings)
+
+
+def _headlines(whale_row, capacity_rows, company_revenue: float, margin_rate: float) -> dict:
+    """The figures a director reads first: totals, the whale curve, unused capacity."""
+    clients = int(whale_row["clients"] or 0)
+    total = float(whale_row["total_contribution"] or 0.0)
+    top = float(whale_row["top_clients_contribution"] or 0.0)
+    peak = float(whale_row["peak_contribution"] or 0.0)
+    unused_cost = float(capacity_rows["unused_cost"].sum()) if len(capacity_rows) else 0.0
+    over = [str(d) for d in capacity_rows.loc[capacity_rows["over_capacity"], "department"]]
+    return {
+        "clients": clients,
+        "revenue": company_revenue,
+        "margin_rate": margin_rate,
+        "total_contribution": total,
+        "unused_capacity_cost": unused_cost,
+        "profit_after_unused_capacity": total - unused_cost,
+        "over_capacity_departments": over,
+        "whale": {
+            "top_client_share": 0.2,
+            "top_clients_profit_share": top / total if total else None,
+            "peak_contribution": peak,
+            "peak_profit_share": peak / total if total else None,
+            "peak_client_share": _float(whale_row["peak_client_share"]),
+            "loss_making_clients": int(whale_row["loss_making_clients"] or 0),
+            "loss_making_share": (int(whale_row["loss_making_clients"] or 0) / clients)
+            if clients
+            else None,
+            "loss_making_cost": float(whale_row["loss_making_cost"] or 0.0),
+        },
+    }
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None or value != value else float(value)

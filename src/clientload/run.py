@@ -1,0 +1,216 @@
+"""`clientload run`: read the settings and the store, run the model, write `out/`, keep history.
+
+The thin IO around `clientload.model`: picks the period, opens the engine, writes every output
+table as CSV and Parquet with `run_info.json`, and appends a dated snapshot to the store's
+history tables in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from clientload.errors import ClientloadError
+from clientload.model.period import Period, default_period, parse_period
+from clientload.progress import ProgressFn, no_progress
+from clientload.workspace import Workspace, open_workspace
+
+ENGINES = ("duckdb", "spark")
+
+HISTORY_DDL = (
+    """CREATE TABLE IF NOT EXISTS history_runs (
+        run_id BIGINT PRIMARY KEY, run_at TIMESTAMP NOT NULL, period_start DATE NOT NULL,
+        period_end DATE NOT NULL, engine VARCHAR, settings_toml VARCHAR, run_info VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS history_clients (
+        run_id BIGINT NOT NULL, client_id VARCHAR NOT NULL, segment VARCHAR, revenue DOUBLE,
+        gross_margin DOUBLE, contribution DOUBLE, load_minutes DOUBLE, cost_to_serve DOUBLE,
+        deviations_cost DOUBLE)""",
+)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produced: its info (as in run_info.json), the output folder and the tables."""
+
+    info: dict[str, Any]
+    out_dir: Path
+    tables: dict[str, Any]  # name → pyarrow.Table
+
+
+def _settings_text(ws: Workspace) -> str:
+    from clientload.settings import default_toml_text
+
+    return ws.settings_path.read_text("utf-8") if ws.settings_path.exists() else default_toml_text()
+
+
+def _store_facts(ws: Workspace) -> tuple[dict[str, int], date | None]:
+    """Row counts of the input tables and the last sales date; creates the tables if missing."""
+    from clientload.schema import TABLES
+
+    con = ws.connect()
+    try:
+        counts = {
+            name: int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
+            for name in TABLES
+        }
+        last = con.execute("SELECT max(date) FROM sales").fetchone()[0]
+    finally:
+        con.close()
+    return counts, last
+
+
+def choose_period(text: str | Period | None, last_sales_date: date, months: int) -> Period:
+    """`--period` as given, else the last `months` months ending at the last sales date."""
+    if isinstance(text, Period):
+        return text
+    if text:
+        return parse_period(text)
+    return default_period(last_sales_date, months)
+
+
+def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
+    import ibis
+
+    from clientload.model.facts import Store
+
+    if engine == "spark":
+        raise ClientloadError("spark engine: not available yet; use --engine duckdb")
+    if engine != "duckdb":
+        raise ClientloadError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    backend = ibis.duckdb.connect(str(ws.store_path), read_only=True)
+    store = Store(
+        sales=backend.table("sales"),
+        clients=backend.table("clients"),
+        products=backend.table("products"),
+        orders=backend.table("orders"),
+        interactions=backend.table("interactions"),
+        storage=backend.table("storage"),
+        receivables=backend.table("receivables"),
+        has_orders=counts["orders"] > 0,
+        has_products=counts["products"] > 0,
+    )
+    return backend, store
+
+
+def run_model(
+    directory: str | Path,
+    period: str | Period | None = None,
+    engine: str = "duckdb",
+    progress: ProgressFn | None = None,
+    keep_history: bool = True,
+) -> RunResult:
+    """Compute the model for the workspace in `directory` and write `out/`."""
+    from clientload.model.pipeline import compute_model
+
+    report = progress or no_progress
+    started = time.perf_counter()
+    if engine not in ENGINES:
+        raise ClientloadError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    ws = open_workspace(directory)
+    settings = ws.settings()
+    report("read", 0, 1)
+    counts, last_sales = _store_facts(ws)
+    if not counts["sales"] or last_sales is None:
+        raise ClientloadError(
+            f"{ws.store_path}: no sales in the store; import them with "
+            f"`clientload import {ws.root} FILE --table sales`"
+        )
+    analysis = settings.section("analysis")
+    chosen = choose_period(period, last_sales, int(analysis["period_months"]))
+    backend, store = _open_engine(engine, ws, counts)
+    report("read", 1, 1)
+    try:
+        result = compute_model(backend, store, settings, chosen, progress=report)
+    finally:
+        backend.disconnect()
+    if result.headlines["clients"] == 0:
+        raise ClientloadError(
+            f"--period {chosen.start}:{chosen.end}: no clients with sales or activity in the "
+            f"period; the sales run to {last_sales}"
+        )
+    settings_text = _settings_text(ws)
+    previous = chosen.previous()
+    info: dict[str, Any] = {
+        "period_start": chosen.start.isoformat(),
+        "period_end": chosen.end.isoformat(),
+        "months": round(chosen.months, 4),
+        "previous_period_start": previous.start.isoformat(),
+        "previous_period_end": previous.end.isoformat(),
+        "engine": engine,
+        "cost_of_capital": settings.cost_of_capital,
+        "currency": analysis["currency"],
+        "settings_sha256": hashlib.sha256(settings_text.encode("utf-8")).hexdigest(),
+        "rows": {name: t.num_rows for name, t in result.tables.items()},
+        "input_rows": counts,
+        "headlines": result.headlines,
+        "timings": dict(result.timings),
+    }
+    report("write", 0, 1)
+    write_outputs(ws.out_dir, result.tables)
+    if keep_history:
+        info["run_id"] = append_history(ws, info, settings_text, result.tables["client_metrics"])
+    info["timings"]["total"] = round(time.perf_counter() - started, 3)
+    (ws.out_dir / "run_info.json").write_text(
+        json.dumps(info, indent=2, ensure_ascii=False, default=str), "utf-8"
+    )
+    report("write", 1, 1)
+    return RunResult(info=info, out_dir=ws.out_dir, tables=result.tables)
+
+
+def write_outputs(out_dir: Path, tables: dict[str, Any]) -> None:
+    """Each table as `NAME.parquet` and `NAME.csv` (UTF-8, comma, header row)."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        pq.write_table(table, out_dir / f"{name}.parquet")
+        pacsv.write_csv(table, out_dir / f"{name}.csv")
+
+
+def append_history(ws: Workspace, info: dict[str, Any], settings_text: str, clients: Any) -> int:
+    """Append this run (settings and info) and its clients to the history, in one transaction."""
+    con = ws.connect()
+    try:
+        for ddl in HISTORY_DDL:
+            con.execute(ddl)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            next_id = "SELECT coalesce(max(run_id), 0) + 1 FROM history_runs"
+            run_id = int(con.execute(next_id).fetchone()[0])
+            con.execute(
+                "INSERT INTO history_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    run_id,
+                    datetime.now(UTC).replace(tzinfo=None),
+                    info["period_start"],
+                    info["period_end"],
+                    info["engine"],
+                    settings_text,
+                    json.dumps({**info, "run_id": run_id}, default=str, ensure_ascii=False),
+                ],
+            )
+            snapshot = clients.select(
+                ["client_id", "segment", "revenue", "gross_margin", "contribution",
+                 "load_minutes", "cost_to_serve", "deviations_cost"]
+            )
+            con.register("_clientload_snapshot", snapshot)
+            con.execute(
+                "INSERT INTO history_clients SELECT ?, client_id, segment, revenue, gross_margin, "
+                "contribution, load_minutes, cost_to_serve, deviations_cost "
+                "FROM _clientload_snapshot",
+                [run_id],
+            )
+            con.unregister("_clientload_snapshot")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+    return run_id
