@@ -1,0 +1,130 @@
+"""The web app factory: `create_app(workspace_dir)` returns a FastAPI app over one workspace.
+
+Pages are rendered on the server from Jinja2 templates in this package; every page's context is
+also served as JSON at the same path plus `.json`. Static files (including Plotly's own script from
+the plotly package) are served locally, so the app works with the network unplugged.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import HTTPException
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from clientload.web import pages
+from clientload.web.auth import LoginLimiter, Sessions
+from clientload.web.jobs import Recalculation, Runner
+from clientload.web.render import NotSignedIn, Templates, is_json_request, render
+from clientload.workspace import open_workspace
+
+PACKAGE_DIR = Path(__file__).parent
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # Plotly draws SVG with inline styles; scripts come only from this server.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; frame-ancestors 'none'; form-action 'self'"
+    ),
+}
+
+
+class BodyLimit:
+    """Refuses request bodies larger than `limit` bytes with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.limit:
+            await _too_large(send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise HTTPException(413, "upload too large")
+            return message
+
+        await self.app(scope, limited, send)
+
+
+async def _too_large(send: Send) -> None:
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+    await send({"type": "http.response.body", "body": b"upload too large"})
+
+
+def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo: bool = False,
+               max_upload_bytes: int = MAX_UPLOAD_BYTES,
+               runner: Runner | None = None) -> FastAPI:
+    """The web app over the workspace in `workspace_dir`.
+
+    `secret_key` signs the cookies (a random one per start when not given: sessions then end with
+    the process). `demo` only marks the pages as a demo; `serve --demo` makes the demo accounts.
+    `runner(ws, progress)` recalculates the model (default: `clientload.run`); tests pass their own.
+    """
+    ws = open_workspace(workspace_dir)
+    app = FastAPI(title="clientload", version="0.1.0", openapi_url=None, docs_url=None,
+                  redoc_url=None)
+    app.state.ws = ws
+    app.state.demo = demo
+    app.state.sessions = Sessions(secret_key or secrets.token_urlsafe(32))
+    app.state.limiter = LoginLimiter()
+    app.state.templates = Templates(PACKAGE_DIR / "templates")
+    app.state.recalculation = Recalculation(ws, runner)
+    app.state.max_upload_bytes = max_upload_bytes
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        import plotly
+
+        path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+        return FileResponse(path, media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
+    for module in pages.MODULES:
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if not request.url.path.startswith("/static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.add_middleware(BodyLimit, limit=max_upload_bytes)
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if is_json_request(request) or request.method != "GET":
+            return JSONResponse({"detail": "sign in first"}, status_code=401)
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if is_json_request(request) or (exc.status_code in (413, 429) and request.method != "GET"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
+                      status_code=exc.status_code)
+
+    return app

@@ -1,0 +1,107 @@
+"""Plotly chart specifications (plain dicts of `data` and `layout`) for the pages.
+
+They are built here as data, sent to the page as JSON and drawn there by the local plotly.js, so
+the JSON form of a page carries its charts too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from clientload.web import i18n
+
+COLOURS = {
+    "core": "#2f7d4f", "growing": "#3a6ea5", "price_driven": "#c0504d", "new": "#8a6fb0",
+    "lapsed": "#999999",
+}
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12}
+
+
+def _layout(title: str, **extra: Any) -> dict[str, Any]:
+    return {"title": {"text": title, "font": {"size": 14}}, "font": FONT,
+            "margin": {"l": 60, "r": 20, "t": 40, "b": 50}, "height": 320,
+            "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", **extra}
+
+
+def whale_curve(points: list[dict[str, float]], t: Callable[[str], str]) -> dict[str, Any]:
+    return {
+        "data": [{"type": "scatter", "mode": "lines", "line": {"color": "#3a6ea5", "width": 2},
+                  "x": [p["client_share"] for p in points],
+                  "y": [p["cumulative_contribution"] for p in points],
+                  "name": t("cum_contribution")}],
+        "layout": _layout(t("whale_curve"),
+                          xaxis={"title": {"text": t("cum_share_clients")}, "tickformat": ".0%"},
+                          yaxis={"title": {"text": t("cum_contribution")}}),
+    }
+
+
+def group_matrix(groups: list[dict[str, Any]], lang: str,
+                 t: Callable[[str], str]) -> dict[str, Any]:
+    biggest = max((abs(g["gross_margin"] or 0) for g in groups), default=1) or 1
+    return {
+        "data": [{
+            "type": "scatter", "mode": "markers+text",
+            "x": [g["revenue"] for g in groups], "y": [g["cost_to_serve"] for g in groups],
+            "text": [i18n.segment_label(g["segment"], lang) for g in groups],
+            "textposition": "top center",
+            "marker": {"size": [max(8.0, 60 * abs(g["gross_margin"] or 0) / biggest)
+                                for g in groups],
+                       "color": [COLOURS.get(g["segment"], "#666") for g in groups],
+                       "opacity": 0.7},
+            "customdata": [g["clients"] for g in groups],
+            "hovertemplate": "%{text}<br>%{customdata} clients<extra></extra>",
+        }],
+        "layout": _layout(f"{t('group_matrix')} ({t('bubble_margin')})",
+                          xaxis={"title": {"text": t("revenue")}},
+                          yaxis={"title": {"text": t("cost_to_serve")}}),
+    }
+
+
+def department_load(capacity: list[dict[str, Any]], t: Callable[[str], str]) -> dict[str, Any]:
+    names = [c["department"] for c in capacity]
+    return {
+        "data": [
+            {"type": "bar", "name": t("used"), "x": names,
+             "y": [round((c.get("used_minutes") or 0) / 60) for c in capacity],
+             "marker": {"color": "#3a6ea5"}},
+            {"type": "bar", "name": t("unused"), "x": names,
+             "y": [round((c.get("unused_minutes") or 0) / 60) for c in capacity],
+             "marker": {"color": "#d9d9d9"}},
+        ],
+        "layout": _layout(t("load_by_department"), barmode="stack",
+                          yaxis={"title": {"text": t("load_hours")}}),
+    }
+
+
+def waterfall(client: dict[str, Any], costs_by_department: list[dict[str, Any]],
+              t: Callable[[str], str]) -> dict[str, Any]:
+    """Revenue → gross margin → cost to serve by department → contribution."""
+    labels = [t("revenue"), "COGS", t("gross_margin")]
+    values = [client.get("revenue") or 0, -(client.get("cost_of_goods") or 0), 0]
+    measures = ["absolute", "relative", "total"]
+    for row in costs_by_department:
+        labels.append(str(row["department"]))
+        values.append(-(row["cost"] or 0))
+        measures.append("relative")
+    labels.append(t("contribution"))
+    values.append(0)
+    measures.append("total")
+    return {
+        "data": [{"type": "waterfall", "x": labels, "y": values, "measure": measures,
+                  "connector": {"line": {"color": "#bbb"}},
+                  "increasing": {"marker": {"color": "#2f7d4f"}},
+                  "decreasing": {"marker": {"color": "#c0504d"}},
+                  "totals": {"marker": {"color": "#3a6ea5"}}}],
+        "layout": _layout(t("pnl"), showlegend=False),
+    }
+
+
+def bars(rows: list[dict[str, Any]], label: str, value: str, title: str,
+         colour: str = "#3a6ea5") -> dict[str, Any]:
+    return {
+        "data": [{"type": "bar", "orientation": "h", "y": [str(r[label]) for r in rows],
+                  "x": [r[value] or 0 for r in rows], "marker": {"color": colour}}],
+        "layout": _layout(title, yaxis={"automargin": True, "autorange": "reversed"},
+                          height=max(200, 40 + 24 * len(rows))),
+    }

@@ -1,0 +1,153 @@
+"""Analysts' and admins' pages: import, settings, recalculation, users and the workbook."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from clientload.errors import ClientloadError
+from clientload.schema import TABLES
+from clientload.settings import SettingsError, parse_settings
+from clientload.web import auth
+from clientload.web.auth import User
+from clientload.web.render import NEED_ADMIN, NEED_ANALYST, page, render
+from clientload.web.store import WRITE_LOCK
+
+router = APIRouter()
+
+UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet")
+UPLOAD_FILE = File(...)
+
+
+@page(router, "/import", "import.html")
+def import_form(request: Request, user: User = NEED_ANALYST) -> dict[str, Any]:
+    return {"tables": list(TABLES), "result": None}
+
+
+@router.post("/import", summary="Upload a file into an input table")
+def import_upload(request: Request, table: str = Form(...), upload: UploadFile = UPLOAD_FILE,
+                  user: User = NEED_ANALYST) -> Response:
+    from clientload.ingest import import_files
+
+    if table not in TABLES:
+        raise HTTPException(422, f"table {table!r} is not one of {', '.join(TABLES)}")
+    name = Path(upload.filename or "upload").name
+    if not name.lower().endswith(UPLOAD_SUFFIXES):
+        raise HTTPException(422, f"{name}: expected a CSV, XLSX or Parquet file")
+    ws = request.app.state.ws
+    with tempfile.TemporaryDirectory(prefix="clientload-upload-") as folder:
+        path = Path(folder) / name
+        with path.open("wb") as fh:
+            shutil.copyfileobj(upload.file, fh)
+        try:
+            with WRITE_LOCK:
+                outcome = import_files(ws, [path], table)
+        except ClientloadError as exc:
+            return render(request, "import.html", {"tables": list(TABLES), "error": str(exc),
+                                                   "result": None}, status_code=422)
+    rejects = getattr(outcome, "rejects_path", None)
+    result = {
+        "table": table, "file": name,
+        "rows_read": getattr(outcome, "rows_read", None),
+        "rows_loaded": getattr(outcome, "rows_loaded", None),
+        "rows_rejected": getattr(outcome, "rows_rejected", None),
+        "rejects": Path(rejects).name if rejects else None,
+    }
+    if "json" in request.headers.get("accept", ""):
+        from fastapi.responses import JSONResponse
+
+        return JSONResponse(result)
+    return render(request, "import.html", {"tables": list(TABLES), "result": result})
+
+
+@router.get("/rejects/{name}", summary="Download a rejects file")
+def rejects_file(request: Request, name: str, user: User = NEED_ANALYST) -> Response:
+    if not re.fullmatch(r"[\w.-]+\.csv", name):
+        raise HTTPException(404, "no such rejects file")
+    path = request.app.state.ws.rejects_dir / name
+    if not path.is_file():
+        raise HTTPException(404, "no such rejects file")
+    return FileResponse(path, media_type="text/csv", filename=name)
+
+
+@page(router, "/settings", "settings.html")
+def settings_form(request: Request, user: User = NEED_ADMIN) -> dict[str, Any]:
+    ws = request.app.state.ws
+    text = ws.settings_path.read_text("utf-8") if ws.settings_path.exists() else ""
+    return {"text": text, "problems": [], "saved": request.query_params.get("saved") == "1",
+            "job": request.app.state.recalculation.job.as_dict()}
+
+
+@router.post("/settings", summary="Validate and save clientload.toml")
+def settings_save(request: Request, text: str = Form(...), user: User = NEED_ADMIN) -> Response:
+    ws = request.app.state.ws
+    try:
+        parse_settings(text, str(ws.settings_path))
+    except SettingsError as exc:
+        return render(request, "settings.html",
+                      {"text": text, "problems": exc.problems, "saved": False,
+                       "job": request.app.state.recalculation.job.as_dict()}, status_code=422)
+    with WRITE_LOCK:
+        ws.settings_path.write_text(text.replace("\r\n", "\n"), "utf-8")
+    return RedirectResponse("/settings?saved=1", status_code=303)
+
+
+@router.post("/recalculate", summary="Run the model in the background")
+def recalculate(request: Request, user: User = NEED_ANALYST) -> Response:
+    started = request.app.state.recalculation.start(user.username)
+    if "json" in request.headers.get("accept", ""):
+        from fastapi.responses import JSONResponse
+
+        return JSONResponse({"started": started, **request.app.state.recalculation.job.as_dict()},
+                            status_code=202)
+    return RedirectResponse("/recalculate", status_code=303)
+
+
+@page(router, "/recalculate", "recalculate.html")
+def recalculation_status(request: Request, user: User = NEED_ANALYST) -> dict[str, Any]:
+    """The state of the last or current run: stage, done of total, seconds, error."""
+    return {"job": request.app.state.recalculation.job.as_dict()}
+
+
+@page(router, "/users", "users.html")
+def users(request: Request, user: User = NEED_ADMIN) -> dict[str, Any]:
+    return {"users": auth.list_users(request.app.state.ws), "roles": list(auth.ROLES)}
+
+
+@router.post("/users", summary="Create or replace a web account")
+def add_user(request: Request, username: str = Form(...), password: str = Form(...),
+             role: str = Form(...), manager_name: str = Form(""),
+             user: User = NEED_ADMIN) -> Response:
+    try:
+        auth.add_user(request.app.state.ws, username.strip(), password, role,
+                      manager_name.strip() or None)
+    except ClientloadError as exc:
+        return render(request, "users.html", {"users": auth.list_users(request.app.state.ws),
+                                              "roles": list(auth.ROLES), "error": str(exc)},
+                      status_code=422)
+    return RedirectResponse("/users", status_code=303)
+
+
+def workbook_available() -> bool:
+    return importlib.util.find_spec("clientload.export") is not None
+
+
+@router.get("/workbook.xlsx", summary="The live Excel workbook")
+def workbook(request: Request, user: User = NEED_ANALYST) -> Response:
+    if not workbook_available():
+        raise HTTPException(404, "the workbook export is not installed")
+    from clientload import export
+
+    ws = request.app.state.ws
+    target = ws.out_dir / "clientload.xlsx"
+    write = getattr(export, "export_workbook", None) or export.write_workbook
+    write(ws, target)
+    return FileResponse(target, filename="clientload.xlsx",
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,92 @@
+"""The client list (search, filters, sort, pages) and the client card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from clientload.web import calc, charts, data, i18n
+from clientload.web.auth import User
+from clientload.web.pages.overview import results
+from clientload.web.render import NEED_MANAGER, language, page
+from clientload.web.store import rows, store
+
+router = APIRouter()
+
+
+@page(router, "/clients", "clients.html")
+def clients(request: Request, q: str = "", segment: str = "", manager: str = "",
+            region: str = "", sort: str = "contribution", order: str = "desc",
+            page_number: int = Query(1, alias="page", ge=1),
+            user: User = NEED_MANAGER) -> dict[str, Any]:
+    """Clients the user may see, filtered and sorted; `sort` is any figure of client_metrics."""
+    res = results(request)
+    if not res.has("client_metrics"):
+        return {"has_results": False, "clients": [], "total": 0}
+    listing = data.client_list(res, user, q=q.strip(), segment=segment, manager=manager,
+                               region=region, sort=sort, descending=order != "asc",
+                               page=page_number)
+    return {
+        "has_results": True,
+        **listing,
+        "filters": {"q": q, "segment": segment, "manager": manager, "region": region,
+                    "order": "desc" if listing["descending"] else "asc"},
+        "options": data.filter_options(res, user),
+        "sortable": sorted(set(data.TEXT_SORTS) | set(data.numeric_columns(res))),
+    }
+
+
+def visible_client(request: Request, user: User, client_id: str) -> dict[str, Any]:
+    """The client's metrics row, or 404; 403 when a manager asks for another manager's client."""
+    found = data.client(results(request), client_id)
+    if found is None:
+        raise HTTPException(404, f"client {client_id} is not in the results")
+    if not user.sees_all_clients and found.get("manager") != user.manager_name:
+        raise HTTPException(403, f"client {client_id} belongs to another manager")
+    return found
+
+
+def client_interactions(request: Request, client_id: str, limit: int = 50) -> list[dict]:
+    with store(request.app.state.ws) as con:
+        return rows(con, 'SELECT date, type, department, minutes, "count", employee, note '
+                    "FROM interactions WHERE client_id = ? ORDER BY date DESC NULLS LAST LIMIT ?",
+                    [client_id, limit])
+
+
+@page(router, "/clients/{client_id}", "client.html")
+def client_card(request: Request, client_id: str, discount: str = "",
+                user: User = NEED_MANAGER) -> dict[str, Any]:
+    """Everything about one client: its P&L, load, assortment, group, policy, career, contacts,
+    and the parity calculator with its own margin."""
+    res = results(request)
+    lang = language(request)
+    t = i18n.translator(lang)
+    metrics = visible_client(request, user, client_id)
+    costs = data.client_rows(res, "client_costs", client_id, order="cost DESC")
+    by_department: dict[str, float] = {}
+    for row in costs:
+        department = row["department"]
+        by_department[department] = by_department.get(department, 0) + (row["cost"] or 0)
+    department_costs = [{"department": k, "cost": v} for k, v in
+                        sorted(by_department.items(), key=lambda kv: -kv[1])]
+    assortment = data.client_rows(res, "client_assortment", client_id, order="revenue DESC")
+    asked = calc.fraction(discount, 0.03)
+    margin_rate = metrics.get("margin_rate") or 0.0
+    return {
+        "client": metrics,
+        "costs": costs,
+        "department_costs": department_costs,
+        "assortment": assortment,
+        "deviations": data.client_rows(res, "policy_deviations", client_id),
+        "career": data.client_rows(res, "career", client_id),
+        "interactions": client_interactions(request, client_id),
+        "parity": {"discount": asked, "margin": margin_rate,
+                   "volume": calc.required_volume(margin_rate, asked, lang)},
+        "charts": {
+            "waterfall": charts.waterfall(metrics, department_costs, t),
+            "activities": charts.bars(costs[:12], "activity", "minutes", t("load_by_activity")),
+            "assortment": charts.bars(assortment[:12], "category", "revenue", t("assortment"),
+                                      "#2f7d4f"),
+        },
+    }

@@ -1,0 +1,117 @@
+"""The dashboard, the heaviest clients (with CSV export) and the policy over time."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from clientload.web import charts, data, i18n
+from clientload.web.auth import User
+from clientload.web.render import NEED_ANALYST, NEED_MANAGER, language, page
+from clientload.web.store import Results
+
+router = APIRouter()
+
+
+def results(request: Request) -> Results:
+    return Results(request.app.state.ws.out_dir)
+
+
+def run_info(request: Request) -> dict[str, Any]:
+    path = request.app.state.ws.out_dir / "run_info.json"
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _self_service_reduction(request: Request) -> float:
+    try:
+        section = request.app.state.ws.settings().section("activation")
+        return float(section.get("self_service_load_reduction", 0.7))
+    except Exception:  # a settings file being edited must not break the dashboard
+        return 0.7
+
+
+@page(router, "/dashboard", "dashboard.html")
+def dashboard(request: Request, user: User = NEED_MANAGER) -> dict[str, Any]:
+    """Totals, the whale curve, the group matrix, department load and the self-service gain."""
+    res = results(request)
+    lang = language(request)
+    t = i18n.translator(lang)
+    if not res.has("client_metrics"):
+        return {"has_results": False, "run_info": run_info(request)}
+    groups = data.groups(res, user)
+    capacity = data.departments(res)
+    whale = data.whale_curve(res, user)
+    return {
+        "has_results": True,
+        "totals": data.totals(res, user),
+        "groups": groups,
+        "capacity": capacity,
+        "self_service": data.self_service(res, user, _self_service_reduction(request)),
+        "run_info": run_info(request),
+        "charts": {
+            "whale": charts.whale_curve(whale, t),
+            "matrix": charts.group_matrix(groups, lang, t),
+            "departments": charts.department_load(capacity, t),
+        },
+    }
+
+
+@page(router, "/heavy", "heavy.html")
+def heavy(request: Request, user: User = NEED_MANAGER) -> dict[str, Any]:
+    """The clients with the highest cost to serve and what they buy most."""
+    res = results(request)
+    return {"clients": data.heavy_clients(res, user, limit=_top_n(request)),
+            "has_results": res.has("client_metrics")}
+
+
+def _top_n(request: Request) -> int:
+    try:
+        analysis = request.app.state.ws.settings().section("analysis")
+        return int(analysis.get("heavy_clients_top_n", 50))
+    except Exception:
+        return 50
+
+
+def csv_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas: text starting with = + - @ tab or CR gets a leading '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_bytes(rows: list[dict[str, Any]]) -> bytes:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads it as UTF-8
+
+
+@router.get("/heavy.csv", summary="The heaviest clients as CSV (formula-safe)")
+def heavy_csv(request: Request, user: User = NEED_ANALYST) -> Response:
+    rows = data.heavy_clients(results(request), user, limit=_top_n(request))
+    return Response(csv_bytes(rows), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="heavy_clients.csv"'})
+
+
+HISTORY_PREFIXES = ("history", "policy_history", "segment_migrations", "runs")
+
+
+@page(router, "/history", "history.html")
+def history(request: Request, user: User = NEED_ANALYST) -> dict[str, Any]:
+    """Tables of earlier runs that the model keeps (migrations between groups, deviations)."""
+    res = results(request)
+    tables = sorted(p.stem for p in res.out_dir.glob("*.parquet")
+                    if p.stem.startswith(HISTORY_PREFIXES))
+    return {"tables": {name: res.table(name, limit=500) for name in tables},
+            "policy_deviations": res.table("policy_deviations", limit=200)}

@@ -1,0 +1,155 @@
+"""Daily work of a sales manager: the parity calculators and the interaction log (the CRM form)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from clientload.web import calc, data
+from clientload.web.auth import User
+from clientload.web.pages.clients import visible_client
+from clientload.web.pages.overview import results
+from clientload.web.render import NEED_MANAGER, language, page
+from clientload.web.store import rows, store
+
+router = APIRouter()
+
+WEB_FORM_FILE = "web form"
+MAX_NOTE = 2000
+
+
+@page(router, "/calculators", "calculators.html")
+def calculators(request: Request, margin: str = "25%", discount: str = "5%",
+                volume_change: str = "20%", cash_discount: str = "2%", discount_days: float = 10,
+                net_days: float = 30, user: User = NEED_MANAGER) -> dict[str, Any]:
+    """Task 1 (volume a discount needs), Task 2 (discount a volume allows), the grid, cash terms."""
+    lang = language(request)
+    try:
+        m, d = calc.fraction(margin, 0.25), calc.fraction(discount, 0.05)
+        u, cd = calc.fraction(volume_change, 0.2), calc.fraction(cash_discount, 0.02)
+    except ValueError as exc:
+        raise HTTPException(422, f"not a number: {exc}") from None
+    try:
+        capital = request.app.state.ws.settings().cost_of_capital
+    except Exception:
+        capital = None
+    return {
+        "inputs": {"margin": m, "discount": d, "volume_change": u, "cash_discount": cd,
+                   "discount_days": discount_days, "net_days": net_days},
+        "task1": calc.required_volume(m, d, lang),
+        "task2": calc.max_discount(m, u, lang),
+        "grid": calc.grid(),
+        "cash": calc.cash_discount(cd, discount_days, net_days, lang, capital),
+    }
+
+
+def _web_import_id(con: Any) -> int:
+    """The `imports` row that stands for everything logged through the web form."""
+    found = con.execute("SELECT import_id FROM imports WHERE file = ? AND table_name = "
+                        "'interactions'", [WEB_FORM_FILE]).fetchone()
+    if found:
+        return int(found[0])
+    new_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0]
+    con.execute("INSERT INTO imports (import_id, table_name, file, sha256, imported_at, rows_read, "
+                "rows_loaded, rows_rejected, notes) VALUES (?, 'interactions', ?, '', "
+                "current_timestamp, 0, 0, 0, 'interactions logged in the web app')",
+                [new_id, WEB_FORM_FILE])
+    return int(new_id)
+
+
+def _choices(request: Request) -> dict[str, list[str]]:
+    try:
+        settings = request.app.state.ws.settings()
+    except Exception:
+        return {"types": ["call", "email", "meeting", "visit"], "departments": ["sales"]}
+    types = sorted({a.type for a in settings.activities.values()
+                    if a.driver == "interactions" and a.type})
+    return {"types": types, "departments": list(settings.departments)}
+
+
+def my_entries(request: Request, user: User, limit: int = 20) -> list[dict]:
+    with store(request.app.state.ws) as con:
+        return rows(con, "SELECT i._line AS entry, i.client_id, i.type, i.department, i.minutes, "
+                    "i.date, i.note FROM interactions i JOIN imports m ON m.import_id = "
+                    "i._import_id WHERE m.file = ? AND i.employee = ? ORDER BY i._line DESC "
+                    "LIMIT ?", [WEB_FORM_FILE, user.username, limit])
+
+
+@page(router, "/log", "log.html")
+def log_form(request: Request, client_id: str = "", saved: int = 0,
+             user: User = NEED_MANAGER) -> dict[str, Any]:
+    """The interaction form and the user's own recent entries (editable)."""
+    return {"choices": _choices(request), "client_id": client_id, "saved": bool(saved),
+            "today": dt.date.today().isoformat(), "entries": my_entries(request, user)}
+
+
+@router.get("/api/clients", summary="Client type-ahead: up to 20 clients the user may see")
+def client_suggestions(request: Request, q: str = Query("", max_length=100),
+                       user: User = NEED_MANAGER) -> JSONResponse:
+    res = results(request)
+    if not res.has("client_metrics") or not q.strip():
+        return JSONResponse([])
+    listing = data.client_list(res, user, q=q.strip(), sort="revenue", page_size=20)
+    return JSONResponse([{"client_id": c["client_id"], "name": c["name"]}
+                         for c in listing["clients"]])
+
+
+def _checked_entry(request: Request, user: User, client_id: str, type_: str, department: str,
+                   minutes: float, date: str, note: str) -> list[Any]:
+    choices = _choices(request)
+    if type_ not in choices["types"]:
+        raise HTTPException(422, f"type {type_!r} is not one of {', '.join(choices['types'])}")
+    if department and department not in choices["departments"]:
+        raise HTTPException(422, f"department {department!r} is not known")
+    if not 0 <= minutes <= 24 * 60:
+        raise HTTPException(422, "minutes must be between 0 and 1440")
+    try:
+        when = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError:
+        raise HTTPException(422, f"date {date!r} is not YYYY-MM-DD") from None
+    if res_has_metrics(request):
+        visible_client(request, user, client_id)
+    return [client_id, type_, dt.datetime.combine(when, dt.time()), minutes, department or None,
+            user.username, note[:MAX_NOTE] or None]
+
+
+def res_has_metrics(request: Request) -> bool:
+    return results(request).has("client_metrics")
+
+
+@router.post("/log", summary="Log an interaction with a client")
+def log_interaction(request: Request, client_id: str = Form(...), type: str = Form(...),
+                    department: str = Form(""), minutes: float = Form(0), date: str = Form(""),
+                    note: str = Form(""), user: User = NEED_MANAGER) -> Response:
+    values = _checked_entry(request, user, client_id.strip(), type, department, minutes, date, note)
+    with store(request.app.state.ws, write=True) as con:
+        import_id = _web_import_id(con)
+        line = con.execute("SELECT coalesce(max(_line), 0) + 1 FROM interactions WHERE "
+                           "_import_id = ?", [import_id]).fetchone()[0]
+        con.execute('INSERT INTO interactions (client_id, type, date, minutes, "count", '
+                    "department, employee, note, _import_id, _line) VALUES (?, ?, ?, ?, 1, ?, ?, "
+                    "?, ?, ?)", [*values, import_id, line])
+    return RedirectResponse("/log?saved=1", status_code=303)
+
+
+@router.post("/log/{entry}", summary="Change one of your own logged interactions")
+def edit_interaction(request: Request, entry: int, client_id: str = Form(...),
+                     type: str = Form(...), department: str = Form(""), minutes: float = Form(0),
+                     date: str = Form(""), note: str = Form(""),
+                     user: User = NEED_MANAGER) -> Response:
+    values = _checked_entry(request, user, client_id.strip(), type, department, minutes, date, note)
+    with store(request.app.state.ws, write=True) as con:
+        import_id = _web_import_id(con)
+        owner = con.execute("SELECT employee FROM interactions WHERE _import_id = ? AND _line = ?",
+                            [import_id, entry]).fetchone()
+        if owner is None:
+            raise HTTPException(404, f"entry {entry} not found")
+        if owner[0] != user.username and not user.can("admin"):
+            raise HTTPException(403, "only the person who logged an entry can change it")
+        con.execute('UPDATE interactions SET client_id = ?, type = ?, date = ?, minutes = ?, '
+                    "department = ?, employee = ?, note = ? WHERE _import_id = ? AND _line = ?",
+                    [*values[:5], owner[0], values[6], import_id, entry])
+    return RedirectResponse("/log?saved=1", status_code=303)

@@ -1,0 +1,172 @@
+"""One page, two forms: the role check, the page decorator that serves HTML and JSON from one
+context, and the template environment with the language's formatting filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from clientload.web import i18n
+from clientload.web.auth import LOGIN_CSRF_COOKIE, ROLE_RANK, SESSION_COOKIE, User
+
+LANG_COOKIE = "clientload_lang"
+
+
+class NotSignedIn(Exception):
+    """Raised by the role check when there is no valid session."""
+
+
+def is_json_request(request: Request) -> bool:
+    path = request.url.path
+    return path.endswith(".json") or path.startswith("/api/") or (
+        "application/json" in request.headers.get("accept", "")
+        and "text/html" not in request.headers.get("accept", "")
+    )
+
+
+def need(role: str) -> Callable[..., Any]:
+    """The one dependency every route uses: a signed-in user of at least `role`; on POST the
+    session's CSRF token must come back too."""
+    if role not in ROLE_RANK:
+        raise ValueError(role)
+
+    async def check(request: Request) -> User:
+        session = request.app.state.sessions.get(request.cookies.get(SESSION_COOKIE))
+        if session is None:
+            raise NotSignedIn()
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            token = request.headers.get("x-csrf-token")
+            if token is None and "form" in request.headers.get("content-type", ""):
+                token = (await request.form()).get("csrf_token")
+            if not isinstance(token, str) or not _same(token, session.csrf_token):
+                raise HTTPException(403, "missing or wrong CSRF token; reload the page")
+        if not session.user.can(role):
+            raise HTTPException(403, f"this needs the {role} role")
+        request.state.user = session.user
+        request.state.csrf_token = session.csrf_token
+        return session.user
+
+    check.__name__ = f"need_{role}"
+    return check
+
+
+def _same(a: str, b: str) -> bool:
+    import secrets
+
+    return secrets.compare_digest(a.encode(), b.encode())
+
+
+NEED_MANAGER = Depends(need("manager"))
+NEED_ANALYST = Depends(need("analyst"))
+NEED_ADMIN = Depends(need("admin"))
+
+
+def language(request: Request) -> str:
+    return i18n.pick_language(request.cookies.get(LANG_COOKIE))
+
+
+def plain(value: Any) -> Any:
+    """Make a context JSON-safe: NaN and infinities become null, dates ISO text."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items() if not str(k).startswith("_")}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return plain(value.item())
+    return value
+
+
+class Templates:
+    def __init__(self, directory: Path):
+        self.env = Environment(loader=FileSystemLoader(directory),
+                               autoescape=select_autoescape(["html"]), trim_blocks=True,
+                               lstrip_blocks=True)
+
+    def render(self, name: str, context: dict[str, Any]) -> str:
+        return self.env.get_template(name).render(context)
+
+
+def base_context(request: Request) -> dict[str, Any]:
+    lang = language(request)
+    ws = request.app.state.ws
+    try:
+        currency = ws.settings().raw.get("analysis", {}).get("currency", "RUB")
+    except Exception:  # a broken settings file must not take the pages down
+        currency = "RUB"
+    user: User | None = getattr(request.state, "user", None)
+    return {
+        "request": request,
+        "lang": lang,
+        "t": i18n.translator(lang),
+        "user": user,
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "demo": request.app.state.demo,
+        "money": lambda v, d=0: i18n.format_money(v, lang, currency, d),
+        "num": lambda v, d=0: i18n.format_number(v, lang, d),
+        "pct": lambda v, d=1: i18n.format_percent(v, lang, d),
+        "date": lambda v: i18n.format_date(v, lang),
+        "segment_label": lambda code: i18n.segment_label(code, lang),
+        "path": request.url.path,
+        "workbook": _workbook_available(),
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def _workbook_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("clientload.export") is not None
+
+
+def render(request: Request, template: str, context: dict[str, Any],
+           status_code: int = 200) -> HTMLResponse:
+    html = request.app.state.templates.render(template, {**base_context(request), **context})
+    return HTMLResponse(html, status_code=status_code)
+
+
+def page(router: APIRouter, path: str, template: str, **route_kwargs: Any
+         ) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+    """Register `fn` as GET `path` (HTML from `template`) and GET `path`.json (the same context).
+
+    `fn(request, ..., user=NEED_x)` returns the page's context; keys starting with `_` are for the
+    template only and left out of the JSON.
+    """
+
+    def register(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        @functools.wraps(fn)
+        def as_json(*args: Any, **kwargs: Any) -> Response:
+            return JSONResponse(plain(fn(*args, **kwargs)))
+
+        @functools.wraps(fn)
+        def as_html(*args: Any, **kwargs: Any) -> Response:
+            return render(kwargs["request"], template, fn(*args, **kwargs))
+
+        name = fn.__name__
+        router.add_api_route(path.rstrip("/") + ".json" if path != "/" else "/index.json",
+                             as_json, methods=["GET"], name=f"{name}_json", **route_kwargs)
+        router.add_api_route(path, as_html, methods=["GET"], name=name,
+                             response_class=HTMLResponse, include_in_schema=False,
+                             **route_kwargs)
+        return fn
+
+    return register
+
+
+def no_login_cookie(response: Response) -> Response:
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
