@@ -100,5 +100,5 @@ def test_one_interaction_per_client_for_messages():
 def test_bad_time_zone_is_a_clear_error():
     from clientload.errors import ClientloadError
 
-    with pytest.raises(ClientloadError, match="sources.timezone 'Mars/Base'"):
+    with pytest.raises(ClientloadError, match=r"sources\.timezone 'Mars/Base'"):
         source_config(parse_settings('[sources]\ntimezone = "Mars/Base"\n'))

@@ -28,7 +28,8 @@ def ws(tmp_path):
 def stored(ws):
     with ws.connect() as con:
         return con.execute(
-            "SELECT client_id, type, date, minutes, employee, _line FROM interactions ORDER BY _line"
+            "SELECT client_id, type, date, minutes, employee, _line "
+            "FROM interactions ORDER BY _line"
         ).fetchall()
 
 
@@ -40,8 +41,10 @@ def adds_up(result):
 def asterisk(src, dst, start, billsec, disposition="ANSWERED", channel="", dstchannel="", more=()):
     """One Master.csv line in cdr_csv's column order; `more` = the columns after amaflags."""
     fields = ["", src, dst, "from-trunk", f'"Caller" <{src}>', channel, dstchannel, "Dial", "",
-              start, start, start, billsec + 5, billsec, disposition, "DOCUMENTATION", *more]  # fmt: skip
-    return ",".join(f'"{f}"' if isinstance(f, str) and f else str(f) for f in fields)
+              start, start, start, billsec + 5, billsec, disposition, "DOCUMENTATION",
+              *more]  # fmt: skip
+    quoted = ('"' + f.replace('"', '""') + '"' if isinstance(f, str) and f else str(f) for f in fields)
+    return ",".join(quoted)
 
 
 def test_asterisk_16_columns(ws, tmp_path):
@@ -145,7 +148,7 @@ def test_freepbx_cdr_report(ws, tmp_path):
 def test_freepbx_without_its_columns(ws, tmp_path):
     path = tmp_path / "cdr.csv"
     path.write_text("date,number,seconds\n2024-03-05,89161234567,10\n")
-    with pytest.raises(ClientloadError, match="cdr.csv, line 1: no column calldate, src, dst"):
+    with pytest.raises(ClientloadError, match=r"cdr\.csv, line 1: no column calldate, src, dst"):
         import_source(ws, [path], "freepbx")
 
 
