@@ -1,0 +1,224 @@
+"""SQL that parses a staged file into a table's typed columns and gives bad rows their reasons.
+
+Two layers: the inner one reads each source column once (`t_*` its text, `v_*` its parsed value);
+the outer one computes derived columns and a `_reason` per row, NULL for a good row, otherwise
+every problem of the row joined with "; " (the column, the value, what was expected).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clientload.ingest.columns import ColumnPlan
+from clientload.ingest.expression import to_sql
+from clientload.ingest.parsing import BOOL_EXPECTED, DateFormat, NumberFormat, bool_sql, lit
+from clientload.schema import Table
+
+# Count-like and money columns that cannot be negative; anything else may be (returns, credits).
+NON_NEGATIVE: dict[str, set[str]] = {
+    "sales": {"price"},
+    "clients": {"payment_terms_days"},
+    "products": {"unit_cost"},
+    "orders": {"changes"},
+    "interactions": {"minutes", "count"},
+    "storage": {"pallets", "value"},
+    "receivables": set(),
+    "plans": set(),
+}
+NUMERIC_TARGETS = {"DOUBLE", "BIGINT"}
+DATE_TARGETS = {"DATE", "TIMESTAMP"}
+
+
+def is_numeric_type(duck_type: str) -> bool:
+    upper = duck_type.upper()
+    return upper.startswith("DECIMAL") or upper in {
+        "DOUBLE", "FLOAT", "REAL", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT",
+        "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "UHUGEINT",
+    }
+
+
+def is_temporal_type(duck_type: str) -> bool:
+    upper = duck_type.upper()
+    return upper == "DATE" or upper.startswith("TIMESTAMP")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """The SQL of a source column's text and its type in the staged view."""
+
+    sql: str
+    type: str
+
+
+def source_text(plan: ColumnPlan, types: list[str]) -> dict[str, SourceText]:
+    """Text SQL of every contract column and derive operand (`op:name`) that has a source."""
+    texts: dict[str, SourceText] = {}
+    for target, src in plan.sources.items():
+        if src.position is None:
+            texts[target] = SourceText(lit(src.constant or ""), "VARCHAR")
+            continue
+        column, duck_type = f"c{src.position}", types[src.position]
+        if src.constant is not None:
+            as_text = column if duck_type == "VARCHAR" else f"CAST({column} AS VARCHAR)"
+            texts[target] = SourceText(
+                f"coalesce(NULLIF(trim({as_text}), ''), {lit(src.constant)})", "VARCHAR"
+            )
+        elif duck_type == "VARCHAR":
+            texts[target] = SourceText(f"NULLIF(trim({column}), '')", "VARCHAR")
+        else:
+            texts[target] = SourceText(column, duck_type)
+    for name, position in plan.operands.items():
+        column, duck_type = f"c{position}", types[position]
+        text = f"NULLIF(trim({column}), '')" if duck_type == "VARCHAR" else column
+        texts[f"op:{name}"] = SourceText(text, duck_type)
+    return texts
+
+
+def clean_id_sql(column: str, duck_type: str) -> str:
+    """Identifiers stored as floats (CustomerID 17850.0) as clean text ("17850")."""
+    if duck_type.upper() in {"DOUBLE", "FLOAT", "REAL"} or duck_type.upper().startswith("DECIMAL"):
+        return (
+            f"(CASE WHEN {column} = trunc({column}) AND abs({column}) < 1e15 "
+            f"THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) ELSE CAST({column} AS VARCHAR) END)"
+        )
+    return f"CAST({column} AS VARCHAR)"
+
+
+def value_sql(
+    text: SourceText,
+    target_type: str,
+    number: NumberFormat | None,
+    date: DateFormat | None,
+) -> tuple[str, str]:
+    """The parsed value of a source column for a target type, and what a good value looks like."""
+    t, stype = text.sql, text.type
+    if target_type == "VARCHAR":
+        return (t if stype == "VARCHAR" else clean_id_sql(t, stype)), "text"
+    if target_type in NUMERIC_TARGETS:
+        if stype == "VARCHAR":
+            fmt = number or NumberFormat(".")
+            return fmt.sql(t), fmt.expected
+        if is_numeric_type(stype) or stype == "BOOLEAN":
+            return f"CAST({t} AS DOUBLE)", "a number"
+        return f"TRY_CAST(CAST({t} AS VARCHAR) AS DOUBLE)", "a number"
+    if target_type in DATE_TARGETS:
+        if is_temporal_type(stype):
+            return f"CAST({t} AS TIMESTAMP)", "a date"
+        fmt = date or DateFormat("excel" if is_numeric_type(stype) else "iso")
+        as_text = t if stype == "VARCHAR" else f"CAST({t} AS VARCHAR)"
+        return fmt.sql(as_text), fmt.expected
+    if target_type == "BOOLEAN":
+        if stype == "BOOLEAN":
+            return t, BOOL_EXPECTED
+        if is_numeric_type(stype):
+            return f"({t} <> 0)", BOOL_EXPECTED
+        as_text = t if stype == "VARCHAR" else f"CAST({t} AS VARCHAR)"
+        return bool_sql(as_text), BOOL_EXPECTED
+    raise ValueError(f"unknown target type {target_type}")
+
+
+def _quoted(column: str) -> str:
+    return f"'''' || left(CAST({column} AS VARCHAR), 60) || ''''"
+
+
+def _bad_condition(target_type: str, t: str, v: str) -> str:
+    if target_type in NUMERIC_TARGETS:
+        condition = f"{t} IS NOT NULL AND ({v} IS NULL OR NOT isfinite({v}))"
+        if target_type == "BIGINT":
+            condition = (
+                f"({condition}) OR ({v} IS NOT NULL AND isfinite({v}) "
+                f"AND ({v} <> round({v}) OR abs({v}) > 9e18))"
+            )
+        return condition
+    if target_type in DATE_TARGETS:
+        return f"{t} IS NOT NULL AND ({v} IS NULL OR year({v}) NOT BETWEEN 1900 AND 2199)"
+    if target_type == "BOOLEAN":
+        return f"{t} IS NOT NULL AND {v} IS NULL"
+    return "false"
+
+
+def _final_value(target_type: str, v: str) -> str:
+    if target_type == "BIGINT":
+        return f"(CASE WHEN isfinite({v}) AND abs({v}) <= 9e18 THEN CAST(round({v}) AS BIGINT) END)"
+    if target_type == "DATE":
+        return f"CAST({v} AS DATE)"
+    if target_type == "DOUBLE":
+        return f"CAST({v} AS DOUBLE)"
+    return v
+
+
+def checked_select(
+    view: str,
+    table: Table,
+    plan: ColumnPlan,
+    types: list[str],
+    numbers: dict[str, NumberFormat],
+    dates: dict[str, DateFormat],
+    extra_reasons: list[str],
+) -> str:
+    """SELECT `_line`, the table's columns and `_reason` from the staged (and joined) view."""
+    texts = source_text(plan, types)
+    inner = ["_line", "_shape"]
+    inner += [f"{sql} AS _x{i}" for i, sql in enumerate(extra_reasons)]
+    expected: dict[str, str] = {}
+    names: dict[str, tuple[str, str]] = {}  # key -> (t alias, v alias)
+    for k, (key, text) in enumerate(texts.items()):
+        target_type = "DOUBLE" if key.startswith("op:") else table.column(key).type
+        value, expected[key] = value_sql(text, target_type, numbers.get(key), dates.get(key))
+        if target_type == "BIGINT":
+            expected[key] = "a whole number"
+        inner += [f"{text.sql} AS _t{k}", f"{value} AS _v{k}"]
+        names[key] = (f"_t{k}", f"_v{k}")
+
+    def operand(name: str) -> str:
+        return names[name if name in plan.sources else f"op:{name}"][1]
+
+    outer = ["_line"]
+    reasons = ["_shape", *(f"_x{i}" for i in range(len(extra_reasons)))]
+    derived = {d.target: d for d in plan.derived}
+    for column in table.columns:
+        if column.name in derived:
+            d = derived[column.name]
+            value = to_sql(d.expr, operand)
+            outer.append(f"{_final_value(column.type, value)} AS {column.name}")
+            if column.required:
+                reasons.append(
+                    f"CASE WHEN ({value}) IS NULL THEN "
+                    f"{lit(f'{column.name} = {d.text}: a value is empty or not a number')} END"
+                )
+            if column.name in NON_NEGATIVE[table.name]:
+                reasons.append(_negative(column.name, value))
+        elif column.name in plan.sources:
+            t, v = names[column.name]
+            label = plan.sources[column.name].label
+            outer.append(f"{_final_value(column.type, v)} AS {column.name}")
+            if column.required:
+                reasons.append(
+                    f"CASE WHEN {t} IS NULL THEN {lit(f'{label}: required value empty')} END"
+                )
+            bad = _bad_condition(column.type, t, v)
+            if bad != "false":
+                reasons.append(
+                    f"CASE WHEN {bad} THEN {lit(label + ': ')} || {_quoted(t)} || "
+                    f"{lit(' is not ' + expected[column.name])} END"
+                )
+            if column.name in NON_NEGATIVE[table.name]:
+                reasons.append(_negative(label, v))
+        else:
+            outer.append(f"NULL::{column.type} AS {column.name}")
+    for name in plan.operands:
+        t, v = names[f"op:{name}"]
+        bad = _bad_condition("DOUBLE", t, v)
+        reasons.append(
+            f"CASE WHEN {bad} THEN {lit(name + ': ')} || {_quoted(t)} || "
+            f"{lit(' is not ' + expected['op:' + name])} END"
+        )
+    outer.append(f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '') AS _reason")
+    return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {view})"
+
+
+def _negative(label: str, value: str) -> str:
+    return (
+        f"CASE WHEN ({value}) < 0 THEN {lit(label + ': ')} || CAST(({value}) AS VARCHAR) || "
+        "' is negative; expected 0 or more' END"
+    )

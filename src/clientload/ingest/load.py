@@ -1,0 +1,297 @@
+"""`import_files`: files into one of the contract's tables, as one transaction, nothing lost.
+
+For each file: fingerprint (a file already imported into the same table is skipped), stage it in
+DuckDB, join lookups, decide each column's format, parse and check every row in SQL, then, inside
+the transaction, replace reference rows with the same key, append the good rows and log the
+import. Bad rows go to `rejects/<table>-<timestamp>.csv` with their original columns and a reason.
+The rejects file is moved into place only after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from clientload.errors import ClientloadError
+from clientload.ingest.checks import DATE_TARGETS, NUMERIC_TARGETS, checked_select, source_text
+from clientload.ingest.columns import plan_columns
+from clientload.ingest.lookups import join_lookups
+from clientload.ingest.mapping import Mapping, check_options, load_mapping
+from clientload.ingest.parsing import (
+    DateFormat,
+    NumberFormat,
+    decide_date_formats,
+    decide_number_formats,
+    lit,
+)
+from clientload.ingest.readers import TEXT_SUFFIXES, drop_staged, quote_ident, stage_file
+from clientload.ingest.sniff import FileScan, file_sha256, scan_file
+from clientload.progress import ProgressFn, no_progress
+from clientload.schema import TABLES, Table
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from clientload.workspace import Workspace
+
+
+@dataclass
+class ImportResult:
+    """What an import did; `rows_read == rows_loaded + rows_rejected` always."""
+
+    table: str
+    files: list[Path] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_replaced: int = 0
+    skipped_files: list[tuple[Path, str]] = field(default_factory=list)
+    rejects_path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    import_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _FileOutcome:
+    read: int
+    loaded: int
+    rejected: int
+    replaced: int
+    notes: list[str]
+    rejects_table: str | None
+
+
+def import_files(
+    ws: Workspace,
+    files: list[Path],
+    table: str,
+    mapping: Path | None = None,
+    progress: ProgressFn | None = None,
+    **options: Any,
+) -> ImportResult:
+    """Import `files` into `table` of the workspace's store; see docs/data.md.
+
+    `options` are reading overrides (delimiter, encoding, decimal, date_format, sheet, skip_rows)
+    and win over the mapping file's `[options]`. Raises ClientloadError, leaving the store as it
+    was, when a file cannot be used at all (missing required column, unreadable file).
+    """
+    if table not in TABLES:
+        raise ClientloadError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+    schema = TABLES[table]
+    paths = [Path(f) for f in files]
+    for path in paths:
+        if not path.is_file():
+            raise ClientloadError(f"{path}: file not found")
+    overrides = check_options({k: v for k, v in options.items() if v is not None})
+    plan = (
+        load_mapping(Path(mapping), schema.column_names, overrides)
+        if mapping
+        else Mapping(options=overrides)
+    )
+    con = ws.connect()
+    try:
+        with tempfile.TemporaryDirectory(prefix="clientload-import-") as workdir:
+            return _import(con, ws, paths, schema, plan, progress or no_progress, Path(workdir))
+    finally:
+        con.close()
+
+
+def _fingerprint(path: Path) -> FileScan:
+    if path.suffix.lower() in TEXT_SUFFIXES or path.suffix.lower() not in {
+        ".parquet", ".pq", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"
+    }:
+        return scan_file(path)
+    return FileScan(file_sha256(path), "", 0, False, path.stat().st_size)
+
+
+def _import(
+    con: duckdb.DuckDBPyConnection,
+    ws: Workspace,
+    paths: list[Path],
+    schema: Table,
+    mapping: Mapping,
+    report: ProgressFn,
+    workdir: Path,
+) -> ImportResult:
+    result = ImportResult(schema.name)
+    done = {
+        row[0]: row[1]
+        for row in con.execute(
+            "SELECT sha256, file FROM imports WHERE table_name = ?", [schema.name]
+        ).fetchall()
+    }
+    rejects_tables: list[str] = []
+    stamp = dt.datetime.now()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for k, path in enumerate(paths):
+            report(f"import {path.name}", 0, 4)
+            scan = _fingerprint(path)
+            if scan.sha256 in done:
+                why = f"already imported into {schema.name} (same content as {done[scan.sha256]})"
+                result.skipped_files.append((path, why))
+                report(f"import {path.name}", 4, 4)
+                continue
+            done[scan.sha256] = str(path)
+            import_id = con.execute(
+                "SELECT coalesce(max(import_id), 0) + 1 FROM imports"
+            ).fetchone()[0]  # type: ignore[index]
+            outcome = _import_one(con, path, scan, schema, mapping, import_id, workdir, k, report)
+            con.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [import_id, schema.name, str(path.resolve()), scan.sha256, stamp, outcome.read,
+                 outcome.loaded, outcome.rejected, outcome.replaced, "\n".join(outcome.notes)],
+            )
+            result.files.append(path)
+            result.import_ids.append(import_id)
+            result.rows_read += outcome.read
+            result.rows_loaded += outcome.loaded
+            result.rows_rejected += outcome.rejected
+            result.rows_replaced += outcome.replaced
+            prefix = f"{path.name}: " if len(paths) > 1 else ""
+            result.notes += [prefix + n for n in outcome.notes]
+            if outcome.rejects_table:
+                rejects_tables.append(outcome.rejects_table)
+        partial = _write_rejects(con, ws, schema.name, stamp, rejects_tables)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    if partial is not None:
+        final = partial.name.removeprefix(".").removesuffix(".partial")
+        result.rejects_path = partial.with_name(final)
+        partial.replace(result.rejects_path)
+    return result
+
+
+def _import_one(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    scan: FileScan,
+    schema: Table,
+    mapping: Mapping,
+    import_id: int,
+    workdir: Path,
+    k: int,
+    report: ProgressFn,
+) -> _FileOutcome:
+    stage = f"import {path.name}"
+    name = f"_clientload_in{k}"
+    staged = stage_file(con, path, name, mapping.options, workdir, scan)
+    report(stage, 1, 4)
+    joined = join_lookups(con, name, staged.headers, staged.types, mapping, path, workdir)
+    plan = plan_columns(schema, joined.headers, mapping, path, joined.used)
+    texts = source_text(plan, joined.types)
+    labels = {key: plan.sources[key].label if key in plan.sources else key[3:] for key in texts}
+
+    def wanted(kinds: set[str]) -> dict[str, str]:
+        return {
+            key: t.sql
+            for key, t in texts.items()
+            if t.type == "VARCHAR"
+            and ("DOUBLE" if key.startswith("op:") else schema.column(key).type) in kinds
+        }
+
+    notes = [*staged.notes, *joined.notes, *plan.notes]
+    options = mapping.options
+    if "decimal" in options:
+        numbers = {key: NumberFormat(options["decimal"]) for key in wanted(NUMERIC_TARGETS)}
+    else:
+        default = "," if staged.delimiter == ";" else "."
+        numbers, found = decide_number_formats(
+            con, joined.view, wanted(NUMERIC_TARGETS), labels, default
+        )
+        notes += found
+    if "date_format" in options:
+        dates = {key: DateFormat(options["date_format"]) for key in wanted(DATE_TARGETS)}
+    else:
+        dates, found = decide_date_formats(con, joined.view, wanted(DATE_TARGETS), labels)
+        notes += found
+    checked = f"{name}_chk"
+    sql = checked_select(joined.view, schema, plan, joined.types, numbers, dates, joined.reasons)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {checked} AS {sql}")
+    report(stage, 2, 4)
+    if schema.key:
+        _reject_repeated_keys(con, checked, schema)
+    replaced = 0
+    if schema.key:
+        match = " AND ".join(f"t.{c} = n.{c}" for c in schema.key)
+        replaced = con.execute(
+            f"DELETE FROM {schema.name} t WHERE EXISTS "
+            f"(SELECT 1 FROM {checked} n WHERE n._reason IS NULL AND {match})"
+        ).fetchone()[0]  # type: ignore[index]
+    columns = ", ".join(schema.column_names)
+    con.execute(
+        f"INSERT INTO {schema.name} ({columns}, _import_id, _line) "
+        f"SELECT {columns}, {int(import_id)}, _line FROM {checked} WHERE _reason IS NULL"
+    )
+    loaded, rejected = con.execute(
+        f"SELECT count_if(_reason IS NULL), count_if(_reason IS NOT NULL) FROM {checked}"
+    ).fetchone()  # type: ignore[misc]
+    report(stage, 3, 4)
+    if loaded + rejected != staged.rows:
+        raise RuntimeError(f"{path}: {staged.rows} rows read but {loaded} + {rejected} accounted")
+    rejects_table = None
+    if rejected:
+        rejects_table = f"{name}_rej"
+        originals = [
+            f"CAST(s.c{i} AS VARCHAR) AS {quote_ident(h if h != 'reason' else 'reason (original)')}"
+            for i, h in enumerate(staged.headers)
+        ]
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {rejects_table} AS SELECT {', '.join(originals)}, "
+            f"{lit(path.name + ' line ')} || c._line || ': ' || c._reason AS reason "
+            f"FROM {name} s JOIN {checked} c ON s._line = c._line "
+            f"WHERE c._reason IS NOT NULL ORDER BY c._line"
+        )
+    for extra in reversed(joined.staged_names):
+        con.execute(f"DROP VIEW IF EXISTS {extra}")
+        con.execute(f"DROP TABLE IF EXISTS {extra}")
+        con.execute(f"DROP TABLE IF EXISTS {extra}_raw")
+    con.execute(f"DROP TABLE IF EXISTS {checked}")
+    drop_staged(con, name)
+    report(stage, 4, 4)
+    return _FileOutcome(staged.rows, loaded, rejected, replaced, notes, rejects_table)
+
+
+def _reject_repeated_keys(con: duckdb.DuckDBPyConnection, checked: str, schema: Table) -> None:
+    """A key repeated within one file: the last line wins, the earlier lines are rejected."""
+    keys = ", ".join(schema.key)
+    shown = " || '/' || ".join(f"CAST({c} AS VARCHAR)" for c in schema.key)
+    label = "/".join(schema.key)
+    con.execute(
+        f"UPDATE {checked} SET _reason = {lit(label + ' ')} || '''' || d.shown || '''' || "
+        f"' appears again on line ' || d.next_line || '; the later line is kept' "
+        f"FROM (SELECT _line AS line, {shown} AS shown, "
+        f"lead(_line) OVER (PARTITION BY {keys} ORDER BY _line) AS next_line "
+        f"FROM {checked} WHERE _reason IS NULL) d "
+        f"WHERE {checked}._line = d.line AND d.next_line IS NOT NULL"
+    )
+
+
+def _write_rejects(
+    con: duckdb.DuckDBPyConnection,
+    ws: Workspace,
+    table: str,
+    stamp: dt.datetime,
+    tables: list[str],
+) -> Path | None:
+    """All files' rejects in one CSV under a hidden name; the caller renames it after commit."""
+    if not tables:
+        return None
+    ws.rejects_dir.mkdir(parents=True, exist_ok=True)
+    base = f"{table}-{stamp:%Y%m%d-%H%M%S}"
+    name, n = base, 1
+    while (ws.rejects_dir / f"{name}.csv").exists():
+        n += 1
+        name = f"{base}-{n}"
+    partial = ws.rejects_dir / f".{name}.csv.partial"
+    union = " UNION ALL BY NAME ".join(f"SELECT * FROM {t}" for t in tables)
+    ordered = f"SELECT * EXCLUDE (reason), reason FROM ({union})"
+    con.execute(f"COPY ({ordered}) TO {lit(str(partial))} (FORMAT csv, HEADER true)")
+    for t in tables:
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+    return partial

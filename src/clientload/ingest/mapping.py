@@ -1,0 +1,217 @@
+"""Mapping files: how a user's export becomes one of the contract's tables (TOML, docs/data.md).
+
+```toml
+[columns]            # contract column = "Header in the file"
+client_id = "Customer No"
+[derive]             # contract column = arithmetic over columns and numbers
+revenue = "quantity * unit_price * (1 - discount)"
+[constants]          # contract column = value, where the file has no such column or it is empty
+category = "Other"
+[options]            # how to read the file when the guess is wrong
+delimiter = ";"      # encoding, decimal, date_format, sheet, skip_rows
+[lookup.orders]      # bring columns from another file by key
+file = "orders.csv"  # relative to this mapping file, else to the data file
+key = "order_id"     # the column in the data file
+on = "order_id"      # the column in the lookup file (default: same as key)
+columns = ["customer_id", "order_date"]
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clientload.errors import ClientloadError
+from clientload.ingest.expression import Expr, parse_expression
+
+OPTION_KEYS = ("delimiter", "encoding", "decimal", "date_format", "sheet", "skip_rows")
+DATE_FORMATS = {
+    "iso": "iso",
+    "yyyy-mm-dd": "iso",
+    "dd.mm.yyyy": "dmy.",
+    "d.m.yyyy": "dmy.",
+    "dd/mm/yyyy": "dmy/",
+    "d/m/yyyy": "dmy/",
+    "mm/dd/yyyy": "mdy/",
+    "m/d/yyyy": "mdy/",
+    "excel": "excel",
+    "yyyymmdd": "ymd8",
+}
+
+
+@dataclass(frozen=True)
+class Lookup:
+    name: str
+    file: Path
+    key: str
+    on: str
+    columns: tuple[str, ...]
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Mapping:
+    columns: dict[str, str] = field(default_factory=dict)
+    derive: dict[str, Expr] = field(default_factory=dict)
+    derive_text: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    lookups: tuple[Lookup, ...] = ()
+    path: Path | None = None
+
+
+def _table(doc: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    value = doc.get(name, {})
+    if not isinstance(value, dict):
+        raise ClientloadError(f"{where}: [{name}] must be a table of key = value")
+    return value
+
+
+def _text(value: Any, where: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise ClientloadError(f"{where}: expected a text or a number, found {type(value).__name__}")
+
+
+def load_mapping(path: Path, columns: list[str], options: dict[str, Any] | None = None) -> Mapping:
+    """Read and check a mapping file for a table with `columns`; errors name the file and key.
+
+    `options` given by the caller (e.g. `--sheet`) override the file's `[options]`.
+    """
+    where = str(path)
+    if not path.is_file():
+        raise ClientloadError(f"mapping file {path} not found")
+    try:
+        doc = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ClientloadError(f"{where}: not valid TOML: {exc}") from exc
+    known = {"columns", "derive", "constants", "options", "lookup"}
+    for section in doc:
+        if section not in known:
+            raise ClientloadError(
+                f"{where}: unknown section [{section}]; expected one of {', '.join(sorted(known))}"
+            )
+    mapped = {}
+    for target, source in _table(doc, "columns", where).items():
+        _check_target(target, columns, f"{where} [columns]")
+        if not isinstance(source, str) or not source.strip():
+            raise ClientloadError(f"{where} [columns] {target}: expected a header name in quotes")
+        mapped[target] = source
+    derive, derive_text = {}, {}
+    for target, text in _table(doc, "derive", where).items():
+        _check_target(target, columns, f"{where} [derive]")
+        if not isinstance(text, str):
+            raise ClientloadError(f"{where} [derive] {target}: expected an expression in quotes")
+        derive[target] = parse_expression(text, f"{where} [derive] {target}")
+        derive_text[target] = text
+    constants = {
+        target: _text(value, f"{where} [constants] {target}")
+        for target, value in _table(doc, "constants", where).items()
+    }
+    merged = {**_table(doc, "options", where), **(options or {})}
+    return Mapping(
+        columns=mapped,
+        derive=derive,
+        derive_text=derive_text,
+        constants=constants,
+        options=check_options(merged, where),
+        lookups=_lookups(_table(doc, "lookup", where), path.parent, where),
+        path=path,
+    )
+
+
+def _check_target(target: str, columns: list[str], where: str) -> None:
+    if target not in columns:
+        raise ClientloadError(
+            f"{where}: {target!r} is not a column of this table; "
+            f"expected one of {', '.join(columns)}"
+        )
+
+
+def check_options(options: dict[str, Any], where: str = "options") -> dict[str, Any]:
+    """Validate reading options (from a mapping file or the caller); unknown keys are errors."""
+    checked: dict[str, Any] = {}
+    for key, value in options.items():
+        if value is None:
+            continue
+        if key not in OPTION_KEYS:
+            expected = ", ".join(OPTION_KEYS)
+            raise ClientloadError(f"{where}: unknown option {key!r}; expected {expected}")
+        if key == "delimiter":
+            value = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}.get(value, value)
+            if not isinstance(value, str) or len(value) != 1:
+                raise ClientloadError(f"{where}: delimiter must be one character, found {value!r}")
+        elif key == "decimal":
+            if value not in (",", "."):
+                raise ClientloadError(f"{where}: decimal must be \",\" or \".\", found {value!r}")
+        elif key == "date_format":
+            if str(value).lower() not in DATE_FORMATS:
+                raise ClientloadError(
+                    f"{where}: date_format {value!r} unknown; "
+                    f"expected one of {', '.join(DATE_FORMATS)}"
+                )
+            value = DATE_FORMATS[str(value).lower()]
+        elif key == "skip_rows":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ClientloadError(f"{where}: skip_rows must be a whole number >= 0")
+        elif key == "encoding":
+            import codecs
+
+            try:
+                value = codecs.lookup(str(value)).name
+            except LookupError as exc:
+                raise ClientloadError(f"{where}: unknown encoding {value!r}") from exc
+        elif key == "sheet" and not isinstance(value, (str, int)):
+            raise ClientloadError(f"{where}: sheet must be a name or a number")
+        checked[key] = value
+    return checked
+
+
+def _lookups(section: dict[str, Any], base: Path, where: str) -> tuple[Lookup, ...]:
+    found = []
+    for name, spec in section.items():
+        here = f"{where} [lookup.{name}]"
+        if not isinstance(spec, dict):
+            raise ClientloadError(f"{here}: expected file, key, on and columns")
+        unknown = set(spec) - {"file", "key", "on", "columns", "prefix"}
+        if unknown:
+            raise ClientloadError(f"{here}: unknown key {sorted(unknown)[0]!r}")
+        for needed in ("file", "key", "columns"):
+            if needed not in spec:
+                raise ClientloadError(f"{here}: missing {needed!r}")
+        columns = spec["columns"]
+        if isinstance(columns, str):
+            columns = [columns]
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            raise ClientloadError(f"{here}: columns must be a list of header names")
+        found.append(
+            Lookup(
+                name=name,
+                file=Path(str(spec["file"])),
+                key=str(spec["key"]),
+                on=str(spec.get("on", spec["key"])),
+                columns=tuple(columns),
+                prefix=str(spec.get("prefix", "")),
+            )
+        )
+    return tuple(found)
+
+
+def resolve_lookup_file(lookup: Lookup, mapping_dir: Path | None, data_file: Path) -> Path:
+    """The lookup's file: absolute as written, else next to the mapping file, else the data file."""
+    if lookup.file.is_absolute():
+        candidates = [lookup.file]
+    else:
+        candidates = [d / lookup.file for d in (mapping_dir, data_file.parent) if d is not None]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    tried = " or ".join(str(c) for c in candidates)
+    raise ClientloadError(
+        f"lookup {lookup.name}: file {lookup.file} not found (looked for {tried})"
+    )

@@ -1,0 +1,247 @@
+"""Turning text cells into numbers, dates and booleans, in SQL, with the format decided per column.
+
+Each column's format is decided once from its values (a sample of the first rows; slash dates
+from all rows): decimal comma or point, and which date layout. A value that does not fit the
+column's format becomes NULL here, and the caller rejects the row with the reason `expected`.
+Nothing here runs per row in Python: the functions return SQL expressions over the staged view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
+
+SAMPLE_ROWS = 1_000_000
+THOUSANDS = (" ", "\u00a0", "\u202f", "'", "’")
+TRUE_WORDS = ("true", "t", "yes", "y", "1", "да", "д", "истина", "+", "x", "1.0")
+FALSE_WORDS = ("false", "f", "no", "n", "0", "нет", "н", "ложь", "-", "0.0")
+
+_COMMA_DECIMAL = (
+    r"[+-]?\d*,(\d{1,2}|\d{4,})|[+-]?(0|\d{4,}),\d+"
+    r"|[+-]?[1-9]\d{0,2}(\.\d{3}){2,}(,\d*)?|[+-]?[1-9]\d{0,2}(\.\d{3})+,\d*"
+)
+_POINT_DECIMAL = (
+    r"[+-]?\d*\.(\d{1,2}|\d{4,})|[+-]?(0|\d{4,})\.\d+"
+    r"|[+-]?[1-9]\d{0,2}(,\d{3}){2,}(\.\d*)?|[+-]?[1-9]\d{0,2}(,\d{3})+\.\d*"
+)
+_DATE_PATTERNS = {
+    "dot4": r"\d{1,2}\.\d{1,2}\.\d{4}(\s.*)?",
+    "dot2": r"\d{1,2}\.\d{1,2}\.\d{2}(\s.*)?",
+    "slash4": r"\d{1,2}/\d{1,2}/\d{4}(\s.*)?",
+    "slash2": r"\d{1,2}/\d{1,2}/\d{2}(\s.*)?",
+    "serial": r"\d{1,7}(\.\d+)?",
+    "ymd8": r"(19|20)\d{6}",
+}
+DATE_LABELS = {
+    "iso": "yyyy-mm-dd",
+    "dmy.": "dd.mm.yyyy",
+    "dmy/": "dd/mm/yyyy",
+    "mdy/": "m/d/yyyy",
+    "excel": "an Excel serial number",
+    "ymd8": "yyyymmdd",
+}
+
+
+def lit(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def stripped(text_sql: str) -> str:
+    """The text without the thousands separators that are never decimal marks."""
+    for ch in THOUSANDS:
+        text_sql = f"replace({text_sql}, {lit(ch)}, '')"
+    return text_sql
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    decimal: str  # "." or ","
+
+    @property
+    def expected(self) -> str:
+        return "a number like 1 234,56" if self.decimal == "," else "a number like 1234.56"
+
+    def sql(self, text_sql: str) -> str:
+        """The number in `text_sql` (NULL when it does not fit this format)."""
+        s = stripped(text_sql)
+        if self.decimal == ",":
+            grouped = r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?"
+            cleaned = f"replace(replace({s}, '.', ''), ',', '.')"
+            other = "."
+        else:
+            grouped, cleaned = r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", f"replace({s}, ',', '')"
+            other = ","
+        value = f"TRY_CAST({cleaned} AS DOUBLE)"
+        # A value using the other mark must be a proper thousands grouping, else "1,5" in a
+        # column of "1,234.56" numbers would silently read as 15.
+        return (
+            f"(CASE WHEN NOT contains({s}, {lit(other)}) OR regexp_full_match({s}, {lit(grouped)}) "
+            f"THEN {value} END)"
+        )
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    kind: str  # iso | dmy. | dmy/ | mdy/ | excel | ymd8
+    two_digit_year: bool = False
+
+    @property
+    def expected(self) -> str:
+        return "a date as " + DATE_LABELS[self.kind]
+
+    def sql(self, text_sql: str) -> str:
+        """The timestamp in `text_sql` (ISO always accepted; NULL when it fits neither).
+
+        The caller rejects years outside 1900-2199 (a two-digit year read as year 24, say).
+        """
+        iso = f"TRY_CAST({text_sql} AS TIMESTAMP)"
+        if self.kind == "iso":
+            parsed = iso
+        elif self.kind == "excel":
+            serial = f"TRY_CAST({text_sql} AS DOUBLE)"
+            parsed = (
+                f"CASE WHEN {serial} BETWEEN 1 AND 2958465 THEN TIMESTAMP '1899-12-30' + "
+                f"to_microseconds(CAST(round({serial} * 86400000000) AS BIGINT)) END"
+            )
+        elif self.kind == "ymd8":
+            parsed = f"try_strptime({text_sql}, '%Y%m%d')"
+        else:
+            sep = self.kind[-1]
+            day_month = "%d{0}%m" if self.kind.startswith("dmy") else "%m{0}%d"
+            year = "%y" if self.two_digit_year else "%Y"
+            base = day_month.format(sep) + sep + year
+            formats = [f"{base} %H:%M:%S", f"{base} %H:%M", base]
+            parsed = f"try_strptime({text_sql}, [{', '.join(lit(f) for f in formats)}])"
+        if self.kind != "iso":
+            parsed = f"coalesce({parsed}, {iso})"
+        return parsed
+
+
+def bool_sql(text_sql: str) -> str:
+    low = f"lower({text_sql})"
+    yes = ", ".join(lit(w) for w in TRUE_WORDS)
+    no = ", ".join(lit(w) for w in FALSE_WORDS)
+    return f"(CASE WHEN {low} IN ({yes}) THEN true WHEN {low} IN ({no}) THEN false END)"
+
+
+BOOL_EXPECTED = "true/false, yes/no, да/нет or 1/0"
+
+
+def decide_number_formats(
+    con: duckdb.DuckDBPyConnection,
+    view: str,
+    columns: dict[str, str],
+    labels: dict[str, str],
+    default_decimal: str,
+) -> tuple[dict[str, NumberFormat], list[str]]:
+    """The decimal mark of each text column (key → SQL of its text) from a sample of values."""
+    if not columns:
+        return {}, []
+    parts = []
+    for text in columns.values():
+        s = stripped(text)
+        parts += [
+            f"count_if(contains({s}, ',') OR contains({s}, '.'))",
+            f"count_if(contains({s}, ',') AND regexp_full_match({s}, {lit(_COMMA_DECIMAL)}))",
+            f"count_if(contains({s}, '.') AND regexp_full_match({s}, {lit(_POINT_DECIMAL)}))",
+        ]
+    stats = con.execute(
+        f"SELECT {', '.join(parts)} FROM (SELECT * FROM {view} LIMIT {SAMPLE_ROWS})"
+    ).fetchone()
+    assert stats is not None
+    formats: dict[str, NumberFormat] = {}
+    notes: list[str] = []
+    for i, key in enumerate(columns):
+        separated, comma, point = stats[3 * i : 3 * i + 3]
+        if comma > point:
+            decimal = ","
+        elif point > comma:
+            decimal = "."
+        else:
+            decimal = default_decimal
+            if separated:
+                notes.append(
+                    f"numbers in column {labels[key]} read with decimal {decimal!r} "
+                    f"(ambiguous: values like 1{',' if decimal == '.' else '.'}234)"
+                )
+        if comma and point:
+            notes.append(
+                f"column {labels[key]} mixes decimal marks; read with {decimal!r}, "
+                "values in the other style rejected"
+            )
+        formats[key] = NumberFormat(decimal)
+    return formats, notes
+
+
+def decide_date_formats(
+    con: duckdb.DuckDBPyConnection,
+    view: str,
+    columns: dict[str, str],
+    labels: dict[str, str],
+) -> tuple[dict[str, DateFormat], list[str]]:
+    """The date layout of each text column; a note when d/m versus m/d could not be told apart."""
+    if not columns:
+        return {}, []
+    kinds = ["iso", *_DATE_PATTERNS]
+    parts = []
+    for text in columns.values():
+        parts.append(f"count_if(TRY_CAST({text} AS TIMESTAMP) IS NOT NULL)")
+        parts += [f"count_if(regexp_full_match({text}, {lit(p)}))" for p in _DATE_PATTERNS.values()]
+    stats = con.execute(
+        f"SELECT {', '.join(parts)} FROM (SELECT * FROM {view} LIMIT {SAMPLE_ROWS})"
+    ).fetchone()
+    assert stats is not None
+    formats: dict[str, DateFormat] = {}
+    notes: list[str] = []
+    width = len(kinds)
+    for i, key in enumerate(columns):
+        counts = dict(zip(kinds, stats[width * i : width * (i + 1)], strict=True))
+        counts["dot"] = counts.pop("dot4") + counts["dot2"]
+        counts["slash"] = counts.pop("slash4") + counts["slash2"]
+        best = max(("iso", "dot", "slash", "serial", "ymd8"), key=lambda k: counts[k])
+        if counts[best] == 0:
+            best = "iso"
+        if best == "dot":
+            formats[key] = DateFormat("dmy.", counts["dot2"] > counts["dot"] - counts["dot2"])
+        elif best == "slash":
+            kind, note = _slash_order(con, view, columns[key], labels[key])
+            formats[key] = DateFormat(kind, counts["slash2"] > counts["slash"] - counts["slash2"])
+            notes += note
+        elif best == "serial":
+            formats[key] = DateFormat("excel")
+            notes.append(f"dates in column {labels[key]} read as Excel serial numbers")
+        else:
+            formats[key] = DateFormat("ymd8" if best == "ymd8" else "iso")
+    return formats, notes
+
+
+def _slash_order(
+    con: duckdb.DuckDBPyConnection, view: str, text: str, label: str
+) -> tuple[str, list[str]]:
+    """d/m or m/d, from all values: a first part above 12 is a day, a second part above 12 too."""
+    first = f"TRY_CAST(split_part({text}, '/', 1) AS INTEGER)"
+    second = f"TRY_CAST(split_part({text}, '/', 2) AS INTEGER)"
+    row = con.execute(
+        f"SELECT count_if({first} > 12), count_if({second} > 12) FROM {view} "
+        f"WHERE contains({text}, '/')"
+    ).fetchone()
+    assert row is not None
+    day_first, month_first = row
+    if day_first and not month_first:
+        return "dmy/", [f"dates in column {label} read as d/m/yyyy"]
+    if month_first and not day_first:
+        return "mdy/", [f"dates in column {label} read as m/d/yyyy"]
+    if not day_first and not month_first:
+        return "mdy/", [
+            f"dates in column {label} read as m/d/yyyy (ambiguous: every value fits both "
+            "d/m/yyyy and m/d/yyyy; set date_format in a mapping file if they are d/m)"
+        ]
+    kind = "dmy/" if day_first > month_first else "mdy/"
+    return kind, [
+        f"dates in column {label} mix d/m and m/d; read as {DATE_LABELS[kind]}, "
+        "the others rejected"
+    ]
