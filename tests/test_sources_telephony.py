@@ -43,7 +43,8 @@ def asterisk(src, dst, start, billsec, disposition="ANSWERED", channel="", dstch
     fields = ["", src, dst, "from-trunk", f'"Caller" <{src}>', channel, dstchannel, "Dial", "",
               start, start, start, billsec + 5, billsec, disposition, "DOCUMENTATION",
               *more]  # fmt: skip
-    quoted = ('"' + f.replace('"', '""') + '"' if isinstance(f, str) and f else str(f) for f in fields)
+    quoted = ('"' + f.replace('"', '""') + '"' if isinstance(f, str) and f else str(f)
+              for f in fields)  # fmt: skip
     return ",".join(quoted)
 
 
