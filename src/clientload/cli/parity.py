@@ -104,9 +104,11 @@ def _emit(result: Any, lang: str, as_json: bool, keys: tuple[str, ...], title: s
         else:
             shown = f"{value:g}" if isinstance(value, float) else str(value)
         table.add_row(LABELS.get(key, (key, key))[lang == "ru"], shown)
+    from rich.markup import escape
+
     console = Console()
     console.print(table)
-    console.print(result.explanation.text(lang))
+    console.print(escape(result.explanation.text(lang)))
 
 
 def _print_json(data: Any) -> None:
@@ -433,25 +435,50 @@ def client(
     _print_client(figures, d, options, check, lang)  # type: ignore[arg-type]
 
 
+KIND_LABELS = {
+    "volume": ("more volume", "больше объёма"),
+    "orders": ("fewer, larger orders", "реже и крупнее заказы"),
+    "changes": ("fewer order changes", "меньше правок заказов"),
+    "urgent": ("fewer urgent orders", "меньше срочных заказов"),
+    "portal": ("portal / web shop", "портал / интернет-магазин"),
+    "pickup": ("pickup", "самовывоз"),
+    "payment_terms": ("shorter payment terms", "короче отсрочка"),
+    "prepayment": ("prepayment", "предоплата"),
+    "mix": ("new category", "новая категория"),
+}
+
+
+def with_value(option: Any) -> str:
+    """The option as the user types it back in `--with` (points, no thousands separators)."""
+    if option.unit in ("fraction", "share"):
+        return f"{option.key}={option.required * 100:.2f}%"
+    return f"{option.key}={option.required:.2f}"
+
+
 def _print_client(figures: Any, d: float, options: list[Any], check: Any, lang: str) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from clientload.parity.menu import discount_cost
-    from clientload.parity.text import money, number, pct
+    from clientload.parity.text import money, pct
 
     ru = lang == "ru"
     console = Console()
-    who = f"{figures.client_id} {figures.name}".strip()
-    cost = money(figures.per_month(discount_cost(figures, d)), lang)
+    who = escape(f"{figures.client_id} {figures.name}".strip())
+    month = money(figures.per_month(discount_cost(figures, d)), lang)
+    period = money(discount_cost(figures, d), lang)
+    currency = figures.currency
+    months = f"{figures.months:g}"
     console.print(
         f"[bold]{who}[/bold]: "
         + (
-            f"скидка {pct(d, lang)} стоит {cost} {figures.currency} в месяц. Каждый вариант "
-            "ниже сам по себе возвращает сегодняшний вклад клиента."
+            f"скидка {pct(d, lang)} стоит {month} {currency} в месяц ({period} {currency} за "
+            f"{months} мес.). Каждый вариант ниже сам по себе возвращает сегодняшний вклад клиента."
             if ru
-            else f"a {pct(d, lang)} discount costs {cost} {figures.currency} a month. Each option "
-            "below alone brings the client's contribution back to today's."
+            else f"a {pct(d, lang)} discount costs {month} {currency} a month ({period} {currency} "
+            f"over {months} months). Each option below alone brings the client's contribution "
+            "back to today's."
         )
     )
     table = Table(show_lines=True)
@@ -460,20 +487,18 @@ def _print_client(figures: Any, d: float, options: list[Any], check: Any, lang: 
     ):
         table.add_column(header)
     for option in options:
-        if option.feasible:
-            value = option.required
-            shown = (
-                pct(value, lang) if option.unit in ("fraction", "share") else number(value, lang, 2)
-            )
-            key = f"{option.key}={shown.replace(' ', '')}"
-        else:
-            key = "—"
-        table.add_row(option.category or option.kind, key, option.explanation.text(lang))
+        label = KIND_LABELS.get(option.kind, (option.kind, option.kind))[ru]
+        if option.category:
+            label = f"{label}: {option.category}"
+        table.add_row(
+            escape(label),
+            escape(with_value(option)) if option.feasible else "—",
+            escape(option.explanation.text(lang)),
+        )
     console.print(table)
     if check is not None:
-        console.print(
-            ("[green]" if check.parity_reached else "[red]") + check.explanation.text(lang)
-        )
+        colour = "green" if check.parity_reached else "red"
+        console.print(f"[{colour}]{escape(check.explanation.text(lang))}[/{colour}]")
 
 
 def register(app: typer.Typer) -> None:

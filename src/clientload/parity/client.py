@@ -60,6 +60,7 @@ class ClientFigures:
     cost_per_delivery: float
     interaction_cost: float = 0.0  # calls, e-mails, meetings: the part the portal can take over
     portal_saving_share: float = 0.7  # share of ordering and service work a portal order removes
+    portal_orders: float = 0.0  # orders it already places through the portal
     payment_terms_days: float | None = None
     missing_categories: tuple[CategoryMargin, ...] = ()
     name: str = ""
@@ -107,6 +108,19 @@ class ClientFigures:
         return self.deliveries / self.orders if self.orders else 0.0
 
     @property
+    def manual_order_share(self) -> float:
+        """Share of its orders still placed by hand: what moving to the portal can still cut."""
+        if not self.orders:
+            return 0.0
+        return min(max(1 - self.portal_orders / self.orders, 0.0), 1.0)
+
+    @property
+    def portal_saving(self) -> float:
+        """Money over the period if every order it still places by hand went through the portal."""
+        work = self.orders * self.cost_per_order + self.changes * self.cost_per_change
+        return self.portal_saving_share * self.manual_order_share * (work + self.interaction_cost)
+
+    @property
     def line_value(self) -> float:
         """Average revenue of one order line, to turn new revenue into lines to pick."""
         return self.revenue / self.order_lines if self.order_lines else 0.0
@@ -132,7 +146,7 @@ class Proposal:
     orders_per_month: float | None = None
     changes_per_order: float | None = None
     urgent_per_month: float | None = None
-    portal_share: float = 0.0  # share of its ordering moved to the portal
+    portal_share: float = 0.0  # share of the orders it places by hand moved to the portal
     pickup_share: float = 0.0  # share of deliveries it collects itself
     terms_shortened_days: float = 0.0  # days off its days sales outstanding
     prepayment_share: float = 0.0  # share of revenue paid in advance
@@ -271,7 +285,7 @@ def deal_effects(figures: ClientFigures, discount: float, proposal: Proposal) ->
         deliveries=(f.deliveries - deliveries_after) * f.cost_per_delivery,
         changes=(f.changes - changes_after) * f.cost_per_change,
         urgent=(f.urgent_orders - urgent_after) * f.cost_per_urgent_order,
-        portal=portal * f.portal_saving_share * portal_base,
+        portal=portal * f.portal_saving_share * f.manual_order_share * portal_base,
         financing=-financing_change,
     )
 

@@ -28,19 +28,30 @@ METRICS_COLUMNS = (
 COSTS_COLUMNS = ("client_id", "department", "activity", "driver", "events", "minutes", "cost")
 
 
+def _query(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Run one query over parquet files with an in-memory DuckDB (no pandas, fast to start)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        cursor = con.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _columns(path: Path) -> list[str]:
+    return [r["name"] for r in _query("SELECT name FROM parquet_schema(?)", [str(path)])]
+
+
 def _rows(path: Path, client_id: str, columns: tuple[str, ...]) -> list[dict[str, Any]]:
     """The client's rows of one parquet file; client ids compare as text (1 == '1')."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
-
-    dataset = ds.dataset(str(path), format="parquet")
-    missing = [c for c in columns if c not in dataset.schema.names]
+    missing = [c for c in columns if c not in _columns(path)]
     if missing:
         listed = ", ".join(missing)
         raise ClientloadError(f"{path}: missing column(s) {listed}; run the model again")
-    wanted = pc.field("client_id").cast(pa.string()) == pc.scalar(str(client_id))
-    return dataset.to_table(filter=wanted).to_pylist()
+    return _query(
+        "SELECT * FROM read_parquet(?) WHERE CAST(client_id AS VARCHAR) = ?",
+        [str(path), str(client_id)],
+    )
 
 
 def _number(value: Any, default: float = 0.0) -> float:
@@ -105,24 +116,23 @@ def missing_categories(path: Path, client_id: str) -> tuple[CategoryMargin, ...]
     """Categories the client does not buy, with the company's margin rate on each."""
     if not path.exists():
         return ()
-    import pyarrow.parquet as pq
-
-    table = pq.read_table(str(path), columns=["client_id", "category", "revenue", "gross_margin"])
-    revenue: dict[str, float] = defaultdict(float)
-    margin: dict[str, float] = defaultdict(float)
-    bought: set[str] = set()
-    for row in table.to_pylist():
-        category = row["category"]
-        if category is None:
-            continue
-        revenue[category] += _number(row["revenue"])
-        margin[category] += _number(row["gross_margin"])
-        if str(row["client_id"]) == str(client_id) and _number(row["revenue"]) > 0:
-            bought.add(category)
+    rows = _query(
+        """
+        SELECT category,
+               sum(revenue) AS revenue,
+               sum(gross_margin) AS gross_margin,
+               bool_or(CAST(client_id AS VARCHAR) = ? AND revenue > 0) AS bought
+        FROM read_parquet(?)
+        WHERE category IS NOT NULL
+        GROUP BY category
+        ORDER BY category
+        """,
+        [str(client_id), str(path)],
+    )
     return tuple(
-        CategoryMargin(str(c), margin[c] / revenue[c])
-        for c in sorted(revenue)
-        if c not in bought and revenue[c] > 0
+        CategoryMargin(str(r["category"]), _number(r["gross_margin"]) / _number(r["revenue"]))
+        for r in rows
+        if not r["bought"] and _number(r["revenue"]) > 0
     )
 
 
@@ -170,6 +180,7 @@ def load_client_figures(directory: str | Path, client_id: str) -> ClientFigures:
         cost_of_capital=_number(info.get("cost_of_capital"), settings.cost_of_capital),
         portal_saving_share=float(activation.get("self_service_load_reduction", 0.7)),
         missing_categories=missing_categories(out / "client_assortment.parquet", client_id),
-        currency=str(analysis.get("currency", "")),
+        currency=str(info.get("currency") or analysis.get("currency", "")),
+        portal_orders=_number(metrics.get("portal_orders")),
         **unit_costs(cost_rows, metrics, settings),
     )

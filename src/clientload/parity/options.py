@@ -120,10 +120,10 @@ def orders_option(f: ClientFigures, d: float, need: float) -> Option:
             now,
             "Even one order for the whole period would save only "
             f"{in_money(f, (f.orders - 1) * per_order, 'en')} "
-            f"of the {in_money(f, need, 'en')} the discount costs.",
+            f"of the {in_money(f, need, 'en')} the discount costs over the period.",
             "Даже один заказ за весь период сэкономит лишь "
             f"{in_money(f, (f.orders - 1) * per_order, 'ru')} "
-            f"из {in_money(f, need, 'ru')}, которые стоит скидка.",
+            f"из {in_money(f, need, 'ru')}, которые скидка стоит за период.",
             False,
         )
     per_month = f.per_month(after)
@@ -169,10 +169,10 @@ def changes_option(f: ClientFigures, d: float, need: float) -> Option:
             now,
             "Even no changes at all would save only "
             f"{in_money(f, f.changes * f.cost_per_change, 'en')} "
-            f"of the {in_money(f, need, 'en')} the discount costs.",
+            f"of the {in_money(f, need, 'en')} the discount costs over the period.",
             "Даже полный отказ от изменений сэкономит лишь "
             f"{in_money(f, f.changes * f.cost_per_change, 'ru')} "
-            f"из {in_money(f, need, 'ru')}, которые стоит скидка.",
+            f"из {in_money(f, need, 'ru')}, которые скидка стоит за период.",
             False,
         )
     per_order = after / f.orders
@@ -214,7 +214,7 @@ def urgent_option(f: ClientFigures, d: float, need: float) -> Option:
             now,
             "Even no urgent orders would save only "
             f"{in_money(f, f.urgent_orders * f.cost_per_urgent_order, 'en')} "
-            f"of the {in_money(f, need, 'en')} the discount costs.",
+            f"of the {in_money(f, need, 'en')} the discount costs over the period.",
             f"Даже полный отказ от срочных заказов сэкономит лишь "
             f"{in_money(f, f.urgent_orders * f.cost_per_urgent_order, 'ru')} из "
             f"{in_money(f, need, 'ru')}.",

@@ -35,9 +35,7 @@ def share_option(
 
 
 def portal_option(f: ClientFigures, d: float, need: float) -> Option:
-    full = f.portal_saving_share * (
-        f.orders * f.cost_per_order + f.changes * f.cost_per_change + f.interaction_cost
-    )
+    full = f.portal_saving
     return share_option(
         "portal",
         f,
@@ -50,16 +48,17 @@ def portal_option(f: ClientFigures, d: float, need: float) -> Option:
             ),
             "short": (
                 f"Even all ordering through the portal saves only {in_money(f, full, 'en')} of the "
-                f"{in_money(f, need, 'en')} the discount costs.",
+                f"{in_money(f, need, 'en')} the discount costs over the period.",
                 f"Даже все заказы через портал сэкономят лишь {in_money(f, full, 'ru')} из "
-                f"{in_money(f, need, 'ru')}, которые стоит скидка.",
+                f"{in_money(f, need, 'ru')}, которые скидка стоит за период.",
             ),
             "ok": (
-                "Order through the portal / web shop: {share} of its orders, with the edits and "
-                "calls "
-                f"around them (all of them would save {in_money(f, full, 'en')}).",
-                "Заказывать через портал / интернет-магазин: {share} заказов вместе с правками и "
-                f"звонками вокруг них (все заказы сэкономили бы {in_money(f, full, 'ru')}).",
+                "Order through the portal / web shop: {share} of the orders it places by hand, "
+                "with the edits and calls around them (all of them would save "
+                f"{in_money(f, full, 'en')}).",
+                "Заказывать через портал / интернет-магазин: {share} заказов, которые идут "
+                "вручную, вместе с правками и звонками вокруг них (все заказы сэкономили бы "
+                f"{in_money(f, full, 'ru')}).",
             ),
         },
     )
@@ -79,9 +78,9 @@ def pickup_option(f: ClientFigures, d: float, need: float) -> Option:
             ),
             "short": (
                 f"Even collecting every order itself saves only {in_money(f, full, 'en')} of the "
-                f"{in_money(f, need, 'en')} the discount costs.",
+                f"{in_money(f, need, 'en')} the discount costs over the period.",
                 f"Даже самовывоз всех заказов сэкономит лишь {in_money(f, full, 'ru')} из "
-                f"{in_money(f, need, 'ru')}, которые стоит скидка.",
+                f"{in_money(f, need, 'ru')}, которые скидка стоит за период.",
             ),
             "ok": (
                 "Collect {share} of its deliveries itself "
@@ -109,11 +108,11 @@ def prepayment_option(f: ClientFigures, d: float, need: float) -> Option:
                 f"Even full prepayment saves only {in_money(f, full, 'en')} of financing "
                 f"({pct(f.cost_of_capital)} a year on {number(f.dso_days, digits=0)} days) against "
                 "the "
-                f"{in_money(f, need, 'en')} the discount costs.",
+                f"{in_money(f, need, 'en')} the discount costs over the period.",
                 f"Даже полная предоплата сэкономит лишь {in_money(f, full, 'ru')} на "
                 "финансировании "
                 f"({pct(f.cost_of_capital, 'ru')} годовых за {number(f.dso_days, 'ru', 0)} дн.) из "
-                f"{in_money(f, need, 'ru')}, которые стоит скидка.",
+                f"{in_money(f, need, 'ru')}, которые скидка стоит за период.",
             ),
             "ok": (
                 "Pay {share} of its purchases in advance "
