@@ -86,7 +86,7 @@ def test_the_import_is_logged_and_its_rows_carry_lineage(ws, tmp_path):
     assert result.import_ids == [6]
     log = query(ws, "SELECT import_id, table_name, file, sha256, rows_read, rows_loaded, "
                     "rows_rejected, notes FROM imports WHERE import_id = 6")  # fmt: skip
-    assert log[0][:7] == (6, "interactions", str(path), file_sha256(path), 5, 1, 3)
+    assert log[0][:7] == (6, "interactions", str(path.resolve()), file_sha256(path), 5, 1, 3)
     assert log[0][7].startswith("source asterisk: 1 matched")
     assert query(ws, "SELECT _import_id, _line FROM interactions") == [(6, 1)]
 
@@ -150,3 +150,14 @@ def test_imported_calls_raise_exactly_those_clients_load_by_the_files_minutes(tm
     for client_id, minutes in expected.items():
         assert raised[client_id] == pytest.approx(minutes)
     assert result.minutes_inserted == pytest.approx(sum(expected.values()))
+
+
+def test_summary_rows_name_every_reason_used(ws, tmp_path):
+    result = import_source(ws, [master_csv(tmp_path / "m.csv")], "asterisk")
+    assert result.summary_rows() == [
+        ("read", 5),
+        ("matched", 1),
+        ("unmatched", 3),
+        ("skipped: missed / not answered / not held", 1),
+        ("interactions added", 1),
+    ]

@@ -140,6 +140,8 @@ def parse_amocrm(path: Path, cfg: SourceConfig) -> list[SourceRecord]:
         seconds = parse_number(row.get("params.duration", ""), path, line, "params.duration")
         status = row.get("params.call_status", "").strip()
         entity_type = row.get("entity_type", "").strip().lower()
+        if "/companies/" in row.get("_links.self.href", ""):
+            entity_type = "companies"
         if note_type not in ("call_in", "call_out"):
             skip: str | None = NOT_CONTACT
         elif internal:

@@ -13,7 +13,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from clientload.errors import ClientloadError
@@ -49,6 +49,14 @@ PARSERS: dict[str, Parser] = {
 }
 SOURCES: tuple[str, ...] = tuple(PARSERS)
 TOP_UNMATCHED = 10
+SKIP_LABELS = {
+    "missed": "missed / not answered / not held",
+    "internal": "internal (between our own people)",
+    "duplicate": "duplicate (read or stored already)",
+    "mailing_list": "mailing list / bulk mail",
+    "auto_reply": "auto-reply",
+    "not_contact": "not a contact (CRM task, note)",
+}
 UNMATCHED_COLUMNS = (
     "file", "line", "record", "type", "date_utc", "direction", "minutes", "outside_party",
     "key", "employee", "note", "reason",
@@ -76,6 +84,13 @@ class SourceImportResult:
     @property
     def skipped_total(self) -> int:
         return sum(self.skipped.values())
+
+    def summary_rows(self) -> list[tuple[str, int]]:
+        """(label, count) lines for a summary: read, matched, unmatched, each skip reason used."""
+        rows = [("read", self.read), ("matched", self.matched), ("unmatched", self.unmatched)]
+        rows += [(f"skipped: {SKIP_LABELS[k]}", n) for k, n in self.skipped.items() if n]
+        rows.append(("interactions added", self.rows_inserted))
+        return rows
 
 
 def file_sha256(path: Path) -> str:
@@ -135,6 +150,10 @@ def import_source(
         for i, path in enumerate(paths):
             report(f"read {source}", i, len(paths))
             sha = file_sha256(path)
+            if sha in (s for _, s, _ in parsed):
+                result.already_imported.append(str(path))
+                result.notes.append(f"{path}: same content as another file of this import; skipped")
+                continue
             earlier = con.execute(
                 "SELECT import_id, imported_at FROM imports "
                 "WHERE sha256 = ? AND table_name = 'interactions' ORDER BY import_id LIMIT 1",
@@ -151,7 +170,7 @@ def import_source(
             parsed.append((path, sha, parse(path, cfg)))
         report(f"read {source}", len(paths), len(paths))
         imports = _sort_records(parsed, directory, cfg, stored_keys, result, report)
-        stamp = datetime.now(UTC).replace(tzinfo=None)
+        stamp = datetime.now()  # local time, as the table importer logs it
         if imports:
             result.import_ids = write_import(con, source, imports, stamp)
         result.rows_inserted = sum(len(i.rows) for i in imports)
@@ -185,7 +204,7 @@ def _sort_records(
     total = sum(len(records) for _, _, records in parsed)
     done = 0
     for path, sha, records in parsed:
-        stored = StoredImport(file=str(path), sha256=sha)
+        stored = StoredImport(file=str(path.resolve()), sha256=sha)
         for record in records:
             done += 1
             if done % 5000 == 0:
