@@ -20,7 +20,7 @@ COMPANY_GROWTH = 1.08  # the whole company's volume, year on year
 _NEW = PERSONA_CODES.index("new")
 _LAPSED = PERSONA_CODES.index("lapsed")
 _GROWING = PERSONA_CODES.index("growing_medium")
-_LARGE = (PERSONA_CODES.index("disciplined_large"), PERSONA_CODES.index("demanding_large"))
+_ORDINARY = PERSONA_CODES.index("ordinary")
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,9 @@ def plan_clients(
         persona_array("size_log_mean", persona)
         + persona_array("size_log_sigma", persona) * rng.standard_normal(clients)
     )
-    first = np.where(rng.random(clients) < 0.8, 0, rng.integers(1, max(months - 4, 2), clients))
-    first = np.where(np.isin(persona, _LARGE), 0, first)
+    # some ordinary clients joined during the history; planted personas were there from the start
+    late = (persona == _ORDINARY) & (rng.random(clients) < 0.25)
+    first = np.where(late, rng.integers(1, max(months - 4, 2), clients), 0)
     first = np.where(persona == _GROWING, rng.integers(0, max(months // 3, 1), clients), first)
     first = np.where(persona == _NEW, months - 1 - rng.integers(0, 3, clients), first)
     last = np.full(clients, months - 1)
