@@ -191,11 +191,19 @@ def checked_select(
         elif column.name in plan.sources:
             t, v = names[column.name]
             label = plan.sources[column.name].label
-            outer.append(f"{_final_value(column.type, v)} AS {column.name}")
+            fallback = plan.fallbacks.get(column.name)
+            if fallback is None:
+                outer.append(f"{_final_value(column.type, v)} AS {column.name}")
+                empty = f"{t} IS NULL"
+            else:
+                computed = to_sql(fallback.expr, operand)
+                final = _final_value(column.type, f"coalesce({v}, {computed})")
+                outer.append(f"{final} AS {column.name}")
+                empty = f"{t} IS NULL AND ({computed}) IS NULL"
+                label_empty = f"{label}: required value empty and {fallback.text} unknown"
             if column.required:
-                reasons.append(
-                    f"CASE WHEN {t} IS NULL THEN {lit(f'{label}: required value empty')} END"
-                )
+                message = label_empty if fallback else f"{label}: required value empty"
+                reasons.append(f"CASE WHEN {empty} THEN {lit(message)} END")
             bad = _bad_condition(column.type, t, v)
             if bad != "false":
                 reasons.append(

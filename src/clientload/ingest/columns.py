@@ -41,6 +41,7 @@ class ColumnPlan:
     derived: list[Derived]
     operands: dict[str, int]  # derive names that are not contract columns -> header position
     notes: list[str] = field(default_factory=list)
+    fallbacks: dict[str, Derived] = field(default_factory=dict)  # used where the cell is empty
 
 
 def find_header(headers: list[str], name: str) -> int | None:
@@ -97,11 +98,17 @@ def plan_columns(
             sources[target] = ColumnSource(target, current.position, current.label, value)
 
     no_revenue = "revenue" not in sources and "revenue" not in derived_targets
+    times = Binary("*", Name("quantity"), Name("price"))
+    from_price = Derived("revenue", times, "quantity * price")
+    fallbacks: dict[str, Derived] = {}
     if table.name == "sales" and no_revenue and "price" in sources:
-        derived.append(
-            Derived("revenue", Binary("*", Name("quantity"), Name("price")), "quantity * price")
-        )
+        derived.append(from_price)
         notes.append("revenue = quantity * price")
+    elif table.name == "sales" and "revenue" in sources and "price" in sources:
+        fallbacks["revenue"] = from_price
+
+    if table.name == "sales" and "cost" not in sources and "cost" not in derived_targets:
+        notes.append("no cost column: cost left empty, the model applies the assumed margin")
 
     operands: dict[str, int] = {}
     for d in derived:
@@ -133,7 +140,7 @@ def plan_columns(
     ignored = [h for i, h in enumerate(headers) if i not in taken]
     if ignored:
         notes.append(f"columns not used: {_listing(ignored)}")
-    return ColumnPlan(sources, derived, operands, notes)
+    return ColumnPlan(sources, derived, operands, notes, fallbacks)
 
 
 def _listing(headers: list[str]) -> str:

@@ -55,13 +55,16 @@ class ImportResult:
 
 
 @dataclass
-class _FileOutcome:
-    read: int
-    loaded: int
-    rejected: int
-    replaced: int
+class _Prepared:
+    """A file parsed and checked into a temporary table, not yet in the store."""
+
+    path: Path
+    scan: FileScan
+    staged_view: str
+    headers: list[str]
+    checked: str
+    rows: int
     notes: list[str]
-    rejects_table: str | None
 
 
 def import_files(
@@ -116,6 +119,8 @@ def _import(
     report: ProgressFn,
     workdir: Path,
 ) -> ImportResult:
+    """Stage and check every file first (reading can fail and abort a transaction), then load
+    all of them in one transaction."""
     result = ImportResult(schema.name)
     done = {
         row[0]: row[1]
@@ -123,38 +128,45 @@ def _import(
             "SELECT sha256, file FROM imports WHERE table_name = ?", [schema.name]
         ).fetchall()
     }
-    rejects_tables: list[str] = []
+    prepared: list[_Prepared] = []
+    for k, path in enumerate(paths):
+        report(f"import {path.name}", 0, 4)
+        scan = _fingerprint(path)
+        if scan.sha256 in done:
+            why = f"already imported into {schema.name} (same content as {done[scan.sha256]})"
+            result.skipped_files.append((path, why))
+            report(f"import {path.name}", 4, 4)
+            continue
+        done[scan.sha256] = str(path)
+        prepared.append(_prepare(con, path, scan, schema, mapping, workdir, k, report))
+
     stamp = dt.datetime.now()
+    rejects_tables: list[str] = []
     con.execute("BEGIN TRANSACTION")
     try:
-        for k, path in enumerate(paths):
-            report(f"import {path.name}", 0, 4)
-            scan = _fingerprint(path)
-            if scan.sha256 in done:
-                why = f"already imported into {schema.name} (same content as {done[scan.sha256]})"
-                result.skipped_files.append((path, why))
-                report(f"import {path.name}", 4, 4)
-                continue
-            done[scan.sha256] = str(path)
+        for item in prepared:
             import_id = con.execute(
                 "SELECT coalesce(max(import_id), 0) + 1 FROM imports"
             ).fetchone()[0]  # type: ignore[index]
-            outcome = _import_one(con, path, scan, schema, mapping, import_id, workdir, k, report)
+            loaded, rejected, replaced = _load(con, item, schema, import_id)
             con.execute(
                 "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [import_id, schema.name, str(path.resolve()), scan.sha256, stamp, outcome.read,
-                 outcome.loaded, outcome.rejected, outcome.replaced, "\n".join(outcome.notes)],
+                [import_id, schema.name, str(item.path.resolve()), item.scan.sha256, stamp,
+                 item.rows, loaded, rejected, replaced, "\n".join(item.notes)],
             )
-            result.files.append(path)
+            result.files.append(item.path)
             result.import_ids.append(import_id)
-            result.rows_read += outcome.read
-            result.rows_loaded += outcome.loaded
-            result.rows_rejected += outcome.rejected
-            result.rows_replaced += outcome.replaced
-            prefix = f"{path.name}: " if len(paths) > 1 else ""
-            result.notes += [prefix + n for n in outcome.notes]
-            if outcome.rejects_table:
-                rejects_tables.append(outcome.rejects_table)
+            result.rows_read += item.rows
+            result.rows_loaded += loaded
+            result.rows_rejected += rejected
+            result.rows_replaced += replaced
+            prefix = f"{item.path.name}: " if len(paths) > 1 else ""
+            result.notes += [prefix + n for n in item.notes]
+            if rejected:
+                rejects_tables.append(_rejects_table(con, item))
+            con.execute(f"DROP TABLE IF EXISTS {item.checked}")
+            drop_staged(con, item.staged_view)
+            report(f"import {item.path.name}", 4, 4)
         partial = _write_rejects(con, ws, schema.name, stamp, rejects_tables)
         con.execute("COMMIT")
     except BaseException:
@@ -167,17 +179,17 @@ def _import(
     return result
 
 
-def _import_one(
+def _prepare(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     scan: FileScan,
     schema: Table,
     mapping: Mapping,
-    import_id: int,
     workdir: Path,
     k: int,
     report: ProgressFn,
-) -> _FileOutcome:
+) -> _Prepared:
+    """Stage the file, join its lookups, decide formats and check every row into a temp table."""
     stage = f"import {path.name}"
     name = f"_clientload_in{k}"
     staged = stage_file(con, path, name, mapping.options, workdir, scan)
@@ -213,11 +225,20 @@ def _import_one(
     checked = f"{name}_chk"
     sql = checked_select(joined.view, schema, plan, joined.types, numbers, dates, joined.reasons)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {checked} AS {sql}")
+    for kind, extra in reversed(joined.cleanup):
+        con.execute(f"DROP {kind} IF EXISTS {extra}")
     report(stage, 2, 4)
-    if schema.key:
-        _reject_repeated_keys(con, checked, schema)
+    return _Prepared(path, scan, name, staged.headers, checked, staged.rows, notes)
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, item: _Prepared, schema: Table, import_id: int
+) -> tuple[int, int, int]:
+    """Inside the transaction: replace same-key reference rows, append the good rows."""
+    checked = item.checked
     replaced = 0
     if schema.key:
+        _reject_repeated_keys(con, checked, schema)
         match = " AND ".join(f"t.{c} = n.{c}" for c in schema.key)
         replaced = con.execute(
             f"DELETE FROM {schema.name} t WHERE EXISTS "
@@ -228,33 +249,30 @@ def _import_one(
         f"INSERT INTO {schema.name} ({columns}, _import_id, _line) "
         f"SELECT {columns}, {int(import_id)}, _line FROM {checked} WHERE _reason IS NULL"
     )
-    loaded, rejected = con.execute(
+    counted = con.execute(
         f"SELECT count_if(_reason IS NULL), count_if(_reason IS NOT NULL) FROM {checked}"
-    ).fetchone()  # type: ignore[misc]
-    report(stage, 3, 4)
-    if loaded + rejected != staged.rows:
-        raise RuntimeError(f"{path}: {staged.rows} rows read but {loaded} + {rejected} accounted")
-    rejects_table = None
-    if rejected:
-        rejects_table = f"{name}_rej"
-        originals = [
-            f"CAST(s.c{i} AS VARCHAR) AS {quote_ident(h if h != 'reason' else 'reason (original)')}"
-            for i, h in enumerate(staged.headers)
-        ]
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {rejects_table} AS SELECT {', '.join(originals)}, "
-            f"{lit(path.name + ' line ')} || c._line || ': ' || c._reason AS reason "
-            f"FROM {name} s JOIN {checked} c ON s._line = c._line "
-            f"WHERE c._reason IS NOT NULL ORDER BY c._line"
-        )
-    for extra in reversed(joined.staged_names):
-        con.execute(f"DROP VIEW IF EXISTS {extra}")
-        con.execute(f"DROP TABLE IF EXISTS {extra}")
-        con.execute(f"DROP TABLE IF EXISTS {extra}_raw")
-    con.execute(f"DROP TABLE IF EXISTS {checked}")
-    drop_staged(con, name)
-    report(stage, 4, 4)
-    return _FileOutcome(staged.rows, loaded, rejected, replaced, notes, rejects_table)
+    ).fetchone()
+    loaded, rejected = counted if counted else (0, 0)
+    if loaded + rejected != item.rows:
+        raise RuntimeError(f"{item.path}: {item.rows} rows read but {loaded} + {rejected} counted")
+    return loaded, rejected, replaced
+
+
+def _rejects_table(con: duckdb.DuckDBPyConnection, item: _Prepared) -> str:
+    """The rejected rows with their original columns and the reason, in file order."""
+    table = f"{item.staged_view}_rej"
+    unit = "row" if item.path.suffix.lower() in {".parquet", ".pq"} else "line"
+    originals = [
+        f"CAST(s.c{i} AS VARCHAR) AS {quote_ident(h if h != 'reason' else 'reason (original)')}"
+        for i, h in enumerate(item.headers)
+    ]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {', '.join(originals)}, "
+        f"{lit(f'{item.path.name} {unit} ')} || c._line || ': ' || c._reason AS reason "
+        f"FROM {item.staged_view} s JOIN {item.checked} c ON s._line = c._line "
+        f"WHERE c._reason IS NOT NULL ORDER BY c._line"
+    )
+    return table
 
 
 def _reject_repeated_keys(con: duckdb.DuckDBPyConnection, checked: str, schema: Table) -> None:

@@ -31,7 +31,7 @@ class Joined:
     reasons: list[str] = field(default_factory=list)
     used: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
-    staged_names: list[str] = field(default_factory=list)
+    cleanup: list[tuple[str, str]] = field(default_factory=list)  # (VIEW|TABLE, name)
 
 
 def _key_text(column: str, duck_type: str) -> str:
@@ -57,7 +57,7 @@ def join_lookups(
         path = resolve_lookup_file(lookup, mapping_dir, data_file)
         name = f"{view}_l{j}"
         staged = stage_file(con, path, name, {}, workdir)
-        joined.staged_names.append(name)
+        joined.cleanup += [("VIEW", name), ("TABLE", f"{name}_raw")]
         key = find_header(joined.headers, lookup.key)
         if key is None:
             raise ClientloadError(
@@ -95,7 +95,7 @@ def join_lookups(
             f"FROM {name} WHERE {on_text} IS NOT NULL "
             f"QUALIFY row_number() OVER (PARTITION BY {on_text} ORDER BY _line) = 1"
         )
-        joined.staged_names.append(distinct)
+        joined.cleanup.append(("TABLE", distinct))
         kept = con.execute(f"SELECT count(*) FROM {distinct}").fetchone()[0]  # type: ignore[index]
         if kept < staged.rows:
             joined.notes.append(
@@ -114,7 +114,7 @@ def join_lookups(
             f"'''' || {key_text} || '''' || {lit(' not found in ' + path.name)} END AS {miss} "
             f"FROM {joined.view} AS base LEFT JOIN {distinct} AS lk ON {key_text} = lk._k"
         )
-        joined.staged_names.append(new_view)
+        joined.cleanup.append(("VIEW", new_view))
         joined.view = new_view
         joined.headers += [n for _, n in brought]
         joined.types += [staged.types[p] for p, _ in brought]

@@ -131,6 +131,11 @@ def bool_sql(text_sql: str) -> str:
 BOOL_EXPECTED = "true/false, yes/no, да/нет or 1/0"
 
 
+def _count(condition: str) -> str:
+    """count_if that gives 0, not NULL, when no value is there at all."""
+    return f"coalesce(count_if({condition}), 0)"
+
+
 def decide_number_formats(
     con: duckdb.DuckDBPyConnection,
     view: str,
@@ -145,9 +150,9 @@ def decide_number_formats(
     for text in columns.values():
         s = stripped(text)
         parts += [
-            f"count_if(contains({s}, ',') OR contains({s}, '.'))",
-            f"count_if(contains({s}, ',') AND regexp_full_match({s}, {lit(_COMMA_DECIMAL)}))",
-            f"count_if(contains({s}, '.') AND regexp_full_match({s}, {lit(_POINT_DECIMAL)}))",
+            _count(f"contains({s}, ',') OR contains({s}, '.')"),
+            _count(f"contains({s}, ',') AND regexp_full_match({s}, {lit(_COMMA_DECIMAL)})"),
+            _count(f"contains({s}, '.') AND regexp_full_match({s}, {lit(_POINT_DECIMAL)})"),
         ]
     stats = con.execute(
         f"SELECT {', '.join(parts)} FROM (SELECT * FROM {view} LIMIT {SAMPLE_ROWS})"
@@ -189,8 +194,8 @@ def decide_date_formats(
     kinds = ["iso", *_DATE_PATTERNS]
     parts = []
     for text in columns.values():
-        parts.append(f"count_if(TRY_CAST({text} AS TIMESTAMP) IS NOT NULL)")
-        parts += [f"count_if(regexp_full_match({text}, {lit(p)}))" for p in _DATE_PATTERNS.values()]
+        parts.append(_count(f"TRY_CAST({text} AS TIMESTAMP) IS NOT NULL"))
+        parts += [_count(f"regexp_full_match({text}, {lit(p)})") for p in _DATE_PATTERNS.values()]
     stats = con.execute(
         f"SELECT {', '.join(parts)} FROM (SELECT * FROM {view} LIMIT {SAMPLE_ROWS})"
     ).fetchone()
@@ -226,7 +231,7 @@ def _slash_order(
     first = f"TRY_CAST(split_part({text}, '/', 1) AS INTEGER)"
     second = f"TRY_CAST(split_part({text}, '/', 2) AS INTEGER)"
     row = con.execute(
-        f"SELECT count_if({first} > 12), count_if({second} > 12) FROM {view} "
+        f"SELECT {_count(f'{first} > 12')}, {_count(f'{second} > 12')} FROM {view} "
         f"WHERE contains({text}, '/')"
     ).fetchone()
     assert row is not None
