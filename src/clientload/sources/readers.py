@@ -34,6 +34,8 @@ _TIME_FORMATS = (
 def read_text(path: Path) -> str:
     """The file's text: UTF-8 (with or without BOM), else Windows-1251 (older Russian exports)."""
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # "Unicode text" saved by Windows tools
+        return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -84,7 +86,8 @@ def _require(path: Path, line: int, columns: Iterable[str], required: Iterable[s
     present = set(columns)
     missing = [r for r in required if not any(alt in present for alt in r.split("|"))]
     if missing:
-        raise source_error(path, line, f"no column {', '.join(missing)}; expected {what}")
+        names = ", ".join(m.replace("|", " or ") for m in missing)
+        raise source_error(path, line, f"no column {names}; expected {what}")
 
 
 def flatten(record: dict[str, Any], prefix: str = "") -> Row:
