@@ -196,8 +196,16 @@ def append_history(ws: Workspace, info: dict[str, Any], settings_text: str, clie
                 ],
             )
             snapshot = clients.select(
-                ["client_id", "segment", "revenue", "gross_margin", "contribution",
-                 "load_minutes", "cost_to_serve", "deviations_cost"]
+                [
+                    "client_id",
+                    "segment",
+                    "revenue",
+                    "gross_margin",
+                    "contribution",
+                    "load_minutes",
+                    "cost_to_serve",
+                    "deviations_cost",
+                ]
             )
             con.register("_clientload_snapshot", snapshot)
             con.execute(
@@ -214,3 +222,55 @@ def append_history(ws: Workspace, info: dict[str, Any], settings_text: str, clie
     finally:
         con.close()
     return run_id
+
+
+@dataclass(frozen=True)
+class History:
+    """The kept runs, their groups run by run, and the migrations between consecutive runs."""
+
+    runs: list[dict[str, Any]]
+    groups: list[dict[str, Any]]
+    migrations: list[dict[str, Any]]
+
+
+def read_history(directory: str | Path) -> History:
+    """Runs in order; per run and group: clients, load, contribution, deviations; and per run the
+    clients that moved from one group (in the previous run) to another."""
+    ws = open_workspace(directory)
+    con = ws.connect()
+    try:
+        for ddl in HISTORY_DDL:
+            con.execute(ddl)
+
+        def rows(sql: str) -> list[dict[str, Any]]:
+            cur = con.execute(sql)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+        runs = rows(
+            "SELECT run_id, run_at, period_start, period_end, engine FROM history_runs "
+            "ORDER BY run_id"
+        )
+        groups = rows(
+            """SELECT r.run_id, r.period_start, r.period_end, c.segment, count(*) AS clients,
+                      sum(c.revenue) AS revenue, sum(c.load_minutes) AS load_minutes,
+                      sum(c.contribution) AS contribution,
+                      sum(c.deviations_cost) AS deviations_cost
+               FROM history_clients c JOIN history_runs r USING (run_id)
+               GROUP BY ALL ORDER BY r.run_id, c.segment"""
+        )
+        migrations = rows(
+            """WITH ordered AS (
+                   SELECT run_id, lag(run_id) OVER (ORDER BY run_id) AS previous_run
+                   FROM history_runs)
+               SELECT o.run_id, p.segment AS from_segment, c.segment AS to_segment,
+                      count(*) AS clients
+               FROM ordered o
+               JOIN history_clients c ON c.run_id = o.run_id
+               JOIN history_clients p ON p.run_id = o.previous_run AND p.client_id = c.client_id
+               WHERE p.segment <> c.segment
+               GROUP BY ALL ORDER BY o.run_id, clients DESC, from_segment, to_segment"""
+        )
+    finally:
+        con.close()
+    return History(runs=runs, groups=groups, migrations=migrations)

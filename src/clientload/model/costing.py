@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from clientload.settings.loader import Activity, Department
 
@@ -144,12 +145,14 @@ def capacity(costs: ir.Table, rates: dict[str, DepartmentRate]) -> ir.Table:
     practical capacity gets negative unused capacity and `over_capacity` true.
     """
     departments = ibis.memtable(
-        {
-            "department": list(rates),
-            "cost": [r.cost for r in rates.values()],
-            "capacity_minutes": [r.capacity_minutes for r in rates.values()],
-            "cost_per_minute": [r.cost_per_minute for r in rates.values()],
-        }
+        pa.table(
+            {
+                "department": list(rates),
+                "cost": [r.cost for r in rates.values()],
+                "capacity_minutes": [r.capacity_minutes for r in rates.values()],
+                "cost_per_minute": [r.cost_per_minute for r in rates.values()],
+            }
+        )
     )
     used = (
         costs.filter(costs.department != "direct")

@@ -55,9 +55,7 @@ def priced_lines(store: Store, assumed_margin_rate: float) -> ir.Table:
     )
     j = s.left_join(p, s.sku == p.p_sku)
     assumed = j.cost.isnull() & j.unit_cost.isnull()
-    cost = ibis.coalesce(
-        j.cost, j.unit_cost * j.quantity, j.revenue * (1.0 - assumed_margin_rate)
-    )
+    cost = ibis.coalesce(j.cost, j.unit_cost * j.quantity, j.revenue * (1.0 - assumed_margin_rate))
     return j.select(
         client_id=j.client_id,
         date=j.date,
@@ -95,19 +93,23 @@ def client_sales(lines: ir.Table, period: Period, previous: Period) -> ir.Table:
     )
     m = monthly
     revenue = ibis.coalesce(m.revenue, 0.0)
-    return m.group_by("client_id").aggregate(
-        revenue=revenue.sum(),
-        cost_of_goods=ibis.coalesce(m.cost_of_goods, 0.0).sum(),
-        quantity=ibis.coalesce(m.quantity, 0.0).sum(),
-        sales_lines=m.sales_lines.sum(),
-        returns=m.returns.sum(),
-        assumed_lines=m.assumed_lines.sum(),
-        previous_revenue=ibis.coalesce(m.previous_revenue, 0.0).sum(),
-        recent_lines=m.recent_lines.sum(),
-        first_date=m.first_date.min(),
-        last_date=m.last_date.max(),
-        monthly_revenue_sq=(revenue * revenue).sum(),
-    ).filter(lambda t: t.recent_lines > 0)
+    return (
+        m.group_by("client_id")
+        .aggregate(
+            revenue=revenue.sum(),
+            cost_of_goods=ibis.coalesce(m.cost_of_goods, 0.0).sum(),
+            quantity=ibis.coalesce(m.quantity, 0.0).sum(),
+            sales_lines=m.sales_lines.sum(),
+            returns=m.returns.sum(),
+            assumed_lines=m.assumed_lines.sum(),
+            previous_revenue=ibis.coalesce(m.previous_revenue, 0.0).sum(),
+            recent_lines=m.recent_lines.sum(),
+            first_date=m.first_date.min(),
+            last_date=m.last_date.max(),
+            monthly_revenue_sq=(revenue * revenue).sum(),
+        )
+        .filter(lambda t: t.recent_lines > 0)
+    )
 
 
 def order_key(lines: ir.Table) -> ir.StringValue:

@@ -22,17 +22,14 @@ def _top_parts(t: ir.Table, label: str, amount: str, share_of: str) -> ir.Table:
     return ranked.group_by(p_client_id=ranked.client_id).aggregate(**columns)
 
 
-def heavy_clients(
-    m: ir.Table, costs: ir.Table, assortment: ir.Table, top_n: int
-) -> ir.Table:
+def heavy_clients(m: ir.Table, costs: ir.Table, assortment: ir.Table, top_n: int) -> ir.Table:
     """Top `top_n` clients by load minutes (`list` = by_load) and by load minutes per 1,000 of
     revenue among clients with revenue (`list` = by_load_per_revenue); each row names the
     three activities that take most of its minutes and the three categories it buys most."""
     by_load = m.mutate(
         list=ibis.literal("by_load"),
-        rank=ibis.row_number().over(
-            ibis.window(order_by=[ibis.desc(m.load_minutes), m.client_id])
-        ) + 1,
+        rank=ibis.row_number().over(ibis.window(order_by=[ibis.desc(m.load_minutes), m.client_id]))
+        + 1,
     )
     buyers = m.filter(m.revenue > 0)
     by_intensity = buyers.mutate(
@@ -41,12 +38,27 @@ def heavy_clients(
             ibis.window(
                 order_by=[ibis.desc(buyers.load_minutes_per_1000_revenue), buyers.client_id]
             )
-        ) + 1,
+        )
+        + 1,
     )
     cols = [
-        "list", "rank", "client_id", "name", "manager", "segment", "revenue", "gross_margin",
-        "load_minutes", "load_minutes_per_1000_revenue", "cost_to_serve", "contribution",
-        "orders", "lines_per_order", "changes_per_order", "urgent_share", "calls",
+        "list",
+        "rank",
+        "client_id",
+        "name",
+        "manager",
+        "segment",
+        "revenue",
+        "gross_margin",
+        "load_minutes",
+        "load_minutes_per_1000_revenue",
+        "cost_to_serve",
+        "contribution",
+        "orders",
+        "lines_per_order",
+        "changes_per_order",
+        "urgent_share",
+        "calls",
     ]
     top = ibis.union(
         by_load.filter(by_load.rank <= top_n).select(cols),
@@ -57,9 +69,7 @@ def heavy_clients(
     load = load.semi_join(top, load.client_id == top.client_id)
     activities = _top_parts(load, "activity", "minutes", "share_of_minutes")
     bought = assortment.semi_join(top, assortment.client_id == top.client_id)
-    by_category = bought.group_by(["client_id", "category"]).aggregate(
-        revenue=bought.revenue.sum()
-    )
+    by_category = bought.group_by(["client_id", "category"]).aggregate(revenue=bought.revenue.sum())
     categories = _top_parts(
         by_category.filter(by_category.revenue > 0), "category", "revenue", "share_of_revenue"
     )

@@ -54,7 +54,10 @@ def client_pnl(
         financing_cost=costs.cost.sum(where=costs.activity == "financing"),
     )
     c = clients.select(
-        c_client_id="client_id", name="name", manager="manager", region="region",
+        c_client_id="client_id",
+        name="name",
+        manager="manager",
+        region="region",
         terms="payment_terms_days",
     )
     u = universe
@@ -96,8 +99,7 @@ def client_pnl(
     )
     tenure = ibis.ifelse(
         first_date.notnull(),
-        (period.end.year * 12 + period.end.month)
-        - (first_date.year() * 12 + first_date.month()),
+        (period.end.year * 12 + period.end.month) - (first_date.year() * 12 + first_date.month()),
         ibis.null("int64"),
     )
     categories_bought = _z(j.categories_bought, 0)
@@ -164,9 +166,7 @@ def categories_per_client(assortment: ir.Table) -> ir.Table:
     return a.group_by("client_id").aggregate(categories_bought=a.category.nunique(where=a.q > 0))
 
 
-def abc_class(
-    t: ir.Table, column: str, a_share: float, b_share: float
-) -> ir.StringValue:
+def abc_class(t: ir.Table, column: str, a_share: float, b_share: float) -> ir.StringValue:
     """ABC class by cumulative share of a positive amount, largest first.
 
     A client is in A while the share of the clients before it is below `a_share` (so the client

@@ -37,17 +37,57 @@ OUTPUT_TABLES = (
 )
 
 CLIENT_METRICS_COLUMNS = (
-    "client_id", "name", "manager", "region", "segment", "segment_reason",
-    "revenue", "cost_of_goods", "gross_margin", "margin_rate", "cost_assumed",
-    "load_minutes", "activity_cost", "storage_cost", "financing_cost", "cost_to_serve",
-    "contribution", "contribution_rate", "deviations_cost",
-    "orders", "order_lines", "quantity", "changes", "urgent_orders", "deliveries", "returns",
-    "calls", "portal_orders", "orders_per_month", "average_order_value", "lines_per_order",
-    "changes_per_order", "urgent_share", "calls_per_order", "load_minutes_per_1000_revenue",
-    "margin_per_load_hour", "storage_days", "dso_days", "payment_terms_days",
-    "categories_bought", "breadth", "monthly_revenue", "cv_monthly_revenue", "xyz_class",
-    "abc_revenue", "abc_contribution", "tenure_months", "first_date", "last_date",
-    "previous_revenue", "growth",
+    "client_id",
+    "name",
+    "manager",
+    "region",
+    "segment",
+    "segment_reason",
+    "revenue",
+    "cost_of_goods",
+    "gross_margin",
+    "margin_rate",
+    "cost_assumed",
+    "load_minutes",
+    "activity_cost",
+    "storage_cost",
+    "financing_cost",
+    "cost_to_serve",
+    "contribution",
+    "contribution_rate",
+    "deviations_cost",
+    "orders",
+    "order_lines",
+    "quantity",
+    "changes",
+    "urgent_orders",
+    "deliveries",
+    "returns",
+    "calls",
+    "portal_orders",
+    "orders_per_month",
+    "average_order_value",
+    "lines_per_order",
+    "changes_per_order",
+    "urgent_share",
+    "calls_per_order",
+    "load_minutes_per_1000_revenue",
+    "margin_per_load_hour",
+    "storage_days",
+    "dso_days",
+    "payment_terms_days",
+    "categories_bought",
+    "breadth",
+    "monthly_revenue",
+    "cv_monthly_revenue",
+    "xyz_class",
+    "abc_revenue",
+    "abc_contribution",
+    "tenure_months",
+    "first_date",
+    "last_date",
+    "previous_revenue",
+    "growth",
 )
 
 STAGES = ("facts", "costs", "clients", "policy", "outputs")
@@ -75,9 +115,10 @@ class _Materialiser:
         return self.backend.create_table(table_name, expr, temp=True, overwrite=True)
 
 
-def _scalar(backend: Any, expr: ir.Scalar) -> Any:
-    value = backend.execute(expr)
-    return None if value is None or value != value else value  # NaN → None
+def _row(backend: Any, expr: ir.Table) -> dict[str, Any]:
+    """The first row of a one-row result as a dict (NULL → None)."""
+    rows = backend.to_pyarrow(expr).to_pylist()
+    return rows[0] if rows else {}
 
 
 def compute_model(
@@ -127,7 +168,9 @@ def compute_model(
         ),
     )
     assortment = keep("assortment", facts.client_assortment(lines, period))
-    range_categories = int(_scalar(backend, facts.range_categories(store, lines, period)) or 0)
+    range_categories = int(
+        backend.to_pyarrow(facts.range_categories(store, lines, period)).as_py() or 0
+    )
     done("facts")
 
     # 2. Time-driven costing.
@@ -176,13 +219,10 @@ def compute_model(
             default_terms_days=float(finance_s["default_payment_terms_days"]),
         ),
     )
-    totals = backend.execute(
-        pnl.aggregate(revenue=pnl.revenue.sum(), margin=pnl.gross_margin.sum())
-    )
-    company_revenue = float(totals["revenue"][0] or 0.0)
-    company_margin_rate = (
-        float(totals["margin"][0] or 0.0) / company_revenue if company_revenue else 0.0
-    )
+    totals = _row(backend, pnl.aggregate(revenue=pnl.revenue.sum(), margin=pnl.gross_margin.sum()))
+    company_revenue = _float(totals.get("revenue")) or 0.0
+    company_margin = _float(totals.get("margin")) or 0.0
+    company_margin_rate = company_margin / company_revenue if company_revenue else 0.0
     classified = pnl.mutate(
         abc_revenue=metrics.abc_class(pnl, "revenue", seg["abc_a_share"], seg["abc_b_share"]),
         abc_contribution=metrics.abc_class(
@@ -251,13 +291,11 @@ def compute_model(
 
     # 5. The other outputs.
     top_n = int(analysis["heavy_clients_top_n"])
-    heavy_list = keep(
-        "heavy", heavy.heavy_clients(client_metrics, client_costs, assortment, top_n)
-    )
+    heavy_list = keep("heavy", heavy.heavy_clients(client_metrics, client_costs, assortment, top_n))
     curve = whale.whale_curve(client_metrics)
     top_share = float(analysis.get("whale_top_share", 0.2))
-    headline_row = backend.execute(whale.whale_headlines(curve, top_share)).iloc[0].to_dict()
-    capacity_rows = backend.execute(capacity)
+    headline_row = _row(backend, whale.whale_headlines(curve, top_share))
+    capacity_rows = backend.to_pyarrow(capacity).to_pylist()
     out: dict[str, ir.Table] = {
         "client_metrics": client_metrics,
         "client_costs": client_costs.order_by(["client_id", "department", "activity"]),
@@ -295,12 +333,13 @@ def compute_model(
 
 def _headlines(whale_row, capacity_rows, company_revenue: float, margin_rate: float) -> dict:
     """The figures a director reads first: totals, the whale curve, unused capacity."""
-    clients = int(whale_row["clients"] or 0)
-    total = float(whale_row["total_contribution"] or 0.0)
-    top = float(whale_row["top_clients_contribution"] or 0.0)
-    peak = float(whale_row["peak_contribution"] or 0.0)
-    unused_cost = float(capacity_rows["unused_cost"].sum()) if len(capacity_rows) else 0.0
-    over = [str(d) for d in capacity_rows.loc[capacity_rows["over_capacity"], "department"]]
+    clients = int(_float(whale_row["clients"]) or 0)
+    total = _float(whale_row["total_contribution"]) or 0.0
+    top = _float(whale_row["top_clients_contribution"]) or 0.0
+    peak = _float(whale_row["peak_contribution"]) or 0.0
+    losers = int(_float(whale_row["loss_making_clients"]) or 0)
+    unused_cost = sum(float(r["unused_cost"]) for r in capacity_rows)
+    over = [str(r["department"]) for r in capacity_rows if r["over_capacity"]]
     return {
         "clients": clients,
         "revenue": company_revenue,
@@ -315,11 +354,9 @@ def _headlines(whale_row, capacity_rows, company_revenue: float, margin_rate: fl
             "peak_contribution": peak,
             "peak_profit_share": peak / total if total else None,
             "peak_client_share": _float(whale_row["peak_client_share"]),
-            "loss_making_clients": int(whale_row["loss_making_clients"] or 0),
-            "loss_making_share": (int(whale_row["loss_making_clients"] or 0) / clients)
-            if clients
-            else None,
-            "loss_making_cost": float(whale_row["loss_making_cost"] or 0.0),
+            "loss_making_clients": losers,
+            "loss_making_share": losers / clients if clients else None,
+            "loss_making_cost": _float(whale_row["loss_making_cost"]) or 0.0,
         },
     }
 

@@ -62,9 +62,11 @@ def policy_deviations(
             client_id=t.client_id,
             segment=t.segment,
             rule=ibis.literal(rule),
-            actual=ibis.literal(actual).cast("float64") if not isinstance(actual, ir.Value)
+            actual=ibis.literal(actual).cast("float64")
+            if not isinstance(actual, ir.Value)
             else actual.cast("float64"),
-            allowed=ibis.literal(float(allowed)) if not isinstance(allowed, ir.Value)
+            allowed=ibis.literal(float(allowed))
+            if not isinstance(allowed, ir.Value)
             else allowed.cast("float64"),
             excess_events=excess.cast("float64"),
             cost=cost.cast("float64"),
@@ -74,50 +76,76 @@ def policy_deviations(
     for segment, p in policies.items():
         free = float(p.get("free_changes_per_order", 0))
         add(
-            segment, "order_changes", m.changes, m.orders * free,
-            m.changes - m.orders * free, (m.changes - m.orders * free) * change_cost,
+            segment,
+            "order_changes",
+            m.changes,
+            m.orders * free,
+            m.changes - m.orders * free,
+            (m.changes - m.orders * free) * change_cost,
         )
         share = float(p.get("max_urgent_share", 1.0))
         allowed_urgent = (m.orders * share).floor()
         add(
-            segment, "urgent_share", ibis.coalesce(m.urgent_share, 0.0), share,
-            m.urgent_orders - allowed_urgent, (m.urgent_orders - allowed_urgent) * urgent_cost,
+            segment,
+            "urgent_share",
+            ibis.coalesce(m.urgent_share, 0.0),
+            share,
+            m.urgent_orders - allowed_urgent,
+            (m.urgent_orders - allowed_urgent) * urgent_cost,
         )
         minimum = float(p.get("min_order_value", 0))
         if minimum > 0:
             small = m[f"small_orders_{thresholds.index(minimum)}"]
             add(
-                segment, "min_order_value", small, 0, small,
+                segment,
+                "min_order_value",
+                small,
+                0,
+                small,
                 small * ibis.coalesce(m.order_handling_cost, 0.0),
             )
         if p.get("channel") == "portal":
             off_portal = m.orders_with_source - m.portal_orders
             add(
-                segment, "channel", off_portal, 0, off_portal,
+                segment,
+                "channel",
+                off_portal,
+                0,
+                off_portal,
                 off_portal * ibis.coalesce(m.order_handling_cost, 0.0),
             )
         if p.get("free_delivery") is False:
-            add(segment, "free_delivery", m.deliveries, 0, m.deliveries,
-                m.deliveries * delivery_cost)
+            add(
+                segment,
+                "free_delivery",
+                m.deliveries,
+                0,
+                m.deliveries,
+                m.deliveries * delivery_cost,
+            )
         if p.get("payment") == "prepayment":
             dso = ibis.coalesce(m.dso_days, 0.0)
             add(
-                segment, "payment", dso, 0, dso.ceil(),
+                segment,
+                "payment",
+                dso,
+                0,
+                dso.ceil(),
                 m.revenue * dso / 365.0 * cost_of_capital,
             )
     if not parts:
         return m.select(
-            client_id=m.client_id, segment=m.segment, rule=ibis.literal(""),
-            actual=ibis.literal(0.0), allowed=ibis.literal(0.0),
-            excess_events=ibis.literal(0.0), cost=ibis.literal(0.0),
+            client_id=m.client_id,
+            segment=m.segment,
+            rule=ibis.literal(""),
+            actual=ibis.literal(0.0),
+            allowed=ibis.literal(0.0),
+            excess_events=ibis.literal(0.0),
+            cost=ibis.literal(0.0),
         ).limit(0)
-    return ibis.union(*parts, distinct=False).order_by(
-        [ibis.desc("cost"), "client_id", "rule"]
-    )
+    return ibis.union(*parts, distinct=False).order_by([ibis.desc("cost"), "client_id", "rule"])
 
 
 def deviation_costs(deviations: ir.Table) -> ir.Table:
     """Per client: the total cost of its policy deviations."""
     return deviations.group_by("client_id").aggregate(deviations_cost=deviations.cost.sum())
-
-

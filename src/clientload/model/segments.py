@@ -8,7 +8,8 @@ Rules, applied in this order (thresholds from the `[segments]` and `[analysis]` 
    `core_max_cv`).
 4. `growing`: a positive contribution and either revenue up at least `growing_min_growth` on the
    previous period, or a margin rate at least `growing_min_margin_premium` above the company's, or
-   (when `growing_includes_large` is true) a large client (class A) that misses a core criterion.
+   (when `growing_includes_large` is true) a large client (as for core) that misses a core
+   criterion and whose margin rate is above the company's minus `price_driven_max_margin_rate`.
 5. `price_driven`: everyone else — small or irregular buyers whose contribution is negative or
    whose margin is no better than the company's.
 """
@@ -62,6 +63,7 @@ def assign_segments(
     min_growth = float(segments["growing_min_growth"])
     premium = float(segments["growing_min_margin_premium"])
     large_grow = bool(segments.get("growing_includes_large", True))
+    price_gap = float(segments.get("price_driven_max_margin_rate", 0.0))
 
     is_new = t.first_date >= ibis.literal(new_since)
     is_lapsed = t.last_date.isnull() | (t.last_date < ibis.literal(lapsed_before))
@@ -72,7 +74,8 @@ def assign_segments(
     profitable = t.contribution > 0
     grows = ibis.coalesce(t.growth >= min_growth, False)
     rich = ibis.coalesce(t.margin_rate >= company_margin_rate + premium, False)
-    is_growing = profitable & (grows | rich | (large if large_grow else ibis.literal(False)))
+    large_on_way = large & ibis.coalesce(t.margin_rate > company_margin_rate - price_gap, False)
+    is_growing = profitable & (grows | rich | (large_on_way if large_grow else ibis.literal(False)))
 
     segment = ibis.cases(
         (is_new, "new"),

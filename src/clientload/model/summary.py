@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from clientload.model.labels import SEGMENT_LABELS, SEGMENT_ORDER
 
@@ -27,12 +28,14 @@ def segment_summary(m: ir.Table) -> ir.Table:
 
     codes = list(SEGMENT_ORDER) + [c for c in SEGMENT_LABELS if c not in SEGMENT_ORDER]
     labels = ibis.memtable(
-        {
-            "l_segment": codes,
-            "order": list(range(len(codes))),
-            "label_en": [SEGMENT_LABELS[c]["en"] for c in codes],
-            "label_ru": [SEGMENT_LABELS[c]["ru"] for c in codes],
-        }
+        pa.table(
+            {
+                "l_segment": codes,
+                "order": list(range(len(codes))),
+                "label_en": [SEGMENT_LABELS[c]["en"] for c in codes],
+                "label_ru": [SEGMENT_LABELS[c]["ru"] for c in codes],
+            }
+        )
     )
     with_shares = g.mutate(
         share_of_clients=share("clients"),

@@ -33,18 +33,16 @@ def whale_curve(m: ir.Table) -> ir.Table:
 
 
 def whale_headlines(curve: ir.Table, top_share: float = 0.2) -> ir.Table:
-    """One row: total contribution, what the top `top_share` of clients give, the peak of the
-    curve, and the count, share and cost of loss-making clients."""
-    n = curve.count()
-    top = curve.cumulative_client_share <= top_share
-    return curve.aggregate(
-        clients=n,
-        total_contribution=curve.contribution.sum(),
-        top_clients_contribution=curve.contribution.sum(where=top),
-        peak_contribution=curve.cumulative_contribution.max(),
-        peak_client_share=curve.cumulative_client_share.max(
-            where=curve.contribution > 0
-        ),
-        loss_making_clients=curve.count(where=curve.contribution < 0),
-        loss_making_cost=-curve.contribution.sum(where=curve.contribution < 0),
+    """One row: total contribution, what the top `top_share` of clients give (the first
+    ⌈n × top_share⌉ by contribution), the peak of the curve, and the count and cost of
+    loss-making clients."""
+    ranked = curve.mutate(_top=curve.rank <= (curve.count().over(ibis.window()) * top_share).ceil())
+    return ranked.aggregate(
+        clients=ranked.count(),
+        total_contribution=ranked.contribution.sum(),
+        top_clients_contribution=ranked.contribution.sum(where=ranked._top),
+        peak_contribution=ranked.cumulative_contribution.max(),
+        peak_client_share=ranked.cumulative_client_share.max(where=ranked.contribution > 0),
+        loss_making_clients=ranked.count(where=ranked.contribution < 0),
+        loss_making_cost=-ranked.contribution.sum(where=ranked.contribution < 0),
     )
