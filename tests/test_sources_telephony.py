@@ -177,7 +177,8 @@ def test_3cx_in_utf16_with_us_dates_and_hour_long_calls(ws, tmp_path):
     path = tmp_path / "history.csv"
     path.write_text(
         "Call Time,Call ID,From,To,Direction,Status,Ringing,Talking\r\n"
-        "3/5/2024 1:15:00 PM,7,Acme (8 916 123 45 67),Ivan (101),Inbound,Answered,00:00:02,1:02:03\r\n",
+        "3/5/2024 1:15:00 PM,7,Acme (8 916 123 45 67),Ivan (101),Inbound,Answered,"
+        "00:00:02,1:02:03\r\n",
         encoding="utf-16",
     )
     result = import_source(ws, [path], "3cx")
