@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from clientload.web import pages
 from clientload.web.auth import LoginLimiter, Sessions
 from clientload.web.jobs import Recalculation, Runner
+from clientload.web.store import Results
 from clientload.web.render import NotSignedIn, Templates, is_json_request, render
 from clientload.workspace import open_workspace
 
@@ -89,6 +90,7 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
     app.state.limiter = LoginLimiter()
     app.state.templates = Templates(PACKAGE_DIR / "templates")
     app.state.recalculation = Recalculation(ws, runner)
+    app.state.results = Results(ws.out_dir)
     app.state.max_upload_bytes = max_upload_bytes
 
     @app.get("/static/plotly.min.js", include_in_schema=False)

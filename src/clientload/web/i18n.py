@@ -140,6 +140,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "language": ("Язык", "Language"),
     "run_info": ("Последний расчёт", "Last run"),
     "errors": ("Ошибки", "Errors"),
+    "runs": ("Расчёты", "Runs"),
+    "groups_by_run": ("Группы по расчётам", "Groups run by run"),
+    "migrations": ("Переходы между группами", "Migrations between groups"),
 }
 
 SEGMENT_LABELS: dict[str, tuple[str, str]] = {

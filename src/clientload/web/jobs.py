@@ -20,13 +20,9 @@ Runner = Callable[[Workspace, Callable[[str, int, int], None]], Any]
 
 def model_runner(ws: Workspace, progress: Callable[[str, int, int], None]) -> Any:
     """Run the model of `clientload run` on the workspace with default options."""
-    from clientload import run as model_run
+    from clientload.run import run_model
 
-    for name in ("run_workspace", "run_model", "run"):
-        fn = getattr(model_run, name, None)
-        if callable(fn):
-            return fn(ws, progress=progress)
-    raise RuntimeError("clientload.run has no run function")
+    return run_model(ws.root, progress=progress)
 
 
 @dataclass

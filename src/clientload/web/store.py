@@ -22,6 +22,7 @@ import duckdb
 from clientload.workspace import Workspace
 
 WRITE_LOCK = threading.RLock()
+_READY: set[Path] = set()  # stores whose tables this process has made sure of
 
 WEB_TABLES = (
     """CREATE TABLE IF NOT EXISTS web_users (
@@ -41,10 +42,14 @@ def store(ws: Workspace, write: bool = False) -> Iterator[duckdb.DuckDBPyConnect
     if lock:
         lock.acquire()
     try:
-        con = ws.connect()
-        try:
+        if ws.store_path in _READY:
+            con = duckdb.connect(str(ws.store_path))
+        else:
+            con = ws.connect()
             for statement in WEB_TABLES:
                 con.execute(statement)
+            _READY.add(ws.store_path)
+        try:
             yield con
         finally:
             con.close()
@@ -61,10 +66,18 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = No
 
 
 class Results:
-    """The model's output tables in `out/`, queried with DuckDB as views named after the tables."""
+    """The model's output tables in `out/`, queried with DuckDB as views named after the tables.
+
+    One in-memory database per app holds the views (opening a DuckDB database costs tens of
+    milliseconds; a cursor on it costs nothing). The views read the Parquet files at each query,
+    so a recalculation shows on the next request.
+    """
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
+        self._db = duckdb.connect()
+        self._views: set[str] = set()
+        self._lock = threading.Lock()
 
     def has(self, table: str) -> bool:
         return (self.out_dir / f"{table}.parquet").exists()
@@ -74,16 +87,19 @@ class Results:
 
     @contextmanager
     def connect(self, *tables: str) -> Iterator[duckdb.DuckDBPyConnection]:
-        """An in-memory connection with a view per existing result table among `tables`."""
-        con = duckdb.connect()
-        try:
+        """A cursor that sees a view for each existing result table among `tables`."""
+        with self._lock:
             for table in tables:
-                if self.has(table):
+                if table not in self._views and self.has(table):
                     path = str(self.path(table)).replace("'", "''")
-                    con.execute(f"CREATE VIEW \"{table}\" AS SELECT * FROM read_parquet('{path}')")
-            yield con
+                    self._db.execute(f'CREATE OR REPLACE VIEW "{table}" AS '
+                                     f"SELECT * FROM read_parquet('{path}')")
+                    self._views.add(table)
+            cursor = self._db.cursor()
+        try:
+            yield cursor
         finally:
-            con.close()
+            cursor.close()
 
     def columns(self, table: str) -> list[str]:
         if not self.has(table):

@@ -13,13 +13,13 @@ from fastapi.responses import Response
 from clientload.web import charts, data, i18n
 from clientload.web.auth import User
 from clientload.web.render import NEED_ANALYST, NEED_MANAGER, language, page
-from clientload.web.store import Results
+from clientload.web.store import WRITE_LOCK, Results
 
 router = APIRouter()
 
 
 def results(request: Request) -> Results:
-    return Results(request.app.state.ws.out_dir)
+    return request.app.state.results
 
 
 def run_info(request: Request) -> dict[str, Any]:
@@ -104,14 +104,12 @@ def heavy_csv(request: Request, user: User = NEED_ANALYST) -> Response:
                     headers={"Content-Disposition": 'attachment; filename="heavy_clients.csv"'})
 
 
-HISTORY_PREFIXES = ("history", "policy_history", "segment_migrations", "runs")
-
-
 @page(router, "/history", "history.html")
 def history(request: Request, user: User = NEED_ANALYST) -> dict[str, Any]:
-    """Tables of earlier runs that the model keeps (migrations between groups, deviations)."""
-    res = results(request)
-    tables = sorted(p.stem for p in res.out_dir.glob("*.parquet")
-                    if p.stem.startswith(HISTORY_PREFIXES))
-    return {"tables": {name: res.table(name, limit=500) for name in tables},
-            "policy_deviations": res.table("policy_deviations", limit=200)}
+    """The kept runs: groups run by run, migrations between groups, and today's deviations."""
+    from clientload.run import read_history
+
+    with WRITE_LOCK:  # reading creates the history tables on first use
+        kept = read_history(request.app.state.ws.root)
+    return {"runs": kept.runs, "groups": kept.groups, "migrations": kept.migrations,
+            "policy_deviations": results(request).table("policy_deviations", limit=200)}
