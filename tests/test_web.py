@@ -141,7 +141,8 @@ def test_client_card_carries_costs_and_the_parity_answer(analyst):
     assert {row["department"] for row in card["costs"]} == {"sales", "customer_service",
                                                              "warehouse"}
     margin = 300_000 / 1_200_000
-    assert card["parity"]["volume"]["required_volume_change"] == pytest.approx(0.05 / (margin - 0.05))
+    required = card["parity"]["volume"]["required_volume_change"]
+    assert required == pytest.approx(0.05 / (margin - 0.05))  # Nagle's d / (m - d)
     assert card["charts"]["waterfall"]["data"][0]["type"] == "waterfall"
     assert analyst.get("/clients/NOPE.json").status_code == 404
 
@@ -243,3 +244,21 @@ def test_pages_are_served_with_security_headers(analyst):
 def test_plotly_is_served_locally(app):
     response = TestClient(app).get("/static/plotly.min.js")
     assert response.status_code == 200 and len(response.content) > 1_000_000
+
+
+def test_money_and_numbers_follow_the_language():
+    from clientload.web.i18n import format_money, format_percent
+
+    assert format_money(1234567.89, "ru", digits=2) == "1\u00a0234\u00a0567,89\u00a0₽"
+    assert format_money(1234567.89, "en", digits=2) == "₽1,234,567.89"
+    assert format_money(-1500, "en") == "−₽1,500"
+    assert format_percent(0.163, "ru") == "16,3\u00a0%"
+    assert format_money(float("nan"), "ru") == "—"
+
+
+def test_csv_cells_that_start_like_formulas_are_quoted():
+    from clientload.web.pages.overview import csv_cell
+
+    for text in ("=1+1", "+7 900", "-2", "@SUM(A1)", "\tx", "\rx"):
+        assert csv_cell(text) == "'" + text
+    assert csv_cell("ООО Альфа") == "ООО Альфа" and csv_cell(-2.5) == -2.5

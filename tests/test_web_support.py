@@ -17,8 +17,10 @@ EVIL_NAME = '<script>alert("x")</script> ООО Ромашка'
 CLIENTS = [
     # client_id, name, manager, region, segment, revenue, cost of goods, load minutes, cost to serve
     ("C00001", "ООО Альфа", "Ivanov", "Moscow", "core", 1_200_000.0, 900_000.0, 900.0, 40_000.0),
-    ("C00002", EVIL_NAME, "Ivanov", "Kazan", "price_driven", 300_000.0, 270_000.0, 2400.0, 95_000.0),
-    ("C00003", "=SUM(1+1) Beta Ltd", "Petrov", "Moscow", "growing", 800_000.0, 560_000.0, 600.0, 25_000.0),
+    ("C00002", EVIL_NAME, "Ivanov", "Kazan", "price_driven", 300_000.0, 270_000.0, 2400.0,
+     95_000.0),
+    ("C00003", "=SUM(1+1) Beta Ltd", "Petrov", "Moscow", "growing", 800_000.0, 560_000.0, 600.0,
+     25_000.0),
 ]
 DEPARTMENTS = ("sales", "customer_service", "warehouse")
 

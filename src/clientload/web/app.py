@@ -19,8 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from clientload.web import pages
 from clientload.web.auth import LoginLimiter, Sessions
 from clientload.web.jobs import Recalculation, Runner
-from clientload.web.store import Results
 from clientload.web.render import NotSignedIn, Templates, is_json_request, render
+from clientload.web.store import Results
 from clientload.workspace import open_workspace
 
 PACKAGE_DIR = Path(__file__).parent

@@ -10,7 +10,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from clientload.workspace import Workspace
@@ -38,7 +38,7 @@ class Job:
     _thread: threading.Thread | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+        out = {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
         if self.started:
             out["seconds"] = round((self.finished or time.time()) - self.started, 1)
         return out

@@ -17,7 +17,7 @@ from clientload.schema import TABLES
 from clientload.settings import SettingsError, parse_settings
 from clientload.web import auth
 from clientload.web.auth import User
-from clientload.web.render import NEED_ADMIN, NEED_ANALYST, page, render
+from clientload.web.render import NEED_ADMIN, NEED_ANALYST, language, page, render
 from clientload.web.store import WRITE_LOCK
 
 router = APIRouter()
@@ -143,11 +143,17 @@ def workbook_available() -> bool:
 def workbook(request: Request, user: User = NEED_ANALYST) -> Response:
     if not workbook_available():
         raise HTTPException(404, "the workbook export is not installed")
-    from clientload import export
+    from clientload.export import write_workbook
 
     ws = request.app.state.ws
-    target = ws.out_dir / "clientload.xlsx"
-    write = getattr(export, "export_workbook", None) or export.write_workbook
-    write(ws, target)
-    return FileResponse(target, filename="clientload.xlsx",
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    lang = language(request)
+    target = ws.out_dir / f"clientload-{lang}.xlsx"
+    with WRITE_LOCK:
+        try:
+            write_workbook(ws, target, lang=lang)
+        except ClientloadError as exc:
+            raise HTTPException(409, str(exc)) from None
+    return FileResponse(target, filename=target.name, media_type=XLSX)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
