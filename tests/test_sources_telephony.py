@@ -38,7 +38,8 @@ def adds_up(result):
     return True
 
 
-def asterisk(src, dst, start, billsec, disposition="ANSWERED", channel="", dstchannel="", more=()):
+def asterisk(src, dst, start, billsec, disposition="ANSWERED", channel="SIP/trunk-1",
+             dstchannel="SIP/101-2", more=()):  # fmt: skip
     """One Master.csv line in cdr_csv's column order; `more` = the columns after amaflags."""
     fields = ["", src, dst, "from-trunk", f'"Caller" <{src}>', channel, dstchannel, "Dial", "",
               start, start, start, billsec + 5, billsec, disposition, "DOCUMENTATION",
@@ -51,16 +52,25 @@ def asterisk(src, dst, start, billsec, disposition="ANSWERED", channel="", dstch
 def test_asterisk_16_columns(ws, tmp_path):
     lines = [
         asterisk("89161234567", "101", "2024-03-05 10:15:00", 120),  # incoming, 8-prefixed
-        asterisk("102", "84957654321", "2024-03-05 11:00:00", 90),  # outgoing to C2
+        asterisk(
+            "102",
+            "84957654321",
+            "2024-03-05 11:00:00",
+            90,
+            channel="SIP/102-3",
+            dstchannel="SIP/trunk-4",
+        ),  # outgoing to C2
         asterisk("+79990001122", "101", "2024-03-05 12:00:00", 30),  # nobody we know
         asterisk("89161234567", "101", "2024-03-05 13:00:00", 0, "NO ANSWER"),
         asterisk("101", "102", "2024-03-05 14:00:00", 300),  # colleague to colleague
+        # answered by the IVR menu only (no destination channel): no one talked
+        asterisk("89161234567", "s", "2024-03-05 15:00:00", 25, dstchannel=""),
     ]
     path = tmp_path / "Master.csv"
     path.write_text("\n".join(lines) + "\n")
     result = import_source(ws, [path], "asterisk")
-    assert (result.read, result.matched, result.unmatched) == (5, 2, 1)
-    assert result.skipped["missed"] == 1 and result.skipped["internal"] == 1
+    assert (result.read, result.matched, result.unmatched) == (6, 2, 1)
+    assert result.skipped["missed"] == 2 and result.skipped["internal"] == 1
     assert adds_up(result)
     assert stored(ws) == [
         ("C1", "call", datetime(2024, 3, 5, 7, 15), 2.0, "101", 1),  # Moscow 10:15 = 07:15 UTC

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clientload.errors import ClientloadError
 from clientload.progress import ProgressFn, no_progress
@@ -32,6 +33,9 @@ from clientload.sources.records import DUPLICATE, SKIP_REASONS, SourceRecord
 from clientload.sources.store import SOURCE_RECORDS_TABLE, StoredImport, write_import
 from clientload.sources.telephony import parse_3cx, parse_asterisk, parse_freepbx
 from clientload.workspace import Workspace
+
+if TYPE_CHECKING:
+    import duckdb
 
 Parser = Callable[[Path, SourceConfig], list[SourceRecord]]
 
@@ -145,7 +149,7 @@ def import_source(
                 f"{directory.shared_entries} phone(s)/e-mail(s) appear at more than one client; "
                 "the first client by id gets them"
             )
-        stored_keys = _stored_keys(con, source)
+        stored_keys = _stored_keys(con)
         parsed: list[tuple[Path, str, list[SourceRecord]]] = []
         for i, path in enumerate(paths):
             report(f"read {source}", i, len(paths))
@@ -184,7 +188,7 @@ def import_source(
     return result
 
 
-def _stored_keys(con, source: str) -> set[str]:
+def _stored_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Keys of the calls and messages already stored, so overlapping exports add nothing twice."""
     con.execute(SOURCE_RECORDS_TABLE)
     return {k for (k,) in con.execute("SELECT record_key FROM source_records").fetchall()}

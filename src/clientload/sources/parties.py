@@ -9,12 +9,14 @@ anything else keep their digits as they are, so both sides of a comparison read 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NOT_DIGITS = re.compile(r"\D")
 # Ten-digit Russian numbers without a trunk prefix: geographic codes 3xx, 4xx, 8xx and mobile 9xx.
 _RUSSIAN_TEN_DIGITS = re.compile(r"^[3489]\d{9}$")
 
 
+@lru_cache(maxsize=1 << 16)  # a CDR repeats the same few thousand numbers
 def normalise_phone(text: str | None) -> str | None:
     """The number in E.164 (`+74951234567`) or its bare digits; None when it holds no digits."""
     if text is None:

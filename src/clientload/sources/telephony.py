@@ -4,8 +4,9 @@ A PBX writes one line per leg; the legs of one call share an id (Asterisk/FreePB
 3CX `Call ID`). clientload makes one interaction per call. Asterisk and FreePBX often log the same
 conversation twice (a queue or ring group's Local channel and the phone's own channel), so their
 talk time is that of the longest answered leg by default (`sources.pbx_call_legs = "sum"` adds the
-legs up instead). 3CX writes consecutive segments (reception, then transfer), so its talk time is
-the sum of the answered segments.
+legs up instead). A leg Asterisk marks ANSWERED without a destination channel was answered by the
+PBX itself (an IVR menu, voicemail, a recording) and is no one's talk time. 3CX writes consecutive
+segments (reception, then transfer), so its talk time is the sum of the answered segments.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def parse_asterisk(path: Path, cfg: SourceConfig) -> list[SourceRecord]:
                 caller=_party(row["src"], row["channel"]),
                 callee=_party(row["dst"], row["dstchannel"]),
                 talk_minutes=billsec / 60,
-                answered=disposition == "ANSWERED",
+                answered=disposition == "ANSWERED" and bool(row["dstchannel"].strip()),
                 answered_by=_channel_phone(row["dstchannel"]),
             )
         )
@@ -190,7 +191,7 @@ def parse_freepbx(path: Path, cfg: SourceConfig) -> list[SourceRecord]:
                 caller=_party(pick(row, "src", "cnum"), row.get("channel", "")),
                 callee=callee,
                 talk_minutes=billsec / 60,
-                answered=disposition == "ANSWERED",
+                answered=disposition == "ANSWERED" and bool(row.get("dstchannel", "").strip()),
                 direction_hint=INCOMING if did else None,
                 answered_by=_channel_phone(row.get("dstchannel", "")),
             )
