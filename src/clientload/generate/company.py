@@ -124,8 +124,9 @@ def generate_company(
     )
     rows["sales"] = int(orders.lines.sum())
     report("generate", 3, steps)
-    write("interactions", service.interactions_table(
-        plan, orders, month_start, end64, labels, streams[5]))
+    rows["interactions"] = service.write_interactions(
+        str(files["interactions"]), plan, orders, month_start, end64, labels, seed
+    )
     report("generate", 4, steps)
     write("storage", service.storage_table(plan, end64, labels, month_start, streams[6]))
     report("generate", 5, steps)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from clientload.generate.activity import ClientPlan, Orders
 from clientload.generate.people import STAFF
-from clientload.generate.tables import labelled, to_table
+from clientload.generate.tables import arrow_schema, labelled, to_table
 
 # (type, department of the default activities, rate per order, rate per month, median minutes,
 #  spread of minutes (lognormal sigma))
@@ -25,6 +26,7 @@ INTERACTION_TYPES: tuple[tuple[str, str, str, str, float, float], ...] = (
     ("complaint", "customer_service", "complaints_per_order", "", 35.0, 0.5),
     ("claim", "finance", "", "claims_per_month", 50.0, 0.5),
 )
+DEPARTMENTS = ("sales", "customer_service", "finance")
 NO_MINUTES_SHARE = 0.2  # rows without a recorded duration
 GROUPED_SHARE = 0.08  # call and e-mail rows that stand for several events
 NOTES = {
@@ -33,39 +35,73 @@ NOTES = {
 }
 
 
-def interactions_table(
+CLIENTS_PER_CHUNK = 5_000  # interactions are drawn and written for this many clients at a time
+
+
+def write_interactions(
+    path: str,
     plan: ClientPlan,
     orders: Orders,
     month_start: np.ndarray,
     end: np.datetime64,
     labels: dict[str, pa.Array],
-    rng: np.random.Generator,
-) -> pa.Table:
-    """Every interaction row of the company; sales contacts are logged by the client's manager."""
+    seed: int,
+) -> int:
+    """Write every interaction row of the company to `path`; returns the number of rows.
+
+    Drawn in blocks of clients (each with its own seeded stream) so memory stays flat.
+    """
     clients, months = plan.clients, len(month_start) - 1
     orders_per_cell = np.bincount(
         orders.client * months + orders.month, minlength=clients * months
     ).reshape(clients, months)
+    staff = [name for names in STAFF.values() for name in names]
+    employees = pa.concat_arrays([labels["manager"], pa.array(staff)])
+    schema = arrow_schema("interactions")
+    rows = 0
+    with pq.ParquetWriter(path, schema, compression="snappy") as writer:
+        for index, first in enumerate(range(0, clients, CLIENTS_PER_CHUNK)):
+            block = np.arange(first, min(first + CLIENTS_PER_CHUNK, clients))
+            rng = np.random.default_rng([seed, 202, index])
+            table = _interactions(
+                plan, block, orders_per_cell[block], month_start, end, labels, employees, rng
+            )
+            writer.write_table(table)
+            rows += table.num_rows
+    return rows
+
+
+def _interactions(
+    plan: ClientPlan,
+    block: np.ndarray,
+    orders_per_cell: np.ndarray,
+    month_start: np.ndarray,
+    end: np.datetime64,
+    labels: dict[str, pa.Array],
+    employees: pa.Array,
+    rng: np.random.Generator,
+) -> pa.Table:
+    """The interactions of the clients in `block`, sorted by client and time."""
+    clients, months = len(block), len(month_start) - 1
     m = np.arange(months)
     # the relationship runs from the first purchase to a few months after the last one
-    window = (m[None, :] >= plan.first_month[:, None]) & (
-        m[None, :] <= plan.last_month[:, None] + 2
+    window = (m[None, :] >= plan.first_month[block, None]) & (
+        m[None, :] <= plan.last_month[block, None] + 2
     )
-
     cells, kinds = [], []
     for kind, (_, _, per_order, per_month, _, _) in enumerate(INTERACTION_TYPES):
         rate = np.zeros((clients, months))
         if per_order:
-            rate += plan.param(per_order)[:, None] * orders_per_cell
+            rate += plan.param(per_order)[block, None] * orders_per_cell
         if per_month:
-            rate += plan.param(per_month)[:, None] * window
+            rate += plan.param(per_month)[block, None] * window
         events = rng.poisson(rate).ravel()
         cells.append(np.repeat(np.arange(clients * months), events))
         kinds.append(np.full(int(events.sum()), kind, dtype=np.int8))
     cell = np.concatenate(cells)
     kind = np.concatenate(kinds)
     n = len(cell)
-    client, month = cell // months, cell % months
+    local, month = cell // months, cell % months
 
     days = (month_start[month + 1] - month_start[month]).astype(np.int64)
     moment = (month_start[month].astype("datetime64[s]")
@@ -81,14 +117,17 @@ def interactions_table(
     count = np.where(groupable & (rng.random(n) < GROUPED_SHARE), rng.integers(2, 6, n), 1)
     no_minutes = (count > 1) | (rng.random(n) < NO_MINUTES_SHARE)
 
-    department = np.array([t[1] for t in INTERACTION_TYPES])[kind]
-    employee = labelled(plan.manager[client], labels["manager"])
+    # sales contacts are logged by the client's manager, the rest by the department's staff
+    client = block[local]
+    employee = plan.manager[client].astype(np.int64)
+    departments = [t[1] for t in INTERACTION_TYPES]
+    department = np.array([list(DEPARTMENTS).index(d) for d in departments])[kind]
+    offset = len(labels["manager"])
     for dept, staff in STAFF.items():
-        sel = np.flatnonzero(department == dept)
-        who = labelled(rng.integers(0, len(staff), len(sel)), list(staff))
-        employee = _put(employee, sel, who)
+        sel = np.flatnonzero(department == DEPARTMENTS.index(dept))
+        employee[sel] = offset + rng.integers(0, len(staff), len(sel))
+        offset += len(staff)
 
-    note_texts = [text for name in NOTES for text in NOTES[name]]
     note_code = np.full(n, -1, dtype=np.int64)
     offset = 0
     for kind_code, (name, *_rest) in enumerate(INTERACTION_TYPES):
@@ -96,11 +135,11 @@ def interactions_table(
             sel = np.flatnonzero(kind == kind_code)
             note_code[sel] = offset + rng.integers(0, len(NOTES[name]), len(sel))
             offset += len(NOTES[name])
-    note = pa.DictionaryArray.from_arrays(
-        pa.array(np.maximum(note_code, 0), mask=note_code < 0), pa.array(note_texts)
-    ).dictionary_decode()
 
-    order = np.lexsort((moment, client))
+    seconds = (moment - moment.min() if n else moment).astype(np.int64)
+    order = np.argsort(local.astype(np.int64) << 32 | seconds, kind="stable")
+    note = note_code[order]
+    note_texts = pa.array([text for name in NOTES for text in NOTES[name]])
     return to_table(
         "interactions",
         {
@@ -109,19 +148,13 @@ def interactions_table(
             "date": pa.array(moment[order], pa.timestamp("us")),
             "minutes": pa.array(minutes[order], mask=no_minutes[order]),
             "count": count[order],
-            "department": pa.array(department[order]),
-            "employee": employee.take(pa.array(order)),
-            "note": note.take(pa.array(order)),
+            "department": labelled(department[order], list(DEPARTMENTS)),
+            "employee": employees.take(pa.array(employee[order])),
+            "note": pa.DictionaryArray.from_arrays(
+                pa.array(np.maximum(note, 0), mask=note < 0), note_texts
+            ).dictionary_decode(),
         },
     )
-
-
-def _put(values: pa.Array, positions: np.ndarray, replacement: pa.Array) -> pa.Array:
-    """`values` with the entries at `positions` replaced (Arrow has no scatter, so take twice)."""
-    n = len(values)
-    index = np.arange(n)
-    index[positions] = n + np.arange(len(positions))
-    return pa.concat_arrays([values, replacement]).take(pa.array(index))
 
 
 def storage_table(
