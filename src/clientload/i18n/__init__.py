@@ -8,7 +8,7 @@ no translation falls back to its English id, so a missing entry shows English, n
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 LANGUAGES = ("ru", "en")
@@ -19,11 +19,12 @@ def check_language(lang: str) -> str:
     from clientload.errors import ClientloadError
 
     if lang not in LANGUAGES:
-        raise ClientloadError(f"language {lang!r} is not available; use one of {', '.join(LANGUAGES)}")
+        available = ", ".join(LANGUAGES)
+        raise ClientloadError(f"language {lang!r} is not available; use one of {available}")
     return lang
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalogue(lang: str) -> dict[str, str]:
     if lang == "en":
         return {}
@@ -62,7 +63,9 @@ def format_money(value: float | None, lang: str, currency: str = "RUB", digits: 
         return "—"
     # Amount then currency in both languages: "1 234 568 ₽", "1,234,568 RUB".
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + " ¤"
-    return format_currency(value, currency, format=pattern, locale=_LOCALES[lang], currency_digits=False)
+    return format_currency(
+        value, currency, format=pattern, locale=_LOCALES[lang], currency_digits=False
+    )
 
 
 def format_percent(value: float | None, lang: str, digits: int = 1) -> str:

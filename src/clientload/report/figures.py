@@ -39,34 +39,20 @@ def headline(metrics: pd.DataFrame, capacity: pd.DataFrame) -> Headline:
     )
 
 
-def whale_curve(metrics: pd.DataFrame) -> pd.DataFrame:
-    """Clients from the most to the least profitable; cumulative contribution as a share of the total.
-
-    The curve rises above 100 % and falls back to it at the right end: the hump is the profit that
-    the loss-making tail destroys (Cooper & Kaplan).
-    """
-    ordered = metrics.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
-    total = ordered["contribution"].sum()
-    n = len(ordered)
-    cumulative = ordered["contribution"].cumsum()
-    return pd.DataFrame(
-        {
-            "client_share": (pd.Series(range(1, n + 1)) / n) if n else pd.Series(dtype=float),
-            "cumulative_contribution_share": cumulative / total if total else cumulative * 0,
-        }
-    )
-
-
 def whale_headline(curve: pd.DataFrame) -> tuple[float, float, float]:
-    """(share of clients at the peak, peak share of profit, share of profit at the top 20 %)."""
+    """(share of clients at the peak, peak share of profit, share of profit of the top 20 %).
+
+    `curve` is the model's `whale_curve`: clients from the most to the least profitable with
+    `cumulative_client_share` and `cumulative_profit_share`.
+    """
     if curve.empty:
         return 0.0, 0.0, 0.0
-    peak = curve["cumulative_contribution_share"].idxmax()
-    top20 = curve[curve["client_share"] <= 0.2]
-    top20_share = float(top20["cumulative_contribution_share"].iloc[-1]) if len(top20) else 0.0
+    peak = curve["cumulative_profit_share"].idxmax()
+    top20 = curve[curve["cumulative_client_share"] <= 0.2]
+    top20_share = float(top20["cumulative_profit_share"].iloc[-1]) if len(top20) else 0.0
     return (
-        float(curve["client_share"].iloc[peak]),
-        float(curve["cumulative_contribution_share"].iloc[peak]),
+        float(curve["cumulative_client_share"].iloc[peak]),
+        float(curve["cumulative_profit_share"].iloc[peak]),
         top20_share,
     )
 
@@ -83,24 +69,31 @@ def groups(metrics: pd.DataFrame) -> pd.DataFrame:
     )
     g["load_hours"] = g["load_minutes"] / 60
     g["contribution_rate"] = g["contribution"] / g["revenue"].where(g["revenue"] != 0)
-    order = [s for s in SEGMENT_ORDER if s in g.index] + [s for s in g.index if s not in SEGMENT_ORDER]
+    known = [s for s in SEGMENT_ORDER if s in g.index]
+    order = known + [s for s in g.index if s not in SEGMENT_ORDER]
     return g.loc[order].reset_index()
 
 
-def heaviest(metrics: pd.DataFrame, costs: pd.DataFrame, top_n: int = 20) -> pd.DataFrame:
-    """The clients that take the most time, each with the three activities that make it heavy."""
-    top = metrics.nlargest(top_n, "load_minutes")
-    timed = costs[(costs["client_id"].isin(top["client_id"])) & (costs["minutes"] > 0)]
-    ranked = timed.sort_values(["client_id", "minutes"], ascending=[True, False])
-    leaders = ranked.groupby("client_id").head(3)
-    shares = leaders.merge(
-        timed.groupby("client_id")["minutes"].sum().rename("total"), on="client_id"
-    )
-    shares["label"] = shares["activity"] + " " + (shares["minutes"] / shares["total"] * 100).round(
-        0
-    ).astype(int).astype(str) + "%"
-    labels = shares.groupby("client_id")["label"].agg(", ".join).rename("top_activities")
-    return top.merge(labels, on="client_id", how="left")
+def heaviest(heavy: pd.DataFrame, top_n: int = 20, which: str = "by_load") -> pd.DataFrame:
+    """The first `top_n` of one of the model's heavy-client lists, with readable activity and
+    category shares ("call 41%, picking 20%")."""
+    top = heavy[heavy["list"] == which].sort_values("rank").head(top_n).copy()
+    top["top_activities"] = _shares(top, "activity", "share_of_minutes")
+    top["top_categories"] = _shares(top, "category", "share_of_revenue")
+    return top
+
+
+def _shares(frame: pd.DataFrame, prefix: str, share: str) -> list[str]:
+    out = []
+    for _, row in frame.iterrows():
+        parts = []
+        for i in (1, 2, 3):
+            name = row.get(f"{prefix}_{i}")
+            value = row.get(f"{prefix}_{i}_{share}")
+            if isinstance(name, str) and pd.notna(value):
+                parts.append(f"{name} {value:.0%}")
+        out.append(", ".join(parts))
+    return out
 
 
 def deviations_by_rule(deviations: pd.DataFrame) -> pd.DataFrame:

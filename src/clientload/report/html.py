@@ -42,7 +42,8 @@ def write_report(ws: Workspace, path: Path, lang: str | None = None) -> Path:
     currency = settings.section("analysis").get("currency", "RUB")
     _ = translator(lang)
     metrics = _read(ws, "client_metrics")
-    costs = _read(ws, "client_costs")
+    heavy_lists = _read(ws, "heavy_clients")
+    curve = _read(ws, "whale_curve")
     capacity = _read(ws, "capacity")
     deviations = _read(ws, "policy_deviations", required=False)
     activation = _read(ws, "activation", required=False)
@@ -51,10 +52,9 @@ def write_report(ws: Workspace, path: Path, lang: str | None = None) -> Path:
 
     money = lambda v: format_money(v, lang, currency)  # noqa: E731
     head = figures.headline(metrics, capacity)
-    curve = figures.whale_curve(metrics)
     peak_clients, peak_profit, top20 = figures.whale_headline(curve)
     group_table = figures.groups(metrics)
-    heavy = figures.heaviest(metrics, costs)
+    heavy = figures.heaviest(heavy_lists)
     by_rule = figures.deviations_by_rule(deviations)
     labels = segment_labels(lang)
 
@@ -89,7 +89,7 @@ def write_report(ws: Workspace, path: Path, lang: str | None = None) -> Path:
         heavy=heavy.to_dict("records"),
         deviations=by_rule.to_dict("records"),
         activation=activation.to_dict("records"),
-        activation_columns=list(activation.columns),
+        rule_labels=rule_labels(lang),
         charts=charts,
         plotly_js=plotly.offline.get_plotlyjs(),
     )
@@ -110,6 +110,21 @@ def segment_labels(lang: str) -> dict[str, str]:
     }
 
 
+def rule_labels(lang: str) -> dict[str, str]:
+    """Readable names of the policy rules the model checks (`policy_deviations.rule`)."""
+    _ = translator(lang)
+    return {
+        "order_changes": _("Order changes beyond the free ones"),
+        "urgent_share": _("Urgent orders above the allowed share"),
+        "min_order_value": _("Orders below the minimum order value"),
+        "channel": _("Orders placed by hand instead of the portal"),
+        "free_delivery": _("Deliveries where the group pays for delivery"),
+        "payment": _("Credit where the group prepays"),
+        "priority_shipping": _("Priority shipping outside the group's package"),
+        "dedicated_manager": _("A dedicated manager outside the group's package"),
+    }
+
+
 def _figure_html(fig) -> str:
     fig.update_layout(margin=dict(l=50, r=20, t=30, b=50), height=380, template="plotly_white")
     return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
@@ -120,8 +135,8 @@ def _whale_chart(curve: pd.DataFrame, _) -> str:
 
     fig = go.Figure(
         go.Scatter(
-            x=curve["client_share"] * 100,
-            y=curve["cumulative_contribution_share"] * 100,
+            x=curve["cumulative_client_share"] * 100,
+            y=curve["cumulative_profit_share"] * 100,
             mode="lines",
             line=dict(color="#2f6fb3", width=3),
             name=_("Cumulative contribution"),

@@ -1,0 +1,132 @@
+"""The demo: every stage that exists, run on a generated distributor, timed.
+
+Used by `clientload demo`; the stages are the same library calls a user makes one by one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clientload.errors import ClientloadError
+from clientload.progress import ProgressFn, no_progress
+from clientload.workspace import SETTINGS_FILE, STORE_FILE, Workspace
+
+
+@dataclass
+class DemoResult:
+    workspace: Workspace
+    info: dict[str, Any]
+    segments: list[dict[str, Any]]
+    seconds: dict[str, float] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _has_sales(ws: Workspace) -> bool:
+    if not ws.store_path.exists():
+        return False
+    con = ws.connect()
+    try:
+        return bool(con.execute("SELECT count(*) FROM sales").fetchone()[0])
+    finally:
+        con.close()
+
+
+def _clear(root: Path) -> None:
+    """Delete a previous demo, but only a folder that is a clientload workspace."""
+    if not root.exists():
+        return
+    if not (root / SETTINGS_FILE).exists() and not (root / STORE_FILE).exists():
+        raise ClientloadError(f"{root} is not a clientload workspace; --fresh will not delete it")
+    shutil.rmtree(root)
+
+
+def run_demo(
+    directory: Path,
+    clients: int = 1000,
+    lines: int = 1_000_000,
+    seed: int = 42,
+    lang: str = "en",
+    fresh: bool = False,
+    progress: ProgressFn | None = None,
+) -> DemoResult:
+    from clientload.generate.into import generate_workspace
+    from clientload.run import run_model
+
+    report = progress or no_progress
+    root = Path(directory)
+    if fresh:
+        _clear(root)
+    seconds: dict[str, float] = {}
+    notes: list[str] = []
+    ws = Workspace(root)
+    started = time.perf_counter()
+    if _has_sales(ws):
+        notes.append(f"{root}: the sample company is already imported (use --fresh to start over)")
+    else:
+        generated = generate_workspace(root, clients, lines, seed, progress=report)
+        seconds.update({f"{k}": v for k, v in generated.seconds.items()})
+        rejected = sum(r.rows_rejected for r in generated.imported.values())
+        if rejected:
+            notes.append(f"{rejected} generated rows were rejected; see {ws.rejects_dir}")
+    seconds["generate + import"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    result = run_model(root, progress=report)
+    seconds["model"] = time.perf_counter() - started
+    files: dict[str, Path] = {"results": result.out_dir}
+
+    try:
+        from clientload.export import write_workbook
+    except ImportError:
+        write_workbook = None
+    if write_workbook is not None:
+        started = time.perf_counter()
+        workbook = root / f"clientload-{lang}.xlsx"
+        files["workbook"] = write_workbook(ws, workbook, lang=lang, progress=report)
+        seconds["workbook"] = time.perf_counter() - started
+
+    from clientload.report import write_report
+
+    started = time.perf_counter()
+    files["report"] = write_report(ws, root / f"report-{lang}.html", lang)
+    seconds["report"] = time.perf_counter() - started
+    return DemoResult(
+        workspace=ws,
+        info=result.info,
+        segments=result.tables["segments"].to_pylist(),
+        seconds=seconds,
+        files=files,
+        notes=notes,
+    )
+
+
+def summary_table(result: DemoResult):
+    """A Rich table: the company in figures, the groups, and how long each stage took."""
+    from rich.table import Table
+
+    from clientload.i18n import format_money, format_number
+
+    info = result.info
+    head = info["headlines"]
+    currency = info["currency"]
+    table = Table(title=f"clientload demo · {info['period_start']} … {info['period_end']}")
+    table.add_column("")
+    table.add_column("", justify="right")
+    money = lambda v: format_money(v, "en", currency)  # noqa: E731
+    table.add_row("clients", format_number(head["clients"], "en"))
+    table.add_row("revenue", money(head["revenue"]))
+    table.add_row("contribution", money(head["total_contribution"]))
+    table.add_row("unused capacity", money(head["unused_capacity_cost"]))
+    for row in result.segments:
+        table.add_row(
+            f"  {row['label_en']}",
+            f"{row['clients']} clients, contribution {money(row['contribution'])}",
+        )
+    for stage, secs in result.seconds.items():
+        table.add_row(f"time: {stage}", f"{secs:.1f} s")
+    return table
