@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from clientload.ingest.columns import ColumnPlan
 from clientload.ingest.expression import to_sql
-from clientload.ingest.parsing import BOOL_EXPECTED, DateFormat, NumberFormat, bool_sql, lit
+from clientload.ingest.parsing import (
+    BOOL_EXPECTED,
+    DateFormat,
+    NumberFormat,
+    bool_sql,
+    lit,
+    stripped,
+)
 from clientload.schema import Table
 
 # Count-like and money columns that cannot be negative; anything else may be (returns, credits).
@@ -89,15 +96,19 @@ def value_sql(
     target_type: str,
     number: NumberFormat | None,
     date: DateFormat | None,
+    stripped_sql: str | None = None,
 ) -> tuple[str, str]:
-    """The parsed value of a source column for a target type, and what a good value looks like."""
+    """The parsed value of a source column for a target type, and what a good value looks like.
+
+    `stripped_sql` is the text without thousands separators (see `parsing.stripped`).
+    """
     t, stype = text.sql, text.type
     if target_type == "VARCHAR":
         return (t if stype == "VARCHAR" else clean_id_sql(t, stype)), "text"
     if target_type in NUMERIC_TARGETS:
         if stype == "VARCHAR":
             fmt = number or NumberFormat(".")
-            return fmt.sql(t), fmt.expected
+            return fmt.sql(stripped_sql or stripped(t)), fmt.expected
         if is_numeric_type(stype) or stype == "BOOLEAN":
             return f"CAST({t} AS DOUBLE)", "a number"
         return f"TRY_CAST(CAST({t} AS VARCHAR) AS DOUBLE)", "a number"
@@ -157,18 +168,35 @@ def checked_select(
     extra_reasons: list[str],
 ) -> str:
     """SELECT `_line`, the table's columns and `_reason` from the staged (and joined) view."""
+    # Three inner layers so that each text is trimmed, stripped and parsed once per row:
+    # texts (_t), stripped numbers (_s), values (_v).
     texts = source_text(plan, types)
-    inner = ["_line", "_shape"]
-    inner += [f"{sql} AS _x{i}" for i, sql in enumerate(extra_reasons)]
+    passed = ["_line", "_shape", *(f"_x{i}" for i in range(len(extra_reasons)))]
+    texts_layer = ["_line", "_shape", *(f"{sql} AS _x{i}" for i, sql in enumerate(extra_reasons))]
+    strip_layer = list(passed)
+    value_layer = list(passed)
     expected: dict[str, str] = {}
     names: dict[str, tuple[str, str]] = {}  # key -> (t alias, v alias)
     for k, (key, text) in enumerate(texts.items()):
         target_type = "DOUBLE" if key.startswith("op:") else table.column(key).type
-        value, expected[key] = value_sql(text, target_type, numbers.get(key), dates.get(key))
+        t = f"_t{k}"
+        texts_layer.append(f"{text.sql} AS {t}")
+        strip_layer.append(t)
+        strip_alias = None
+        if target_type in NUMERIC_TARGETS and text.type == "VARCHAR":
+            strip_alias = f"_s{k}"
+            strip_layer.append(f"{stripped(t)} AS {strip_alias}")
+        value, expected[key] = value_sql(
+            SourceText(t, text.type), target_type, numbers.get(key), dates.get(key), strip_alias
+        )
         if target_type == "BIGINT":
             expected[key] = "a whole number"
-        inner += [f"{text.sql} AS _t{k}", f"{value} AS _v{k}"]
-        names[key] = (f"_t{k}", f"_v{k}")
+        value_layer += [t, f"{value} AS _v{k}"]
+        names[key] = (t, f"_v{k}")
+    inner = (
+        f"SELECT {', '.join(value_layer)} FROM (SELECT {', '.join(strip_layer)} FROM "
+        f"(SELECT {', '.join(texts_layer)} FROM {view}))"
+    )
 
     def operand(name: str) -> str:
         return names[name if name in plan.sources else f"op:{name}"][1]
@@ -222,7 +250,7 @@ def checked_select(
             f"{lit(' is not ' + expected['op:' + name])} END"
         )
     outer.append(f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '') AS _reason")
-    return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {view})"
+    return f"SELECT {', '.join(outer)} FROM ({inner})"
 
 
 def _negative(label: str, value: str) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import duckdb
 
-SAMPLE_ROWS = 1_000_000
+SAMPLE_ROWS = 200_000
 THOUSANDS = (" ", "\u00a0", "\u202f", "'", "’")
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "да", "д", "истина", "+", "x", "1.0")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "нет", "н", "ложь", "-", "0.0")
@@ -52,9 +52,11 @@ def lit(text: str) -> str:
 
 def stripped(text_sql: str) -> str:
     """The text without the thousands separators that are never decimal marks."""
+    removed = text_sql
     for ch in THOUSANDS:
-        text_sql = f"replace({text_sql}, {lit(ch)}, '')"
-    return text_sql
+        removed = f"replace({removed}, {lit(ch)}, '')"
+    pattern = lit("[" + "".join(THOUSANDS) + "]")
+    return f"(CASE WHEN regexp_matches({text_sql}, {pattern}) THEN {removed} ELSE {text_sql} END)"
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,8 @@ class NumberFormat:
     def expected(self) -> str:
         return "a number like 1 234,56" if self.decimal == "," else "a number like 1234.56"
 
-    def sql(self, text_sql: str) -> str:
-        """The number in `text_sql` (NULL when it does not fit this format)."""
-        s = stripped(text_sql)
+    def sql(self, s: str) -> str:
+        """The number in `s`, text already `stripped` (NULL when it does not fit this format)."""
         if self.decimal == ",":
             grouped = r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?"
             cleaned = f"replace(replace({s}, '.', ''), ',', '.')"
@@ -114,10 +115,17 @@ class DateFormat:
             day_month = "%d{0}%m" if self.kind.startswith("dmy") else "%m{0}%d"
             year = "%y" if self.two_digit_year else "%Y"
             base = day_month.format(sep) + sep + year
-            formats = [f"{base} %H:%M:%S", f"{base} %H:%M", base]
-            parsed = f"try_strptime({text_sql}, [{', '.join(lit(f) for f in formats)}])"
+            # One format per value, chosen by its number of colons: try_strptime with a list of
+            # formats is some twenty times slower.
+            colons = f"(strlen({text_sql}) - strlen(replace({text_sql}, ':', '')))"
+            parsed = (
+                f"CASE {colons} WHEN 0 THEN try_strptime({text_sql}, {lit(base)}) "
+                f"WHEN 1 THEN try_strptime({text_sql}, {lit(base + ' %H:%M')}) "
+                f"WHEN 2 THEN try_strptime({text_sql}, {lit(base + ' %H:%M:%S')}) END"
+            )
         if self.kind != "iso":
-            parsed = f"coalesce({parsed}, {iso})"
+            # ISO dates are accepted in any date column; casting only what looks like one is fast.
+            parsed = f"coalesce({parsed}, CASE WHEN contains({text_sql}, '-') THEN {iso} END)"
         return parsed
 
 

@@ -113,7 +113,10 @@ def sniff_delimiter(sample: str, skip_rows: int = 0) -> str:
     """
     best, best_score = ",", (-1, -1)
     for delimiter in DELIMITERS:
-        rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))[skip_rows:][:50]
+        try:
+            rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))[skip_rows:][:50]
+        except csv.Error:
+            continue
         rows = [r for r in rows if r]
         if not rows:
             continue
