@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from clientload.cli.app import app
 from clientload.generate import generate_company, suggested_departments, used_minutes
-from clientload.generate.sizing import TARGET_UTILISATION, sized_settings_text
+from clientload.generate.sizing import sized_settings_text, target_utilisation
 from clientload.settings import default_settings, default_toml_text, parse_settings
 
 
@@ -27,7 +27,8 @@ def test_suggested_departments_fill_to_the_target_at_the_default_cost_per_minute
     assert set(sized) == set(settings.departments)
     for name, (cost, capacity) in sized.items():
         assert used[name] > 0
-        assert used[name] / capacity == pytest.approx(TARGET_UTILISATION, abs=0.03)
+        assert used[name] / capacity == pytest.approx(target_utilisation(name), abs=0.03)
+        assert 0.7 <= target_utilisation(name) <= 0.9
         per_minute = settings.departments[name].cost_per_minute
         assert cost / capacity == pytest.approx(per_minute, rel=0.02)
 
