@@ -76,3 +76,18 @@ def fraction(text: str | float | None, default: float) -> float:
         return float(value[:-1]) / 100
     number = float(value)
     return number / 100 if abs(number) >= 1 else number
+
+
+def give_get(directory: Any, client_id: str, discount: float, lang: str) -> dict[str, Any]:
+    """What to ask a client in return for `discount`: each option that alone keeps its
+    contribution, from `clientload.parity`'s give-get menu over the client's own figures."""
+    from clientload.parity.from_workspace import load_client_figures
+    from clientload.parity.menu import give_get_menu
+
+    try:
+        figures = load_client_figures(directory, client_id)
+        options = give_get_menu(figures, discount)
+    except (ClientloadError, ValueError, OSError) as exc:
+        return {"feasible": False, "reason": str(exc), "options": []}
+    return {"feasible": True, "reason": None,
+            "options": [_plain(option, lang) for option in options]}

@@ -93,7 +93,8 @@ def waterfall(client: dict[str, Any], costs_by_department: list[dict[str, Any]],
                   "increasing": {"marker": {"color": "#2f7d4f"}},
                   "decreasing": {"marker": {"color": "#c0504d"}},
                   "totals": {"marker": {"color": "#3a6ea5"}}}],
-        "layout": _layout(t("pnl"), showlegend=False),
+        "layout": _layout(t("pnl"), showlegend=False,
+                          xaxis={"automargin": True, "tickangle": -30}),
     }
 
 

@@ -55,7 +55,9 @@ def whale_curve(results: Results, user: User, points: int = 200) -> list[dict[st
                                              ROWS UNBOUNDED PRECEDING) AS cumulative,
                      count(*) OVER () AS n
               FROM client_metrics WHERE {where})
-            SELECT rank / n AS client_share, cumulative AS cumulative_contribution
+            SELECT 0.0 AS client_share, 0.0 AS cumulative_contribution, 0 AS rank
+            UNION ALL
+            SELECT rank / n, cumulative, rank
             FROM ranked
             WHERE rank = 1 OR rank = n OR rank % greatest(1, n // ?) = 0
             ORDER BY rank""",
@@ -179,14 +181,28 @@ def client_rows(results: Results, table: str, client_id: str, order: str = "") -
     return results.table(table, "client_id = ?", [client_id], order=order, limit=500)
 
 
+def client_categories(results: Results, client_id: str) -> list[dict[str, Any]]:
+    """What the client buys, one row per category (the table may split categories further)."""
+    if not results.has("client_assortment"):
+        return []
+    return results.query(
+        ("client_assortment",),
+        "SELECT category, sum(revenue) AS revenue, sum(gross_margin) AS gross_margin, "
+        "sum(quantity) AS quantity FROM client_assortment WHERE client_id = ? "
+        "GROUP BY category ORDER BY revenue DESC NULLS LAST",
+        [client_id],
+    )
+
+
 def heavy_clients(results: Results, user: User, limit: int = 50) -> list[dict[str, Any]]:
     """The clients with the highest cost to serve, with their top categories."""
     where, params = scope(user, "m")
     has_assortment = results.has("client_assortment")
     categories = (
         "(SELECT string_agg(category, ', ' ORDER BY revenue DESC) FROM "
-        "(SELECT category, revenue FROM client_assortment a WHERE a.client_id = m.client_id "
-        "ORDER BY revenue DESC LIMIT 3))" if has_assortment else "NULL"
+        "(SELECT category, sum(revenue) AS revenue FROM client_assortment a "
+        "WHERE a.client_id = m.client_id GROUP BY category ORDER BY revenue DESC LIMIT 3))"
+        if has_assortment else "NULL"
     )
     tables = ("client_metrics", "client_assortment") if has_assortment else ("client_metrics",)
     return results.query(

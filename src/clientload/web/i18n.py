@@ -141,6 +141,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run_info": ("Последний расчёт", "Last run"),
     "errors": ("Ошибки", "Errors"),
     "runs": ("Расчёты", "Runs"),
+    "ask_in_return": ("Что попросить взамен (любое одно)", "Ask in return (any one of these)"),
     "groups_by_run": ("Группы по расчётам", "Groups run by run"),
     "migrations": ("Переходы между группами", "Migrations between groups"),
 }

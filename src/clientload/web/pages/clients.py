@@ -70,7 +70,7 @@ def client_card(request: Request, client_id: str, discount: str = "",
         by_department[department] = by_department.get(department, 0) + (row["cost"] or 0)
     department_costs = [{"department": k, "cost": v} for k, v in
                         sorted(by_department.items(), key=lambda kv: -kv[1])]
-    assortment = data.client_rows(res, "client_assortment", client_id, order="revenue DESC")
+    assortment = data.client_categories(res, client_id)
     asked = calc.fraction(discount, 0.03)
     margin_rate = metrics.get("margin_rate") or 0.0
     return {
@@ -79,10 +79,12 @@ def client_card(request: Request, client_id: str, discount: str = "",
         "department_costs": department_costs,
         "assortment": assortment,
         "deviations": data.client_rows(res, "policy_deviations", client_id),
-        "career": data.client_rows(res, "career", client_id),
-        "interactions": client_interactions(request, client_id),
+        "career": [{k: v for k, v in row.items() if k not in ("client_id", "name")}
+                   for row in data.client_rows(res, "career", client_id)],
+        "interactions": client_interactions(request, client_id, limit=20),
         "parity": {"discount": asked, "margin": margin_rate,
-                   "volume": calc.required_volume(margin_rate, asked, lang)},
+                   "volume": calc.required_volume(margin_rate, asked, lang),
+                   "give_get": calc.give_get(request.app.state.ws.root, client_id, asked, lang)},
         "charts": {
             "waterfall": charts.waterfall(metrics, department_costs, t),
             "activities": charts.bars(costs[:12], "activity", "minutes", t("load_by_activity")),

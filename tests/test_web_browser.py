@@ -1,0 +1,177 @@
+"""The web app in a real browser: Debian's Chromium driven by Playwright against a live server over
+a generated company. Sign in, dashboard, client card, calculator, logging an interaction,
+recalculating and seeing the client's load change; a manager kept out of another's client.
+Screenshots go to a temporary folder, or to docs/img/ (for the README) with
+CLIENTLOAD_SCREENSHOTS=1."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+]
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+DOCS_IMAGES = Path(__file__).resolve().parents[1] / "docs" / "img"
+PASSWORD = "browser-test-pw"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory) -> Path:
+    if os.environ.get("CLIENTLOAD_SCREENSHOTS") == "1":
+        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+        return DOCS_IMAGES
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory):
+    """A generated distributor, computed once, with an admin and two managers."""
+    import duckdb
+
+    from clientload.generate.into import generate_workspace
+    from clientload.run import run_model
+    from clientload.web.auth import add_user
+    from clientload.workspace import open_workspace
+
+    root = tmp_path_factory.mktemp("browser") / "ws"
+    generate_workspace(root, clients=40, lines=2500, seed=7, months=13)
+    run_model(root)
+    ws = open_workspace(root)
+    metrics = str(ws.out_dir / "client_metrics.parquet")
+    managers = [m for (m,) in duckdb.execute(
+        "SELECT manager FROM read_parquet(?) GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2",
+        [metrics]).fetchall()]
+    own, foreign = (duckdb.execute(
+        "SELECT client_id FROM read_parquet(?) WHERE manager = ? ORDER BY revenue DESC LIMIT 1",
+        [metrics, m]).fetchone()[0] for m in managers)
+    add_user(ws, "admin", PASSWORD, "admin")
+    add_user(ws, "manager", PASSWORD, "manager", managers[0])
+    return {"ws": ws, "own_client": own, "foreign_client": foreign}
+
+
+@pytest.fixture(scope="module")
+def server(company):
+    import uvicorn
+
+    from clientload.web import create_app
+
+    port = free_port()
+    app = create_app(company["ws"].root, secret_key="browser")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not instance.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def signed_in(browser, server, username, lang="en"):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale=lang)
+    page = context.new_page()
+    page.goto(f"{server}/lang/{lang}?next=/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/dashboard")
+    return page
+
+
+def json_of(page, url) -> dict:
+    return json.loads(page.request.get(url).text())
+
+
+def test_sign_in_and_the_dashboard_draws_its_charts(browser, server, images):
+    page = signed_in(browser, server, "admin")
+    page.wait_for_selector(".chart[data-chart=whale] .main-svg")
+    assert page.locator(".chart .main-svg").count() >= 3
+    assert "contribution" in page.inner_text(".figures").lower()
+    page.screenshot(path=str(images / "dashboard.png"), full_page=True)
+    page.goto(f"{server}/lang/ru?next=/dashboard")
+    assert "вклад в прибыль" in page.inner_text(".figures").lower()
+    assert "₽" in page.inner_text(".figures")
+    page.context.close()
+
+
+def test_client_card_and_the_calculators(browser, server, company, images):
+    page = signed_in(browser, server, "manager")
+    page.goto(f"{server}/clients")
+    page.click(f"a[href='/clients/{company['own_client']}']")
+    page.wait_for_selector(".chart[data-chart=waterfall] .main-svg")
+    page.fill("#client-discount", "5%")
+    page.click(".parity button[type=submit]")
+    page.wait_for_selector("#parity-answer")
+    assert "5.0%" in page.inner_text("#parity-answer")
+    page.screenshot(path=str(images / "client.png"), full_page=True)
+    page.goto(f"{server}/calculators")
+    page.fill("input[name=margin]", "30%")
+    page.fill("input[name=discount]", "5%")
+    page.click("section.card button[type=submit]")
+    page.wait_for_selector("#task1-answer")
+    assert page.inner_text("#task1-answer") == "+20.0%"  # 0.05 / (0.30 - 0.05)
+    page.screenshot(path=str(images / "calculators.png"), full_page=True)
+    page.context.close()
+
+
+def test_a_manager_cannot_open_another_managers_client(browser, server, company):
+    page = signed_in(browser, server, "manager")
+    response = page.goto(f"{server}/clients/{company['foreign_client']}")
+    assert response.status == 403
+    assert "another manager" in page.inner_text("main")
+    assert page.request.get(f"{server}/clients/{company['foreign_client']}.json").status == 403
+    page.context.close()
+
+
+def test_logged_time_changes_the_clients_load_after_recalculation(browser, server, company,
+                                                                  images):
+    page = signed_in(browser, server, "admin")
+    client_id = company["own_client"]
+    before = json_of(page, f"{server}/clients/{client_id}.json")["client"]["load_minutes"]
+    period_end = json.loads((company["ws"].out_dir / "run_info.json").read_text())["period_end"]
+    page.goto(f"{server}/log?client_id={client_id}")
+    page.select_option("#log-form select[name=type]", "meeting")
+    page.select_option("#log-form select[name=department]", "sales")
+    page.fill("#log-form input[name=minutes]", "600")
+    page.fill("#log-form input[name=date]", period_end)
+    page.fill("#log-form input[name=note]", "Annual price review")
+    page.click("#log-form button[type=submit]")
+    page.wait_for_selector(".notice.ok")
+    page.screenshot(path=str(images / "log.png"), full_page=True)
+    page.goto(f"{server}/recalculate")
+    page.click("#recalculate")
+    page.wait_for_selector("#job[data-state=done]", timeout=60_000)
+    page.screenshot(path=str(images / "recalculate.png"))
+    after = json_of(page, f"{server}/clients/{client_id}.json")["client"]["load_minutes"]
+    assert after == pytest.approx(before + 600)
+    page.context.close()
