@@ -21,7 +21,7 @@ _ANY_TABLE: dict[str, tuple[str, ...]] = {
         "контрагент код", "плательщик",
     ),
     "manager": (
-        "manager", "sales_rep", "salesperson", "sales manager", "account manager", "responsible",
+        "sales_rep", "salesperson", "sales manager", "account manager", "responsible",
         "owner", "менеджер", "ответственный", "менеджер по продажам", "торговый представитель",
     ),
     "order_id": (
@@ -38,8 +38,6 @@ _ANY_TABLE: dict[str, tuple[str, ...]] = {
         "invoice_date", "invoicedate", "order_date", "sale_date", "date_time", "datetime",
         "дата", "период", "дата документа", "дата продажи", "дата отгрузки",
     ),
-    "name": ("company", "company_name", "customer_name", "product_name", "title", "наименование",
-             "название", "имя"),
     "region": ("country", "area", "territory", "регион", "страна", "город", "область"),
     "category": ("category_name", "group", "product_group", "product_line", "productline",
                  "категория", "группа", "группа номенклатуры", "вид номенклатуры"),
@@ -60,6 +58,8 @@ _BY_TABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "discount": ("discount_rate", "скидка"),
     },
     "clients": {
+        "name": ("company", "company_name", "customer_name", "client_name", "наименование",
+                 "название", "полное наименование"),
         "channel": ("sales_channel", "канал", "канал продаж"),
         "payment_terms_days": ("payment_terms", "terms_days", "отсрочка", "отсрочка платежа",
                                "отсрочка дней"),
@@ -67,6 +67,8 @@ _BY_TABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "emails": ("email", "e-mail", "mail", "электронная почта", "почта"),
     },
     "products": {
+        "name": ("product_name", "item_name", "title", "наименование", "название",
+                 "наименование товара"),
         "unit_cost": ("cost", "buy_price", "buyprice", "purchase_price", "себестоимость",
                       "закупочная цена", "цена закупки"),
     },
@@ -127,7 +129,7 @@ def synonyms(table: str, column: str) -> tuple[str, ...]:
         return (column,)
     specific = _BY_TABLE.get(table, {}).get(column, ())
     generic = _ANY_TABLE.get(column, ())
-    return (column, *specific, *generic)
+    return tuple(dict.fromkeys((column, *specific, *generic)))
 
 
 def all_synonyms() -> dict[str, dict[str, tuple[str, ...]]]:
