@@ -54,7 +54,7 @@ def company(tmp_path_factory):
     from clientload.workspace import open_workspace
 
     root = tmp_path_factory.mktemp("browser") / "ws"
-    generate_workspace(root, clients=40, lines=2500, seed=7, months=13)
+    generate_workspace(root, clients=60, lines=3000, seed=7, months=13)
     run_model(root)
     ws = open_workspace(root)
     metrics = str(ws.out_dir / "client_metrics.parquet")
