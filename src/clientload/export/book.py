@@ -1,0 +1,155 @@
+"""The workbook being written: XlsxWriter workbook, its formats, defined names and labels.
+
+The workbook is written in XlsxWriter's constant-memory mode: each sheet's rows go to disk as soon
+as the next row starts, so a sheet must be written strictly top to bottom (a cell written to a row
+above the current one is silently lost). Every sheet module here writes its rows in order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from clientload.export.text import write_text
+from clientload.i18n import translator
+
+
+def cell(row: int, col: int, absolute: bool = False) -> str:
+    """A1 reference of a zero-based cell."""
+    return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
+
+
+def column(col: int) -> str:
+    return xl_col_to_name(col)
+
+
+def sheet_ref(sheet: str, ref: str) -> str:
+    return f"'{sheet}'!{ref}"
+
+
+def name_part(text: str) -> str:
+    """A piece of a defined name from a settings key: letters, digits and underscores only."""
+    part = re.sub(r"[^A-Za-z0-9_]", "_", text)
+    return part or "x"
+
+
+def currency_symbol(currency: str, lang: str) -> str:
+    from babel.numbers import get_currency_symbol
+
+    return get_currency_symbol(currency, locale="ru_RU" if lang == "ru" else "en_US")
+
+
+@dataclass
+class Book:
+    """One workbook in the making; `names` maps each defined name to its reference."""
+
+    workbook: Any
+    lang: str
+    currency: str
+    _: Callable[[str], str]
+    formats: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, path: Path, lang: str, currency: str, constant_memory: bool = True) -> Book:
+        workbook = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": constant_memory,
+                # Nothing newer than Excel 2007 is used; the check costs a regex pass per formula.
+                "use_future_functions": False,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        book = cls(workbook, lang, currency, translator(lang))
+        book._make_formats()
+        return book
+
+    def _make_formats(self) -> None:
+        sym = currency_symbol(self.currency, self.lang).replace('"', "")
+        money = f'#,##0 "{sym}";[Red]-#,##0 "{sym}"'
+        money2 = f'#,##0.00 "{sym}";[Red]-#,##0.00 "{sym}"'
+        font = {"font_name": "Arial", "font_size": 9}
+        spec: dict[str, dict[str, Any]] = {
+            "text": {},
+            "quoted": {"quote_prefix": True},
+            "title": {"bold": True, "font_size": 14, "font_color": "#1F3864"},
+            "subtitle": {"italic": True, "font_color": "#595959"},
+            "section": {"bold": True, "font_size": 11, "font_color": "#1F3864", "bottom": 1},
+            "header": {
+                "bold": True,
+                "bg_color": "#DCE6F1",
+                "text_wrap": True,
+                "valign": "top",
+                "border": 1,
+                "border_color": "#A6A6A6",
+            },
+            "label": {"bold": True},
+            "note": {"italic": True, "font_color": "#595959"},
+            "wrap": {"text_wrap": True, "valign": "top"},
+            "money": {"num_format": money},
+            "money2": {"num_format": money2},
+            "number": {"num_format": "#,##0"},
+            "number1": {"num_format": "#,##0.0"},
+            "number2": {"num_format": "#,##0.00"},
+            "percent": {"num_format": "0.0%"},
+            "percent2": {"num_format": "0.00%"},
+            "date": {"num_format": "yyyy-mm-dd"},
+        }
+        for name, props in spec.items():
+            self.formats[name] = self.workbook.add_format({**font, **props})
+            if name in (
+                "text",
+                "money",
+                "money2",
+                "number",
+                "number1",
+                "number2",
+                "percent",
+                "percent2",
+                "date",
+            ):
+                # The same look on a yellow input cell the user may change.
+                self.formats[f"input_{name}"] = self.workbook.add_format(
+                    {
+                        **font,
+                        **props,
+                        "bg_color": "#FFF2CC",
+                        "border": 1,
+                        "border_color": "#BFBFBF",
+                        "locked": False,
+                    }
+                )
+                self.formats[f"bold_{name}"] = self.workbook.add_format(
+                    {**font, **props, "bold": True}
+                )
+
+    def sheet(self, name: str) -> Any:
+        """The worksheet of that name, added (at the end of the tabs) on first use."""
+        found = self.workbook.get_worksheet_by_name(name)
+        return found if found is not None else self.workbook.add_worksheet(name)
+
+    def fmt(self, name: str) -> Any:
+        return self.formats[name]
+
+    def define(self, name: str, sheet: str, ref: str) -> str:
+        """Define a workbook-level name for an absolute reference on a sheet; returns the name."""
+        if name in self.names:
+            raise ValueError(f"name {name} defined twice")
+        self.names[name] = sheet_ref(sheet, ref)
+        self.workbook.define_name(name, "=" + self.names[name])
+        return name
+
+    def text(self, sheet: Any, row: int, col: int, value: object, fmt: str = "text") -> None:
+        write_text(sheet, row, col, value, self.formats[fmt], self.formats["quoted"])
+
+    def close(self) -> None:
+        self.workbook.close()

@@ -1,0 +1,184 @@
+"""The Control sheet: does the client policy work? Groups over the kept runs, and migrations.
+
+Each `clientload run` keeps a dated snapshot in the store (`history_runs`, `history_clients`). The
+History sheet holds those snapshots as values; the Control sheet counts and sums them per run and
+group with COUNTIFS/SUMIFS, adds the live figures of the Model sheet as the last row, and shows the
+migrations between the previous run's group (Data sheet) and today's group (Model sheet).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from clientload.export.book import Book, column
+from clientload.export.grid import Columns
+from clientload.export.inputs import WorkbookInputs
+from clientload.model.labels import SEGMENT_LABELS, SEGMENT_ORDER
+
+CONTROL, HISTORY = "Control", "History"
+HISTORY_COLUMNS = (
+    "run_id",
+    "client_id",
+    "segment",
+    "revenue",
+    "contribution",
+    "load_minutes",
+    "deviations_cost",
+)
+
+
+def write_history_sheet(book: Book, inputs: WorkbookInputs) -> int:
+    _ = book._
+    sheet = book.sheet(HISTORY)
+    book.text(sheet, 0, 0, _("History: each run's clients and groups (values)"), "title")
+    heads = [
+        _("Run"),
+        _("Client ID"),
+        _("Group"),
+        _("Revenue"),
+        _("Contribution"),
+        _("Load, minutes"),
+        _("Cost of policy deviations"),
+    ]
+    for i, h in enumerate(heads):
+        book.text(sheet, 2, i, h, "header")
+        sheet.set_column(i, i, 13)
+    hist = inputs.history.get("clients")
+    if hist is None or not len(hist):
+        return 0
+    hist = hist.sort_values(["run_id", "client_id"])
+    fm = book.fmt("money")
+    for i, rec in enumerate(hist.itertuples(index=False)):
+        row = 3 + i
+        sheet.write_number(row, 0, int(rec.run_id), book.fmt("number"))
+        book.text(sheet, row, 1, rec.client_id)
+        book.text(sheet, row, 2, rec.segment)
+        for j, key in enumerate(HISTORY_COLUMNS[3:], start=3):
+            v = getattr(rec, key)
+            if v is None or v != v:
+                sheet.write_blank(row, j, None, fm)
+            else:
+                sheet.write_number(row, j, float(v), fm)
+    sheet.autofilter(2, 0, 2 + len(hist), len(heads) - 1)
+    sheet.freeze_panes(3, 0)
+    return len(hist)
+
+
+def write_control_sheet(
+    book: Book, inputs: WorkbookInputs, model: Columns, data: Columns, n: int, history_rows: int
+) -> None:
+    _ = book._
+    sheet = book.sheet(CONTROL)
+    segments = list(SEGMENT_ORDER)
+    book.text(sheet, 0, 0, _("Control: how the groups move from period to period"), "title")
+    book.text(
+        sheet,
+        1,
+        0,
+        _("One row per kept run of the model; the last row is today's Model sheet, live."),
+        "subtitle",
+    )
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(1, 2, 11)
+    sheet.set_column(3, 3 + len(segments), 15)
+    runs = inputs.history.get("runs")
+    run_list = [] if runs is None else list(runs.itertuples(index=False))
+    last = 3 + max(history_rows, 1) - 1
+    h = {
+        key: f"{HISTORY}!${column(i)}$4:${column(i)}${last + 1}"
+        for i, key in enumerate(
+            (
+                "run_id",
+                "client_id",
+                "segment",
+                "revenue",
+                "contribution",
+                "load_minutes",
+                "deviations_cost",
+            )
+        )
+    }
+    seg = model.range("segment", n)
+    blocks = (
+        (_("Clients per group"), None, "number", 1),
+        (_("Revenue per group"), "revenue", "money", 1),
+        (_("Contribution per group"), "contribution", "money", 1),
+        (_("Load per group, hours"), "load_minutes", "number", 60),
+        (_("Cost of policy deviations per group"), "deviations_cost", "money", 1),
+    )
+    row = 3
+    for title, key, fmt, divisor in blocks:
+        book.text(sheet, row, 0, title, "section")
+        row += 1
+        heads = [_("Run"), _("From"), _("To")] + [SEGMENT_LABELS[s][book.lang] for s in segments]
+        for i, t in enumerate(heads):
+            book.text(sheet, row, i, t, "header")
+        row += 1
+        first = row
+        for run in run_list:
+            sheet.write_number(row, 0, int(run.run_id), book.fmt("number"))
+            for col, day in ((1, run.period_start), (2, run.period_end)):
+                d = day.date() if hasattr(day, "date") else day
+                sheet.write_datetime(row, col, datetime(d.year, d.month, d.day), book.fmt("date"))
+            for j, s in enumerate(segments, start=3):
+                if history_rows == 0:
+                    continue
+                if key is None:
+                    f = f'=COUNTIFS({h["run_id"]},$A{row + 1},{h["segment"]},"{s}")'
+                else:
+                    f = (
+                        f'=SUMIFS({h[key]},{h["run_id"]},$A{row + 1},{h["segment"]},"{s}")'
+                        f"/{divisor}"
+                    )
+                sheet.write_formula(row, j, f, book.fmt(fmt))
+            row += 1
+        book.text(sheet, row, 0, _("Today (live)"), "label")
+        sheet.write_formula(row, 1, "=period_start", book.fmt("date"))
+        sheet.write_formula(row, 2, "=period_end", book.fmt("date"))
+        for j, s in enumerate(segments, start=3):
+            if key is None:
+                f = f'=COUNTIF({seg},"{s}")'
+            else:
+                f = f'=SUMIF({seg},"{s}",{model.range(key, n)})/{divisor}'
+            sheet.write_formula(row, j, f, book.fmt("bold_" + fmt))
+        sheet.conditional_format(
+            first,
+            3,
+            row,
+            2 + len(segments),
+            {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#9BC2E6"},
+        )
+        row += 2
+
+    book.text(
+        sheet,
+        row,
+        0,
+        _("Migrations: group in the previous run (rows) → group today (columns)"),
+        "section",
+    )
+    row += 1
+    book.text(sheet, row, 0, _("From → to"), "header")
+    for j, s in enumerate(segments, start=1):
+        book.text(sheet, row, j, SEGMENT_LABELS[s][book.lang], "header")
+    row += 1
+    prev = data.range("prev_segment", n)
+    first = row
+    for s in [*segments, ""]:
+        book.text(
+            sheet,
+            row,
+            0,
+            SEGMENT_LABELS[s][book.lang] if s else _("(not in the previous run)"),
+            "label",
+        )
+        for j, t in enumerate(segments, start=1):
+            sheet.write_formula(row, j, f'=COUNTIFS({prev},"{s}",{seg},"{t}")', book.fmt("number"))
+        row += 1
+    sheet.conditional_format(
+        first,
+        1,
+        row - 1,
+        len(segments),
+        {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#F4B183"},
+    )

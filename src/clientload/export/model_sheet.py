@@ -1,0 +1,622 @@
+"""The Model sheet: formulas only, one row per client of the Data sheet.
+
+Load minutes per activity from the time equations and the Settings sheet's standard minutes;
+minutes and cost per department at its cost per minute; storage and financing; contribution and
+rates; ABC, XYZ and the group by the engine's rules (`clientload.model.segments`); the career
+level and its gaps; the cost of each policy deviation. Ranks break ties by row order (the Data
+sheet is sorted by client id, as the engine breaks ties by client id). Rankings and cumulative
+shares use RANK, COUNTIF and SUMIF over integer ranks, which Excel and LibreOffice both compute
+exactly.
+"""
+
+from __future__ import annotations
+
+from clientload.export.book import Book, column
+from clientload.export.grid import FIRST_ROW, HEADER_ROW, Column, Columns
+from clientload.export.inputs import WorkbookInputs
+from clientload.export.settings_sheet import SettingsLayout, act_name, dept_cpm
+from clientload.model.costing import DRIVER_COLUMNS
+from clientload.model.labels import SEGMENT_LABELS
+
+SHEET = "Model"
+
+POLICY_RULES = (
+    "order_changes",
+    "urgent_share",
+    "min_order_value",
+    "channel",
+    "free_delivery",
+    "payment",
+)
+RULE_KEYS = {
+    "order_changes": "free_changes_per_order",
+    "urgent_share": "max_urgent_share",
+    "min_order_value": "min_order_value",
+    "channel": "channel",
+    "free_delivery": "free_delivery",
+    "payment": "payment",
+}
+
+
+def model_columns(
+    book: Book, inputs: WorkbookInputs, layout: SettingsLayout, data: Columns
+) -> Columns:
+    _ = book._
+    n = len(inputs.clients)
+    cols = Columns(SHEET)
+
+    def D(key: str, r: int) -> str:
+        return data.ref(key, r, other_sheet=True)
+
+    def M(key: str, r: int) -> str:
+        return cols.ref(key, r)
+
+    def R(key: str) -> str:
+        return cols.range(key, n)
+
+    def add(key: str, header: str, fmt: str, formula, width: float = 12, above=None) -> None:
+        cols.add(Column(key, header, fmt, width, formula=formula, above=above))
+
+    def first_cell(key: str) -> str:
+        return f"${cols.letter(key)}${FIRST_ROW + 1}"
+
+    add("client_id", _("Client ID"), "text", lambda r: f'={D("client_id", r)}&""', 12)
+    add("name", _("Client"), "text", lambda r: f'={D("name", r)}&""', 26)
+    add("revenue", _("Revenue"), "money", lambda r: f"={D('revenue', r)}", 14)
+    add(
+        "gross_margin",
+        _("Gross margin"),
+        "money",
+        lambda r: f"={D('revenue', r)}-{D('cost_of_goods', r)}",
+        14,
+    )
+    add(
+        "margin_rate",
+        _("Margin, %"),
+        "percent",
+        lambda r: f'=IF({M("revenue", r)}<>0,{M("gross_margin", r)}/{M("revenue", r)},"")',
+    )
+
+    acts = inputs.settings.activities
+    for name, act in acts.items():
+        if act.driver == "orders":
+
+            def f(r, a=name):
+                return (
+                    f"={D('orders', r)}*{act_name('min', a)}+{D('order_lines', r)}*"
+                    f"{act_name('line', a)}+{D('urgent_orders', r)}*{act_name('urgent', a)}"
+                )
+        elif act.driver == "interactions":
+
+            def f(r, a=name):
+                return f"={D(a + '__recorded', r)}+{D(a + '__unrecorded', r)}*{act_name('min', a)}"
+        else:
+
+            def f(r, a=name, d=DRIVER_COLUMNS[act.driver]):
+                return f"={D(d, r)}*{act_name('min', a)}"
+
+        add(
+            f"act__{name}",
+            f"{name}, " + _("min"),
+            "number",
+            f,
+            10,
+            above=f"={act_name('dept', name)}",
+        )
+    first_act, last_act = (cols.letter(f"act__{a}") for a in (next(iter(acts)), list(acts)[-1]))
+    add(
+        "load_minutes",
+        _("Load, minutes"),
+        "bold_number",
+        lambda r: f"=SUM({first_act}{r}:{last_act}{r})",
+        12,
+    )
+    for dept in layout.departments:
+
+        def f(r, d=dept):
+            return (
+                f'=SUMIF(${first_act}${HEADER_ROW}:${last_act}${HEADER_ROW},"{d}",'
+                f"{first_act}{r}:{last_act}{r})"
+            )
+
+        add(f"min__{dept}", f"{dept}, " + _("min"), "number", f, 10)
+    for dept in layout.departments:
+        add(
+            f"cost__{dept}",
+            f"{dept}, " + _("cost"),
+            "money",
+            lambda r, d=dept: f"={M('min__' + d, r)}*{dept_cpm(d)}",
+            12,
+        )
+    first_cost, last_cost = (
+        cols.letter(f"cost__{d}") for d in (layout.departments[0], layout.departments[-1])
+    )
+    add(
+        "activity_cost",
+        _("Cost of the load"),
+        "money",
+        lambda r: f"=SUM({first_cost}{r}:{last_cost}{r})",
+        13,
+    )
+    add(
+        "storage_cost",
+        _("Storage"),
+        "money",
+        lambda r: f"={D('pallet_days', r)}*pallet_day_rate+{D('value_days', r)}*value_day_rate",
+    )
+    add(
+        "financing_cost",
+        _("Financing"),
+        "money",
+        lambda r: f"={D('overdue_amount_days', r)}*cost_of_capital/365",
+    )
+    add(
+        "cost_to_serve",
+        _("Cost to serve"),
+        "bold_money",
+        lambda r: f"={M('activity_cost', r)}+{M('storage_cost', r)}+{M('financing_cost', r)}",
+        14,
+    )
+    add(
+        "contribution",
+        _("Contribution"),
+        "bold_money",
+        lambda r: f"={M('gross_margin', r)}-{M('cost_to_serve', r)}",
+        14,
+    )
+    add(
+        "contribution_rate",
+        _("Contribution, %"),
+        "percent",
+        lambda r: f'=IF({M("revenue", r)}<>0,{M("contribution", r)}/{M("revenue", r)},"")',
+    )
+    # Operating metrics.
+    add(
+        "orders_per_month",
+        _("Orders a month"),
+        "number1",
+        lambda r: f"={D('orders', r)}/period_months",
+    )
+    add(
+        "monthly_revenue",
+        _("Revenue a month"),
+        "money",
+        lambda r: f"={M('revenue', r)}/period_months",
+    )
+    add(
+        "changes_per_order",
+        _("Changes per order"),
+        "number2",
+        lambda r: f"=IF({D('orders', r)}>0,{D('changes', r)}/{D('orders', r)},0)",
+    )
+    add(
+        "urgent_share",
+        _("Urgent, %"),
+        "percent",
+        lambda r: f'=IF({D("orders", r)}>0,{D("urgent_orders", r)}/{D("orders", r)},"")',
+    )
+    add(
+        "load_per_1000",
+        _("Minutes per 1,000 of revenue"),
+        "number1",
+        lambda r: f'=IF({M("revenue", r)}<>0,{M("load_minutes", r)}*1000/{M("revenue", r)},"")',
+    )
+    add(
+        "breadth",
+        _("Range breadth"),
+        "percent",
+        lambda r: f"={D('categories_bought', r)}/MAX(range_categories,1)",
+    )
+    first_month = data.letter(f"m{inputs.month_starts[0]:%Y%m}")
+    last_month = data.letter(f"m{inputs.month_starts[-1]:%Y%m}")
+
+    def active_months(r: int) -> str:
+        start = f"MAX({D('first_date', r)},period_start)"
+        return (
+            f'=IF({D("first_date", r)}="","",YEAR(period_end)*12+MONTH(period_end)'
+            f"-YEAR({start})*12-MONTH({start})+1)"
+        )
+
+    add("active_months", _("Months since the first purchase"), "number", active_months)
+
+    def cv(r: int) -> str:
+        am, rev = M("active_months", r), M("revenue", r)
+        sumsq = f"SUMSQ(Data!{first_month}{r}:{last_month}{r})"
+        return (
+            f'=IF(AND({rev}>0,{am}<>""),SQRT(MAX({sumsq}/{am}-({rev}/{am})^2,0))/({rev}/{am}),"")'
+        )
+
+    add("cv", _("Variation of monthly revenue"), "number2", cv)
+    add(
+        "growth",
+        _("Growth"),
+        "percent",
+        lambda r: (
+            f"=IF({D('previous_revenue', r)}<>0,({M('revenue', r)}-"
+            f'{D("previous_revenue", r)})/{D("previous_revenue", r)},"")'
+        ),
+    )
+    # Ranks and cumulative shares (ties by row order).
+    for key, amount in (
+        ("rank_revenue", "revenue"),
+        ("rank_contribution", "contribution"),
+        ("rank_load", "load_minutes"),
+    ):
+
+        def f(r, a=amount, k=key):
+            own = M(a, r)
+            return f"=RANK({own},{R(a)},0)+COUNTIF({first_cell(a)}:{own},{own})-1"
+
+        add(key, _("Rank by ") + _(amount.replace("_", " ")), "number", f, 8)
+    for key, amount, rank in (
+        ("before_revenue", "revenue", "rank_revenue"),
+        ("before_contribution", "contribution", "rank_contribution"),
+    ):
+
+        def f(r, a=amount, k=rank):
+            # The total is summed inline: LibreOffice's threaded calculation reports a false
+            # circular reference (Err:522) when a formula group reads it through a total cell.
+            total = f"SUM({R(a + '_pos')})"
+            return f'=IF({total}>0,SUMIF({R(k)},"<"&{M(k, r)},{R(a + "_pos")})/{total},1)'
+
+        add(key, _("Share of the clients before"), "percent", f, 10)
+    for key, amount in (("revenue_pos", "revenue"), ("contribution_pos", "contribution")):
+        add(key, _("Counted in ABC"), "money", lambda r, a=amount: f"=MAX({M(a, r)},0)", 12)
+    for key, amount in (("abc_revenue", "revenue"), ("abc_contribution", "contribution")):
+
+        def f(r, a=amount):
+            before = M("before_" + a, r)
+            return (
+                f'=IF({M(a + "_pos", r)}<=0,"C",IF({before}<seg_abc_a_share,"A",'
+                f'IF({before}<seg_abc_b_share,"B","C")))'
+            )
+
+        add(key, "ABC " + _(amount), "text", f, 6)
+    add(
+        "xyz",
+        "XYZ",
+        "text",
+        lambda r: (
+            f'=IF({M("cv", r)}="","Z",IF({M("cv", r)}<=seg_xyz_x_max_cv,"X",'
+            f'IF({M("cv", r)}<=seg_xyz_y_max_cv,"Y","Z")))'
+        ),
+        6,
+    )
+    # The group, by the engine's rules in their order.
+    add(
+        "is_new",
+        _("New"),
+        "text",
+        lambda r: (
+            f'=AND({D("first_date", r)}<>"",{D("first_date", r)}>='
+            f"EDATE(period_end+1,-new_client_months))"
+        ),
+        7,
+    )
+    add(
+        "is_lapsed",
+        _("Lapsed"),
+        "text",
+        lambda r: f'=OR({D("last_date", r)}="",{D("last_date", r)}<period_end-(lapsed_days-1))',
+        7,
+    )
+    add(
+        "is_large",
+        _("Large"),
+        "text",
+        lambda r: f"=AND({M('revenue', r)}>0,{M('before_revenue', r)}<seg_core_min_revenue_share)",
+        7,
+    )
+    add(
+        "is_core",
+        _("Core rules met"),
+        "text",
+        lambda r: (
+            f"=AND({M('is_large', r)},{M('breadth', r)}>=seg_core_min_breadth,"
+            f'{M("cv", r)}<>"",N({M("cv", r)})<=seg_core_max_cv)'
+        ),
+        7,
+    )
+    company_margin = f"SUM({R('gross_margin')})/SUM({R('revenue')})"
+    add(
+        "is_growing",
+        _("Growing rules met"),
+        "text",
+        lambda r: (
+            f'=AND({M("contribution", r)}>0,OR(AND({M("growth", r)}<>"",'
+            f'N({M("growth", r)})>=seg_growing_min_growth),AND({M("margin_rate", r)}<>"",'
+            f"N({M('margin_rate', r)})>={company_margin}+seg_growing_min_margin_premium),"
+            f'AND(seg_growing_includes_large,{M("is_large", r)},{M("margin_rate", r)}<>"",'
+            f"N({M('margin_rate', r)})>{company_margin}-seg_price_driven_max_margin_rate)))"
+        ),
+        7,
+    )
+    add(
+        "segment",
+        _("Group"),
+        "bold_text",
+        lambda r: (
+            f'=IF({M("is_new", r)},"new",IF({M("is_lapsed", r)},"lapsed",'
+            f'IF({M("is_core", r)},"core",IF({M("is_growing", r)},"growing",'
+            f'"price_driven"))))'
+        ),
+        12,
+    )
+    lang = book.lang
+
+    def label(r: int) -> str:
+        out = '"' + SEGMENT_LABELS["price_driven"][lang] + '"'
+        for code in ("lapsed", "new", "growing", "core"):
+            out = f'IF({M("segment", r)}="{code}","{SEGMENT_LABELS[code][lang]}",{out})'
+        return "=" + out
+
+    add("segment_label", _("Group name"), "text", label, 20)
+    _career_columns(book, cols, layout, add, M)
+    _policy_columns(book, inputs, layout, cols, data, add, D, M)
+    return cols
+
+
+def _career_columns(book, cols, layout, add, M) -> None:
+    _ = book._
+    levels = layout.career_levels
+    if not levels:
+        return
+
+    def meets(r: int, i: int) -> str:
+        return (
+            f"AND({M('monthly_revenue', r)}>=INDEX(career_min_revenue,{i}),"
+            f"Data!{{cat}}{r}>=INDEX(career_min_categories,{i}),"
+            f"{M('orders_per_month', r)}<=INDEX(career_max_orders,{i}),"
+            f"{M('changes_per_order', r)}<=INDEX(career_max_changes,{i}))"
+        )
+
+    def level_number(r: int) -> str:
+        out = "0"
+        for i in range(1, levels + 1):
+            out = f"IF({meets(r, i)},{i},{out})"
+        return "=" + out
+
+    add("level_number", _("Career level, number"), "number", level_number, 7)
+    ln = lambda r: M("level_number", r)  # noqa: E731
+    add(
+        "level",
+        _("Career level"),
+        "text",
+        lambda r: f'=IF({ln(r)}=0,"",INDEX(career_code,{ln(r)}))&""',
+        10,
+    )
+    nxt = lambda r: f"{ln(r)}<ROWS(career_code)"  # noqa: E731
+    add(
+        "next_level",
+        _("Next level"),
+        "text",
+        lambda r: f'=IF({nxt(r)},INDEX(career_code,{ln(r)}+1)&"","")',
+        10,
+    )
+    add(
+        "revenue_gap",
+        _("Revenue a month to add"),
+        "money",
+        lambda r: (
+            f'=IF({nxt(r)},MAX(INDEX(career_min_revenue,{ln(r)}+1)-{M("monthly_revenue", r)},0),"")'
+        ),
+    )
+    add(
+        "categories_gap",
+        _("Categories to add"),
+        "number",
+        lambda r: f'=IF({nxt(r)},MAX(INDEX(career_min_categories,{ln(r)}+1)-Data!{{cat}}{r},0),"")',
+    )
+    add(
+        "orders_to_cut",
+        _("Orders a month to cut"),
+        "number1",
+        lambda r: (
+            f'=IF({nxt(r)},MAX({M("orders_per_month", r)}-INDEX(career_max_orders,{ln(r)}+1),0),"")'
+        ),
+    )
+    add(
+        "changes_to_cut",
+        _("Changes per order to cut"),
+        "number2",
+        lambda r: (
+            f"=IF({nxt(r)},MAX({M('changes_per_order', r)}-"
+            f'INDEX(career_max_changes,{ln(r)}+1),0),"")'
+        ),
+    )
+    add(
+        "next_perks",
+        _("The next level unlocks"),
+        "text",
+        lambda r: f'=IF({nxt(r)},INDEX(career_perks,{ln(r)}+1)&"","")',
+        30,
+    )
+
+
+def _policy_columns(book, inputs, layout, cols, data, add, D, M) -> None:
+    _ = book._
+    rules = [r for r in POLICY_RULES if RULE_KEYS[r] in layout.policy_keys]
+    if not rules:
+        return
+    order_acts = [a for a, act in inputs.settings.activities.items() if act.driver == "orders"]
+
+    def handling(r: int) -> str:
+        parts = (
+            "+".join(
+                f"{M('act__' + a, r)}*INDEX(dept_cpm,MATCH({act_name('dept', a)},dept_names,0))"
+                for a in order_acts
+            )
+            or "0"
+        )
+        return f"=IF({D('orders', r)}>0,({parts})/{D('orders', r)},0)"
+
+    add("order_handling_cost", _("Cost of handling one order"), "money2", handling)
+    add(
+        "policy_col",
+        _("Policy column"),
+        "number",
+        lambda r: f"=IFERROR(MATCH({M('segment', r)},pol_groups,0),0)",
+        6,
+    )
+    pc = lambda r: M("policy_col", r)  # noqa: E731
+
+    def rule_param(key: str, r: int) -> str:
+        return f"INDEX(pol_{key},{pc(r)})"
+
+    small_first = small_last = None
+    if inputs.thresholds:
+        small_first = data.letter("small_orders_0")
+        small_last = data.letter(f"small_orders_{len(inputs.thresholds) - 1}")
+    formulas = {
+        "order_changes": lambda r: (
+            f"MAX({D('changes', r)}-{D('orders', r)}*{rule_param('free_changes_per_order', r)},0)"
+            f"*unit_cost_order_changes"
+        ),
+        "urgent_share": lambda r: (
+            f"MAX({D('urgent_orders', r)}-INT({D('orders', r)}*"
+            f"{rule_param('max_urgent_share', r)}),0)*unit_cost_urgent_orders"
+        ),
+        "min_order_value": lambda r: (
+            (
+                f"IF({rule_param('min_order_value', r)}>0,IFERROR(INDEX(Data!${small_first}{r}:"
+                f"${small_last}{r},MATCH({rule_param('min_order_value', r)},Data!${small_first}$3:"
+                f"${small_last}$3,0)),0)*{M('order_handling_cost', r)},0)"
+            )
+            if small_first
+            else "0"
+        ),
+        "channel": lambda r: (
+            f'IF({rule_param("channel", r)}="portal",MAX({D("orders_with_source", r)}-'
+            f"{D('portal_orders', r)},0)*{M('order_handling_cost', r)},0)"
+        ),
+        "free_delivery": lambda r: (
+            f"IF({rule_param('free_delivery', r)},0,{D('deliveries', r)}*unit_cost_deliveries)"
+        ),
+        "payment": lambda r: (
+            f'IF(AND({rule_param("payment", r)}="prepayment",N({D("dso_days", r)})>0),'
+            f"{M('revenue', r)}*N({D('dso_days', r)})/365*cost_of_capital,0)"
+        ),
+    }
+    for rule in rules:
+        add(
+            f"dev__{rule}",
+            _("Deviation: ") + rule.replace("_", " "),
+            "money",
+            lambda r, f=formulas[rule]: f"=IF({pc(r)}=0,0,{f(r)})",
+            12,
+        )
+    first, last = cols.letter(f"dev__{rules[0]}"), cols.letter(f"dev__{rules[-1]}")
+    add(
+        "deviations_cost",
+        _("Cost of policy deviations"),
+        "bold_money",
+        lambda r: f"=SUM({first}{r}:{last}{r})",
+        13,
+    )
+
+
+def write_model_sheet(book: Book, cols: Columns, data: Columns, n: int) -> None:
+    _ = book._
+    sheet = book.sheet(SHEET)
+    cat = data.letter("categories_bought")
+    book.text(sheet, 0, 0, _("Model: every figure is a formula over Data and Settings"), "title")
+    totals = [
+        ("co_revenue", _("Revenue"), f"=SUM({cols.range('revenue', n)})", "bold_money"),
+        (
+            "co_gross_margin",
+            _("Gross margin"),
+            f"=SUM({cols.range('gross_margin', n)})",
+            "bold_money",
+        ),
+        (
+            "co_margin_rate",
+            _("Margin, %"),
+            "=IF(co_revenue<>0,co_gross_margin/co_revenue,0)",
+            "bold_percent",
+        ),
+        (
+            "co_contribution",
+            _("Contribution"),
+            f"=SUM({cols.range('contribution', n)})",
+            "bold_money",
+        ),
+        (
+            "co_revenue_pos",
+            _("Revenue counted in ABC"),
+            f"=SUM({cols.range('revenue_pos', n)})",
+            "money",
+        ),
+        (
+            "co_contribution_pos",
+            _("Contribution counted in ABC"),
+            f"=SUM({cols.range('contribution_pos', n)})",
+            "money",
+        ),
+        ("co_clients", _("Clients"), f"=COUNTA({cols.range('client_id', n)})", "bold_number"),
+    ]
+    for i, (name, label, formula, fmt) in enumerate(totals):
+        book.text(sheet, 1, 2 * i + 2, label, "note")
+        sheet.write_formula(1, 2 * i + 3, formula, book.fmt(fmt))
+        book.define(name, SHEET, f"${column(2 * i + 3)}$2")
+    for i, c in enumerate(cols.items):
+        sheet.set_column(i, i, c.width)
+        if isinstance(c.above, str):
+            sheet.write_formula(2, i, c.above, book.fmt("note"))
+    sheet.set_row(HEADER_ROW, 42)
+    for i, c in enumerate(cols.items):
+        book.text(sheet, HEADER_ROW, i, c.header, "header")
+    formats = [book.fmt(c.fmt) for c in cols.items]
+    for k in range(n):
+        row = FIRST_ROW + k
+        r = row + 1
+        for i, c in enumerate(cols.items):
+            sheet.write_formula(row, i, c.formula(r).replace("{cat}", cat), formats[i])
+    last = FIRST_ROW + max(n, 1) - 1
+    sheet.autofilter(HEADER_ROW, 0, last, len(cols.items) - 1)
+    sheet.freeze_panes(FIRST_ROW, 2)
+    for key in ("contribution",):
+        idx = cols.index[key]
+        sheet.conditional_format(
+            FIRST_ROW,
+            idx,
+            last,
+            idx,
+            {
+                "type": "cell",
+                "criteria": "<",
+                "value": 0,
+                "format": book.workbook.add_format(
+                    {"font_color": "#C00000", "bg_color": "#FCE4D6"}
+                ),
+            },
+        )
+    idx = cols.index["load_minutes"]
+    sheet.conditional_format(
+        FIRST_ROW, idx, last, idx, {"type": "data_bar", "bar_color": "#9DC3E6"}
+    )
+    for name in (
+        "client_id",
+        "revenue",
+        "gross_margin",
+        "cost_to_serve",
+        "contribution",
+        "load_minutes",
+        "segment",
+        "rank_contribution",
+        "rank_load",
+        "deviations_cost",
+        "level",
+        "next_level",
+        "monthly_revenue",
+        "categories_gap",
+        "revenue_gap",
+        "abc_revenue",
+        "xyz",
+        "name",
+        "load_per_1000",
+        "margin_rate",
+        "contribution_rate",
+    ):
+        if name in cols.index:
+            ref = cols.range(name, n).split("!", 1)[1]
+            book.define(f"m_{name}", SHEET, ref)
