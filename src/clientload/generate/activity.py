@@ -56,7 +56,7 @@ def plan_clients(
         persona_array("size_log_mean", persona)
         + persona_array("size_log_sigma", persona) * rng.standard_normal(clients)
     )
-    # some ordinary clients joined during the history; planted personas were there from the start
+    # a quarter of ordinary clients joined during the history, growing ones in its first third
     late = (persona == _ORDINARY) & (rng.random(clients) < 0.25)
     first = np.where(late, rng.integers(1, max(months - 4, 2), clients), 0)
     first = np.where(persona == _GROWING, rng.integers(0, max(months // 3, 1), clients), first)
