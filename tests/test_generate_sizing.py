@@ -108,6 +108,9 @@ def test_generate_command_creates_sizes_and_imports(tmp_path):
         assert con.execute("SELECT count(*) FROM sales").fetchone() == (5000,)
         assert con.execute("SELECT count(*) FROM clients").fetchone() == (100,)
     assert "sales" in result.output and "5,000" in result.output
+    again = CliRunner().invoke(app, ["generate", str(workspace), "--clients", "100"])
+    assert again.exit_code != 0
+    assert "already holds 5,000 sales lines" in str(again.exception)
 
 
 def test_generate_command_refuses_a_company_too_small_in_one_line(tmp_path):

@@ -44,9 +44,11 @@ def generate(
     console.print(table)
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
     console.print(f"files   {company.out_dir}  ({timing})")
+    settings = result.workspace.settings_path
     if result.departments:
-        settings = result.workspace.settings_path
         console.print(f"settings {settings}: departments sized to this company")
+    else:
+        console.print(f"settings {settings}: kept as they were")
     if result.import_missing:
         console.print(f"[yellow]not imported: {result.import_missing}[/yellow]")
 

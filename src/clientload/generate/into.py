@@ -39,7 +39,10 @@ def generate_workspace(
     months: int = 24,
     progress: ProgressFn | None = None,
 ) -> GeneratedWorkspace:
-    """Create the workspace if needed, generate into `DIR/data/generated/` and import each table."""
+    """Create the workspace if needed, generate into `DIR/data/generated/` and import each table.
+
+    Refuses (ClientloadError) a workspace whose store already holds sales lines.
+    """
     try:
         check_size(clients, lines, months)
     except ValueError as exc:
@@ -47,6 +50,12 @@ def generate_workspace(
     root = Path(directory)
     created = not (root / "clientload.toml").exists()
     ws = init_workspace(root)
+    held = _sales_lines(ws)
+    if held:
+        raise ClientloadError(
+            f"{root} already holds {held:,} sales lines; generate into a new folder so that two "
+            "companies do not mix"
+        )
     started = time.perf_counter()
     try:
         company = generate_company(
@@ -73,3 +82,12 @@ def generate_workspace(
         result.imported[table] = import_files(ws, [path], table, progress=progress)
     result.seconds["import"] = time.perf_counter() - started
     return result
+
+
+def _sales_lines(ws: Workspace) -> int:
+    con = ws.connect(read_only=True)
+    try:
+        row = con.execute("SELECT count(*) FROM sales").fetchone()
+    finally:
+        con.close()
+    return int(row[0]) if row else 0
