@@ -150,3 +150,19 @@ def test_too_small_a_company_is_refused(tmp_path):
         generate_company(tmp_path, 10, 10_000)
     with pytest.raises(ValueError, match="--lines 100"):
         generate_company(tmp_path, 100, 100)
+
+
+@pytest.mark.parametrize(
+    ("clients", "lines", "months"), [(60, 600, 12), (60, 3000, 13), (80, 900, 120)]
+)
+def test_edge_sizes_keep_the_exact_line_count_and_the_history(tmp_path, clients, lines, months):
+    company = generate_company(tmp_path, clients, lines, seed=1, months=months)
+    assert company.rows["sales"] == lines
+    con = duckdb.connect()
+    first, last, buyers = con.execute(
+        f"SELECT min(date), max(date), count(DISTINCT client_id) FROM '{company.files['sales']}'"
+    ).fetchone()
+    assert company.start <= first and last <= company.end
+    assert buyers == clients
+    plans = pq.read_table(company.files["plans"])
+    assert len(set(plans.column("period").to_pylist())) == months
