@@ -65,6 +65,8 @@ class _Prepared:
     checked: str
     rows: int
     notes: list[str]
+    sql: str = ""  # the check query, for tables loaded straight from it (fact tables)
+    cleanup: list[tuple[str, str]] = field(default_factory=list)
 
 
 def import_files(
@@ -165,6 +167,8 @@ def _import(
             if rejected:
                 rejects_tables.append(_rejects_table(con, item))
             con.execute(f"DROP TABLE IF EXISTS {item.checked}")
+            for kind, extra in reversed(item.cleanup):
+                con.execute(f"DROP {kind} IF EXISTS {extra}")
             drop_staged(con, item.staged_view)
             report(f"import {item.path.name}", 4, 4)
         partial = _write_rejects(con, ws, schema.name, stamp, rejects_tables)
@@ -224,11 +228,20 @@ def _prepare(
         notes += found
     checked = f"{name}_chk"
     sql = checked_select(joined.view, schema, plan, joined.types, numbers, dates, joined.reasons)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {checked} AS {sql}")
-    for kind, extra in reversed(joined.cleanup):
-        con.execute(f"DROP {kind} IF EXISTS {extra}")
+    if schema.key:
+        # Reference tables are small and need their keys compared: keep every checked row.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {checked} AS {sql}")
+    else:
+        # Fact tables can be large: keep only the rejected lines here and load the good rows
+        # straight from the query later, rather than materialising every parsed row twice.
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {checked} AS SELECT _line, _reason FROM ({sql}) "
+            "WHERE _reason IS NOT NULL"
+        )
     report(stage, 2, 4)
-    return _Prepared(path, scan, name, staged.headers, checked, staged.rows, notes)
+    return _Prepared(
+        path, scan, name, staged.headers, checked, staged.rows, notes, sql, joined.cleanup
+    )
 
 
 def _load(
@@ -245,14 +258,20 @@ def _load(
             f"(SELECT 1 FROM {checked} n WHERE n._reason IS NULL AND {match})"
         ).fetchone()[0]  # type: ignore[index]
     columns = ", ".join(schema.column_names)
-    con.execute(
+    if schema.key:
+        good = f"SELECT {columns}, _line FROM {checked} WHERE _reason IS NULL"
+    else:
+        good = (
+            f"SELECT {columns}, _line FROM ({item.sql}) AS s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {checked} AS r WHERE r._line = s._line)"
+        )
+    inserted = con.execute(
         f"INSERT INTO {schema.name} ({columns}, _import_id, _line) "
-        f"SELECT {columns}, {int(import_id)}, _line FROM {checked} WHERE _reason IS NULL"
-    )
-    counted = con.execute(
-        f"SELECT count_if(_reason IS NULL), count_if(_reason IS NOT NULL) FROM {checked}"
+        f"SELECT {columns}, {int(import_id)}, _line FROM ({good})"
     ).fetchone()
-    loaded, rejected = counted if counted else (0, 0)
+    loaded = int(inserted[0]) if inserted else 0
+    counted = con.execute(f"SELECT count(*) FROM {checked} WHERE _reason IS NOT NULL").fetchone()
+    rejected = int(counted[0]) if counted else 0
     if loaded + rejected != item.rows:
         raise RuntimeError(f"{item.path}: {item.rows} rows read but {loaded} + {rejected} counted")
     return loaded, rejected, replaced
