@@ -32,7 +32,7 @@ PARITY_COLUMNS = {
         "department cost capacity_minutes cost_per_minute used_minutes used_cost "
         "unused_minutes unused_cost utilisation over_capacity"
     ),
-    "client_assortment": "client_id category brand revenue gross_margin quantity",
+    "client_assortment": "client_id category revenue gross_margin quantity",
     "policy_deviations": "client_id segment rule actual allowed excess_events cost",
 }
 

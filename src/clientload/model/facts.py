@@ -74,49 +74,41 @@ def client_sales(lines: ir.Table, period: Period, previous: Period) -> ir.Table:
     """Per client: the period's sales, returns, the previous period's revenue, first and last
     purchase, and the sums behind the coefficient of variation of monthly revenue.
 
-    One pass over the lines up to the period's end, grouped by client and month, then by client.
+    One pass over the lines up to the period's end, grouped by client and bucket — the month
+    for lines of the period, 0 for the previous period, −1 before — then by client.
     """
     upto = lines.filter(lines.date <= ibis.literal(period.end))
-    current = _between(upto.date, period)
-    before = _between(upto.date, previous)
-    monthly = upto.group_by(client_id=upto.client_id, month=_month_index(upto.date)).aggregate(
-        revenue=upto.revenue.sum(where=current),
-        cost_of_goods=upto.cost_of_goods.sum(where=current),
-        quantity=upto.quantity.sum(where=current),
-        sales_lines=upto.count(where=current & (upto.quantity >= 0)),
-        returns=upto.count(where=current & (upto.quantity < 0)),
-        assumed_lines=upto.count(where=current & upto.cost_assumed),
-        previous_revenue=upto.revenue.sum(where=before),
-        recent_lines=upto.count(where=current | before),
+    bucket = ibis.cases(
+        (_between(upto.date, period), _month_index(upto.date)),
+        (_between(upto.date, previous), 0),
+        else_=-1,
+    )
+    b = upto.group_by(client_id=upto.client_id, bucket=bucket).aggregate(
+        revenue=upto.revenue.sum(),
+        cost_of_goods=upto.cost_of_goods.sum(),
+        quantity=upto.quantity.sum(),
+        sales_lines=upto.count(where=upto.quantity >= 0),
+        returns=upto.count(where=upto.quantity < 0),
+        assumed_lines=upto.count(where=upto.cost_assumed),
+        all_lines=upto.count(),
         first_date=upto.date.min(),
         last_date=upto.date.max(),
     )
-    m = monthly
-    revenue = ibis.coalesce(m.revenue, 0.0)
-    return (
-        m.group_by("client_id")
-        .aggregate(
-            revenue=revenue.sum(),
-            cost_of_goods=ibis.coalesce(m.cost_of_goods, 0.0).sum(),
-            quantity=ibis.coalesce(m.quantity, 0.0).sum(),
-            sales_lines=m.sales_lines.sum(),
-            returns=m.returns.sum(),
-            assumed_lines=m.assumed_lines.sum(),
-            previous_revenue=ibis.coalesce(m.previous_revenue, 0.0).sum(),
-            recent_lines=m.recent_lines.sum(),
-            first_date=m.first_date.min(),
-            last_date=m.last_date.max(),
-            monthly_revenue_sq=(revenue * revenue).sum(),
-        )
-        .filter(lambda t: t.recent_lines > 0)
-    )
-
-
-def order_key(lines: ir.Table) -> ir.StringValue:
-    """An order's identity: its `order_id`, else the client and the date (one order a day)."""
-    return ibis.coalesce(
-        lines.order_id, lines.client_id + ibis.literal("|") + lines.date.cast("string")
-    )
+    current = b.bucket > 0
+    revenue = ibis.coalesce(b.revenue, 0.0)
+    return b.group_by("client_id").aggregate(
+        revenue=ibis.coalesce(revenue.sum(where=current), 0.0),
+        cost_of_goods=ibis.coalesce(b.cost_of_goods.sum(where=current), 0.0),
+        quantity=ibis.coalesce(b.quantity.sum(where=current), 0.0),
+        sales_lines=ibis.coalesce(b.sales_lines.sum(where=current), 0),
+        returns=ibis.coalesce(b.returns.sum(where=current), 0),
+        assumed_lines=ibis.coalesce(b.assumed_lines.sum(where=current), 0),
+        previous_revenue=ibis.coalesce(revenue.sum(where=b.bucket == 0), 0.0),
+        recent_lines=ibis.coalesce(b.all_lines.sum(where=b.bucket >= 0), 0),
+        first_date=b.first_date.min(),
+        last_date=b.last_date.max(),
+        monthly_revenue_sq=ibis.coalesce((revenue * revenue).sum(where=current), 0.0),
+    ).filter(lambda t: t.recent_lines > 0)
 
 
 def client_orders(
@@ -125,17 +117,19 @@ def client_orders(
     """Per client: orders, their lines, changes, urgent orders, deliveries, portal use and the
     count of orders under each minimum order value that a policy sets.
 
-    Orders come from the sales lines of the period (returns excluded); where the `orders` table
-    has rows, each order takes its urgency, changes, delivery and source from there, and an order
-    belongs to the period by its `created_at` when given, else by the date of its lines.
+    Orders come from the sales lines of the period (returns excluded): one per `order_id`, or,
+    where it is empty, one per client and date. Where the `orders` table has rows, each order
+    takes its urgency, changes, delivery and source from there, and an order belongs to the
+    period by its `created_at` when given, else by the date of its lines. `lines` may be the raw
+    sales table: only client, date, order, quantity and revenue are read.
     """
     sold = lines.filter(_between(lines.date, period) & (lines.quantity >= 0))
-    per_order = sold.group_by(order_key=order_key(sold)).aggregate(
-        s_client_id=sold.client_id.arbitrary(),
-        lines=sold.count(),
-        value=sold.revenue.sum(),
-        s_date=sold.date.min(),
-    )
+    # Grouping by three plain keys is much faster than by one concatenated string key.
+    per_order = sold.group_by(
+        s_client_id=sold.client_id,
+        s_order_id=sold.order_id,
+        s_day=ibis.ifelse(sold.order_id.isnull(), sold.date, ibis.null("date")),
+    ).aggregate(lines=sold.count(), value=sold.revenue.sum(), s_date=sold.date.min())
     if store.has_orders:
         o = store.orders
         attrs = o.select(
@@ -148,7 +142,7 @@ def client_orders(
             portal=o.source.lower().strip() == "portal",
             source_known=o.source.notnull(),
         )
-        j = per_order.outer_join(attrs, per_order.order_key == attrs.order_id)
+        j = per_order.outer_join(attrs, per_order.s_order_id == attrs.order_id)
         orders = j.select(
             client_id=ibis.coalesce(j.o_client_id, j.s_client_id),
             day=ibis.coalesce(j.created, j.s_date),
@@ -198,10 +192,17 @@ def client_interactions(store: Store, period: Period) -> ir.Table:
     i = store.interactions
     i = i.filter(i.date.isnull() | _between(i.date.date(), period))
     events = ibis.coalesce(i["count"], 1)
-    return i.group_by(client_id=i.client_id, type=i.type.lower().strip()).aggregate(
+    raw = i.group_by(client_id=i.client_id, raw_type=i.type).aggregate(
         events=events.sum(),
         recorded_minutes=ibis.coalesce(i.minutes.sum(where=i.minutes.notnull()), 0.0),
         unrecorded_events=ibis.coalesce(events.sum(where=i.minutes.isnull()), 0),
+    )
+    # Types are matched case- and space-insensitively; normalising after the first grouping
+    # touches a few rows per client instead of every interaction.
+    return raw.group_by(client_id=raw.client_id, type=raw.raw_type.lower().strip()).aggregate(
+        events=raw.events.sum(),
+        recorded_minutes=raw.recorded_minutes.sum(),
+        unrecorded_events=raw.unrecorded_events.sum(),
     )
 
 
@@ -263,9 +264,11 @@ def client_receivables(
 
 
 def client_assortment(lines: ir.Table, period: Period) -> ir.Table:
-    """What each client bought in the period by category and brand."""
+    """What each client bought in the period by category (brands and SKUs: see
+    `client_assortment_sku`, kept for the heaviest clients because at scale the client × brand
+    table is as large as the sales)."""
     cur = lines.filter(_between(lines.date, period))
-    return cur.group_by(["client_id", "category", "brand"]).aggregate(
+    return cur.group_by(["client_id", "category"]).aggregate(
         revenue=cur.revenue.sum(),
         gross_margin=(cur.revenue - cur.cost_of_goods).sum(),
         quantity=cur.quantity.sum(),

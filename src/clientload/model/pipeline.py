@@ -108,11 +108,15 @@ class _Materialiser:
     def __init__(self, backend: Any):
         self.backend = backend
         self.names: list[str] = []
+        self.seconds: dict[str, float] = {}
 
     def __call__(self, name: str, expr: ir.Table) -> ir.Table:
         table_name = f"_clientload_{name}"
         self.names.append(table_name)
-        return self.backend.create_table(table_name, expr, temp=True, overwrite=True)
+        started = time.perf_counter()
+        table = self.backend.create_table(table_name, expr, temp=True, overwrite=True)
+        self.seconds[name] = round(time.perf_counter() - started, 3)
+        return table
 
 
 def _row(backend: Any, expr: ir.Table) -> dict[str, Any]:
@@ -153,7 +157,7 @@ def compute_model(
     # 1. Facts: one pass per input table.
     lines = facts.priced_lines(store, settings.assumed_margin_rate)
     sales = keep("sales", facts.client_sales(lines, period, previous))
-    orders = keep("orders", facts.client_orders(store, lines, period, thresholds))
+    orders = keep("orders", facts.client_orders(store, store.sales, period, thresholds))
     interactions = keep("interactions", facts.client_interactions(store, period))
     storage = keep(
         "storage",
@@ -300,9 +304,7 @@ def compute_model(
         "client_metrics": client_metrics,
         "client_costs": client_costs.order_by(["client_id", "department", "activity"]),
         "capacity": capacity,
-        "client_assortment": assortment.order_by(
-            ["client_id", ibis.desc("revenue"), "category", "brand"]
-        ),
+        "client_assortment": assortment.order_by(["client_id", ibis.desc("revenue"), "category"]),
         "client_assortment_sku": facts.client_assortment_sku(
             lines, period, heavy_list.select("client_id").distinct()
         ).order_by(["client_id", ibis.desc("revenue"), "sku"]),
@@ -328,7 +330,9 @@ def compute_model(
     headlines["whale"]["top_client_share"] = top_share
     for name in keep.names:
         backend.drop_table(name, force=True)
-    return ModelResult(tables=tables, headlines=headlines, timings=timings)
+    return ModelResult(
+        tables=tables, headlines=headlines, timings={**timings, "tables": keep.seconds}
+    )
 
 
 def _headlines(whale_row, capacity_rows, company_revenue: float, margin_rate: float) -> dict:
