@@ -216,3 +216,18 @@ def test_unknown_columns_are_listed_in_the_notes(ws: Workspace, tmp_path: Path) 
     text = "client_id,date,sku,quantity,revenue,colour\nA,2024-01-05,X,1,1,red\n"
     result = import_files(ws, [write(tmp_path / "s.csv", text)], "sales")
     assert "columns not used: colour" in result.notes
+
+
+def test_trailing_delimiters_and_a_header_only_file(ws: Workspace, tmp_path: Path) -> None:
+    path = write(tmp_path / "s.csv", HEADER.replace(",", ";") + "A;2024-01-05;X;1;1;\n")
+    result = import_files(ws, [path], "sales")
+    assert (result.rows_read, result.rows_loaded) == (1, 1)
+    empty = import_files(ws, [write(tmp_path / "h.csv", HEADER)], "sales")
+    assert (empty.rows_read, empty.rows_loaded, empty.rows_rejected) == (0, 0, 0)
+
+
+def test_excel_unicode_text_utf16_with_tabs(ws: Workspace, tmp_path: Path) -> None:
+    text = HEADER.replace(",", "\t") + "Ёлка\t2024-01-05\tX\t2\t10,5\n"
+    result = import_files(ws, [write(tmp_path / "s.txt", text, "utf-16")], "sales", decimal=",")
+    assert "encoding utf-16" in result.notes
+    assert stored(ws, "SELECT client_id, revenue FROM sales") == [("Ёлка", 10.5)]

@@ -120,7 +120,7 @@ def load_mapping(path: Path, columns: list[str], options: dict[str, Any] | None 
         derive_text=derive_text,
         constants=constants,
         options=check_options(merged, where),
-        lookups=_lookups(_table(doc, "lookup", where), path.parent, where),
+        lookups=_lookups(_table(doc, "lookup", where), where),
         path=path,
     )
 
@@ -172,7 +172,7 @@ def check_options(options: dict[str, Any], where: str = "options") -> dict[str, 
     return checked
 
 
-def _lookups(section: dict[str, Any], base: Path, where: str) -> tuple[Lookup, ...]:
+def _lookups(section: dict[str, Any], where: str) -> tuple[Lookup, ...]:
     found = []
     for name, spec in section.items():
         here = f"{where} [lookup.{name}]"

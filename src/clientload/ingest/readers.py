@@ -138,8 +138,9 @@ def _stage_excel(
 
 
 def _trim(row: list[Any]) -> list[Any]:
+    """The row without empty trailing cells (a trailing delimiter is not an extra field)."""
     end = len(row)
-    while end and row[end - 1] in ("", None):
+    while end and (row[end - 1] is None or str(row[end - 1]).strip() == ""):
         end -= 1
     return row[:end]
 
@@ -244,9 +245,8 @@ def _stage_csv_python(
                     start, previous = previous + 1, reader.line_num + skip
                     if not row:
                         continue
-                    yield start, [v if v != "" else None for v in row[:width]], _shape_reason(
-                        len(row), width
-                    )
+                    values = [v if v != "" else None for v in row[:width]]
+                    yield start, values, _shape_reason(len(_trim(row)), width)
             except csv.Error as exc:
                 raise ClientloadError(
                     f"{path}: line {reader.line_num + skip}: cannot read CSV ({exc})"
