@@ -342,7 +342,7 @@ def _headlines(whale_row, capacity_rows, company_revenue: float, margin_rate: fl
     top = _float(whale_row["top_clients_contribution"]) or 0.0
     peak = _float(whale_row["peak_contribution"]) or 0.0
     losers = int(_float(whale_row["loss_making_clients"]) or 0)
-    unused_cost = sum(float(r["unused_cost"]) for r in capacity_rows)
+    unused_cost = sum(_float(r["unused_cost"]) or 0.0 for r in capacity_rows)
     over = [str(r["department"]) for r in capacity_rows if r["over_capacity"]]
     return {
         "clients": clients,
