@@ -246,3 +246,10 @@ def test_segment_summary_adds_up(result):
     assert set(rows) == {"core", "price_driven", "lapsed"}
     assert rows["core"]["label_ru"] == "Правильные клиенты"
     assert sum(r["contribution"] for r in rows.values()) == pytest.approx(3_410)
+
+
+def test_reasons_in_russian_too(clients):
+    assert clients["A"]["segment_reason_ru"] == (
+        "входит в 80% выручки (класс A), покупает 2 из 2 категорий, покупает регулярно (CV 0.0)"
+    )
+    assert clients["C"]["segment_reason_ru"].startswith("последняя покупка 2025-06-01")

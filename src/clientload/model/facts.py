@@ -96,19 +96,23 @@ def client_sales(lines: ir.Table, period: Period, previous: Period) -> ir.Table:
     )
     current = b.bucket > 0
     revenue = ibis.coalesce(b.revenue, 0.0)
-    return b.group_by("client_id").aggregate(
-        revenue=ibis.coalesce(revenue.sum(where=current), 0.0),
-        cost_of_goods=ibis.coalesce(b.cost_of_goods.sum(where=current), 0.0),
-        quantity=ibis.coalesce(b.quantity.sum(where=current), 0.0),
-        sales_lines=ibis.coalesce(b.sales_lines.sum(where=current), 0),
-        returns=ibis.coalesce(b.returns.sum(where=current), 0),
-        assumed_lines=ibis.coalesce(b.assumed_lines.sum(where=current), 0),
-        previous_revenue=ibis.coalesce(revenue.sum(where=b.bucket == 0), 0.0),
-        recent_lines=ibis.coalesce(b.all_lines.sum(where=b.bucket >= 0), 0),
-        first_date=b.first_date.min(),
-        last_date=b.last_date.max(),
-        monthly_revenue_sq=ibis.coalesce((revenue * revenue).sum(where=current), 0.0),
-    ).filter(lambda t: t.recent_lines > 0)
+    return (
+        b.group_by("client_id")
+        .aggregate(
+            revenue=ibis.coalesce(revenue.sum(where=current), 0.0),
+            cost_of_goods=ibis.coalesce(b.cost_of_goods.sum(where=current), 0.0),
+            quantity=ibis.coalesce(b.quantity.sum(where=current), 0.0),
+            sales_lines=ibis.coalesce(b.sales_lines.sum(where=current), 0),
+            returns=ibis.coalesce(b.returns.sum(where=current), 0),
+            assumed_lines=ibis.coalesce(b.assumed_lines.sum(where=current), 0),
+            previous_revenue=ibis.coalesce(revenue.sum(where=b.bucket == 0), 0.0),
+            recent_lines=ibis.coalesce(b.all_lines.sum(where=b.bucket >= 0), 0),
+            first_date=b.first_date.min(),
+            last_date=b.last_date.max(),
+            monthly_revenue_sq=ibis.coalesce((revenue * revenue).sum(where=current), 0.0),
+        )
+        .filter(lambda t: t.recent_lines > 0)
+    )
 
 
 def client_orders(

@@ -43,6 +43,7 @@ CLIENT_METRICS_COLUMNS = (
     "region",
     "segment",
     "segment_reason",
+    "segment_reason_ru",
     "revenue",
     "cost_of_goods",
     "gross_margin",

@@ -16,6 +16,8 @@ Rules, applied in this order (thresholds from the `[segments]` and `[analysis]` 
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -54,7 +56,8 @@ def assign_segments(
     company_margin_rate: float,
     range_categories: int,
 ) -> ir.Table:
-    """Add `segment` and `segment_reason` to client metrics that carry `revenue_share_before`."""
+    """Add `segment`, `segment_reason` (English) and `segment_reason_ru` to client metrics that
+    carry `revenue_share_before`."""
     new_since = add_months(period.end + timedelta(days=1), -int(analysis["new_client_months"]))
     lapsed_before = period.end - timedelta(days=int(analysis["lapsed_days"]) - 1)
     core_share = float(segments["core_min_revenue_share"])
@@ -85,76 +88,116 @@ def assign_segments(
         else_="price_driven",
     )
 
-    top = ibis.literal(f"top {round(core_share * 100)}% of revenue")
-    buys = (
-        ibis.literal("buys ")
-        + t.categories_bought.cast("string")
-        + ibis.literal(f" of {range_categories} categories")
-    )
-    cv_text = ibis.ifelse(
-        t.cv_monthly_revenue.isnull(),
-        ibis.literal("no regular buying"),
-        ibis.ifelse(regular, ibis.literal("regular"), ibis.literal("irregular"))
-        + ibis.literal(" (CV ")
-        + _num(t.cv_monthly_revenue)
-        + ibis.literal(")"),
-    )
-    size = ibis.ifelse(
-        large,
-        top + ibis.literal(" (class ") + t.abc_revenue + ibis.literal(")"),
-        ibis.literal("outside the ")
-        + top
-        + ibis.literal(" (class ")
-        + t.abc_revenue
-        + ibis.literal(")"),
-    )
-    margin_text = (
-        ibis.literal("margin ")
-        + ibis.coalesce(_pct(t.margin_rate), ibis.literal("n/a"))
-        + ibis.literal(f" vs company {round(company_margin_rate * 100)}%")
-    )
-    growth_text = ibis.ifelse(
-        t.growth.isnull(),
-        ibis.literal("no sales in the previous period"),
-        ibis.literal("revenue ")
-        + ibis.ifelse(t.growth >= 0, ibis.literal("+"), ibis.literal(""))
-        + _pct(t.growth)
-        + ibis.literal(" on the previous period"),
-    )
-    contribution_text = ibis.ifelse(
-        profitable,
-        ibis.literal("contribution +") + _money(t.contribution),
-        ibis.literal("contribution ") + _money(t.contribution),
-    )
+    facts = {
+        "abc": t.abc_revenue,
+        "n": t.categories_bought.cast("string"),
+        "cv": _num(t.cv_monthly_revenue),
+        "margin": ibis.coalesce(_pct(t.margin_rate), ibis.literal("n/a")),
+        "growth": ibis.ifelse(t.growth >= 0, ibis.literal("+"), ibis.literal("")) + _pct(t.growth),
+        "contribution": ibis.ifelse(profitable, ibis.literal("+"), ibis.literal(""))
+        + _money(t.contribution),
+        "first": t.first_date.cast("string"),
+        "last": t.last_date.cast("string"),
+    }
+    numbers = {
+        "share": round(core_share * 100),
+        "range": range_categories,
+        "company": round(company_margin_rate * 100),
+        "months": analysis["new_client_months"],
+        "days": analysis["lapsed_days"],
+    }
+    flags = _Flags(is_new, is_lapsed, is_core, is_growing, large, regular, grows, rich)
+    reasons = {
+        language: _reason(REASON_PHRASES[language], flags, facts, numbers, t)
+        for language in REASON_PHRASES
+    }
+    return t.mutate(segment=segment, segment_reason=reasons["en"], segment_reason_ru=reasons["ru"])
+
+
+@dataclass(frozen=True)
+class _Flags:
+    is_new: ir.BooleanValue
+    is_lapsed: ir.BooleanValue
+    is_core: ir.BooleanValue
+    is_growing: ir.BooleanValue
+    large: ir.BooleanValue
+    regular: ir.BooleanValue
+    grows: ir.BooleanValue
+    rich: ir.BooleanValue
+
+
+# The words of `segment_reason` in each language; {name} is a fact of the client.
+REASON_PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "large": "top {share}% of revenue (class {abc})",
+        "small": "outside the top {share}% of revenue (class {abc})",
+        "buys": "buys {n} of {range} categories",
+        "regular": "regular (CV {cv})",
+        "irregular": "irregular (CV {cv})",
+        "no_cv": "no regular buying",
+        "margin": "margin {margin} vs company {company}%",
+        "growth": "revenue {growth} on the previous period",
+        "no_previous": "no sales in the previous period",
+        "contribution": "contribution {contribution}",
+        "new": "first purchase {first}, within the last {months} months",
+        "lapsed": "last purchase {last}, none in the last {days} days",
+        "never": "no purchase in the period",
+    },
+    "ru": {
+        "large": "входит в {share}% выручки (класс {abc})",
+        "small": "вне {share}% выручки (класс {abc})",
+        "buys": "покупает {n} из {range} категорий",
+        "regular": "покупает регулярно (CV {cv})",
+        "irregular": "покупает нерегулярно (CV {cv})",
+        "no_cv": "нет регулярных покупок",
+        "margin": "маржа {margin} при {company}% по компании",
+        "growth": "выручка {growth} к прошлому периоду",
+        "no_previous": "не было продаж в прошлом периоде",
+        "contribution": "вклад {contribution}",
+        "new": "первая покупка {first}, в последние {months} мес.",
+        "lapsed": "последняя покупка {last}, нет покупок {days} дн.",
+        "never": "нет покупок в периоде",
+    },
+}
+
+
+def _fill(template: str, facts: dict[str, ir.Value], numbers: dict[str, Any]) -> ir.StringValue:
+    """A phrase as a string expression: numbers written in, facts concatenated per client."""
+    parts = re.split(r"\{(\w+)\}", template)
+    out: ir.StringValue = ibis.literal("")
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            if part:
+                out = out + ibis.literal(part)
+        elif part in numbers:
+            out = out + ibis.literal(str(numbers[part]))
+        else:
+            out = out + facts[part]
+    return out
+
+
+def _reason(words, f: _Flags, facts, numbers, t: ir.Table) -> ir.StringValue:
+    def say(key: str) -> ir.StringValue:
+        return _fill(words[key], facts, numbers)
+
     sep = ibis.literal(", ")
-    reason = ibis.cases(
-        (
-            is_new,
-            ibis.literal("first purchase ")
-            + t.first_date.cast("string")
-            + ibis.literal(f", within the last {analysis['new_client_months']} months"),
-        ),
-        (
-            is_lapsed,
-            ibis.ifelse(
-                t.last_date.isnull(),
-                ibis.literal("no purchase in the period"),
-                ibis.literal("last purchase ")
-                + t.last_date.cast("string")
-                + ibis.literal(f", none in the last {analysis['lapsed_days']} days"),
-            ),
-        ),
-        (is_core, size + sep + buys + sep + cv_text),
-        (
-            is_growing,
-            ibis.cases(
-                (grows, growth_text),
-                (rich, margin_text),
-                else_=size + sep + buys + sep + cv_text,
-            )
-            + sep
-            + contribution_text,
-        ),
-        else_=size + sep + margin_text + sep + contribution_text + sep + buys,
+    size = ibis.ifelse(f.large, say("large"), say("small"))
+    cv_text = ibis.cases(
+        (t.cv_monthly_revenue.isnull(), say("no_cv")),
+        (f.regular, say("regular")),
+        else_=say("irregular"),
     )
-    return t.mutate(segment=segment, segment_reason=reason)
+    growth_text = ibis.ifelse(t.growth.isnull(), say("no_previous"), say("growth"))
+    profile = size + sep + say("buys") + sep + cv_text
+    return ibis.cases(
+        (f.is_new, say("new")),
+        (f.is_lapsed, ibis.ifelse(t.last_date.isnull(), say("never"), say("lapsed"))),
+        (f.is_core, profile),
+        (
+            f.is_growing,
+            ibis.cases((f.grows, growth_text), (f.rich, say("margin")), else_=profile)
+            + sep
+            + say("contribution"),
+        ),
+        else_=size + sep + say("margin") + sep + say("contribution") + sep + say("buys"),
+    )
