@@ -82,7 +82,24 @@ def settings_form(request: Request, user: User = NEED_ADMIN) -> dict[str, Any]:
     ws = request.app.state.ws
     text = ws.settings_path.read_text("utf-8") if ws.settings_path.exists() else ""
     return {"text": text, "problems": [], "saved": request.query_params.get("saved") == "1",
-            "job": request.app.state.recalculation.job.as_dict()}
+            "job": request.app.state.recalculation.job.as_dict(), **settings_overview(ws)}
+
+
+def settings_overview(ws: Any) -> dict[str, Any]:
+    """Departments and activities as the model reads them, for the page's summary tables."""
+    try:
+        settings = ws.settings()
+    except SettingsError as exc:
+        return {"departments": [], "activities": [], "problems": exc.problems}
+    return {
+        "departments": [{"department": d.name, "cost": d.cost,
+                         "capacity_minutes": d.capacity_minutes,
+                         "cost_per_minute": d.cost_per_minute}
+                        for d in settings.departments.values()],
+        "activities": [{"activity": a.name, "driver": a.driver, "type": a.type,
+                        "department": a.department, "minutes": a.minutes}
+                       for a in settings.activities.values()],
+    }
 
 
 @router.post("/settings", summary="Validate and save clientload.toml")
@@ -93,7 +110,8 @@ def settings_save(request: Request, text: str = Form(...), user: User = NEED_ADM
     except SettingsError as exc:
         return render(request, "settings.html",
                       {"text": text, "problems": exc.problems, "saved": False,
-                       "job": request.app.state.recalculation.job.as_dict()}, status_code=422)
+                       "job": request.app.state.recalculation.job.as_dict(),
+                       "departments": [], "activities": []}, status_code=422)
     with WRITE_LOCK:
         ws.settings_path.write_text(text.replace("\r\n", "\n"), "utf-8")
     return RedirectResponse("/settings?saved=1", status_code=303)
