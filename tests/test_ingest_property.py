@@ -36,7 +36,7 @@ def tables(draw: st.DrawFn) -> tuple[str, list[list[str]], str]:
 
 
 @pytest.mark.slow
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 def test_junk_never_raises_and_read_equals_loaded_plus_rejected(
     table: tuple[str, list[list[str]], str],

@@ -147,31 +147,30 @@ def test_a_killed_import_leaves_the_store_as_it_was(ws: Workspace, tmp_path: Pat
     assert stored(ws, "SELECT count(*) FROM imports") == [(0,)]
 
 
-def test_command_prints_counts_and_errors_are_one_line(ws: Workspace, tmp_path: Path) -> None:
-    from clientload.cli import app as app_module
+def test_command_prints_counts_and_errors_are_one_line(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from clientload.cli.app import main
 
     data = tmp_path / "s.csv"
     data.write_text(HEADER + "A,2024-01-05,X,1,10,\n,2024-01-05,X,1,10,\n")
-    runner = CliRunner()
-    ok = runner.invoke(app, ["import", str(ws.root), str(data), "--table", "sales"])
+    ok = CliRunner().invoke(app, ["import", str(ws.root), str(data), "--table", "sales"])
     assert ok.exit_code == 0, ok.output
     assert "read" in ok.output and "loaded" in ok.output and "rejected" in ok.output
     assert "rejected rows and reasons:" in ok.output
-    bad = subprocess.run(
-        [sys.executable, "-c", "from clientload.cli.app import main; main()",
-         "import", str(ws.root), str(data), "--table", "nonsense"],
-        capture_output=True, text=True, check=False,
-    )
-    assert bad.returncode == 2
-    assert bad.stderr.strip().splitlines() == [
+
+    def run(*args: str) -> tuple[int, str]:
+        monkeypatch.setattr(sys, "argv", ["clientload", *args])
+        with pytest.raises(SystemExit) as exited:
+            main()
+        return int(exited.value.code or 0), capsys.readouterr().err
+
+    code, err = run("import", str(ws.root), str(data), "--table", "nonsense")
+    assert code == 2
+    assert err.strip().splitlines() == [
         "error: unknown table 'nonsense'; expected one of "
         "sales, clients, products, orders, interactions, storage, receivables, plans"
     ]
-    assert app_module.app is app
-    not_ws = subprocess.run(
-        [sys.executable, "-c", "from clientload.cli.app import main; main()",
-         "import", str(tmp_path / "nowhere"), str(data), "--table", "sales"],
-        capture_output=True, text=True, check=False,
-    )
-    assert not_ws.returncode == 2
-    assert "clientload init" in not_ws.stderr
+    code, err = run("import", str(tmp_path / "nowhere"), str(data), "--table", "sales")
+    assert code == 2
+    assert "clientload init" in err and len(err.strip().splitlines()) == 1
