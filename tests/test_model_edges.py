@@ -1,0 +1,84 @@
+"""Stores with only the required table: orders derived from sales, no products, no interactions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from test_model_fixtures import by_client, compute
+
+SETTINGS = """
+[analysis]
+cost_period_months = 12
+
+[departments.desk]
+cost = 1200
+capacity_minutes = 1200
+
+[activities.order_entry]
+driver = "orders"
+department = "desk"
+minutes = 10
+minutes_per_line = 1
+
+[activities.return]
+driver = "returns"
+department = "desk"
+minutes = 5
+"""
+
+
+def _sales():
+    d = dt.date(2025, 3, 3)
+    return [
+        # two lines without an order id on one day: one order
+        {"client_id": "a", "date": d, "sku": "x", "quantity": 1.0, "revenue": 100.0},
+        {"client_id": "a", "date": d, "sku": "y", "quantity": 2.0, "revenue": 100.0},
+        # another day: another order; a return on it is not an order line
+        {
+            "client_id": "a",
+            "date": d + dt.timedelta(days=1),
+            "sku": "x",
+            "quantity": 1.0,
+            "revenue": 50.0,
+            "order_id": "7",
+        },
+        {
+            "client_id": "a",
+            "date": d + dt.timedelta(days=1),
+            "sku": "x",
+            "quantity": -1.0,
+            "revenue": -50.0,
+            "order_id": "7",
+        },
+        {"client_id": "b", "date": d, "sku": "z", "quantity": 1.0, "revenue": 10.0},
+    ]
+
+
+@pytest.fixture(scope="module")
+def result():
+    return compute({"sales": _sales()}, SETTINGS, "2025-03:2025-03")
+
+
+def test_orders_derived_from_sales(result):
+    a = by_client(result.tables["client_metrics"])["a"]
+    assert (a["orders"], a["order_lines"], a["returns"]) == (2, 3, 1)
+    # 2 orders × 10 + 3 lines × 1 + 1 return × 5
+    assert a["load_minutes"] == pytest.approx(28)
+    # a month of a year's department: cost and capacity scaled by 1/12 → 1 a minute still
+    (desk,) = result.tables["capacity"].to_pylist()
+    assert desk["capacity_minutes"] == pytest.approx(100)
+    assert a["activity_cost"] == pytest.approx(28)
+
+
+def test_without_products_every_line_has_the_assumed_margin(result):
+    a = by_client(result.tables["client_metrics"])["a"]
+    assert a["cost_assumed"] is True
+    assert a["gross_margin"] == pytest.approx(200 * 0.22)
+    categories = {r["category"] for r in result.tables["client_assortment"].to_pylist()}
+    assert categories == {"(no category)"}
+
+
+def test_new_clients_are_new(result):
+    segments = {c: r["segment"] for c, r in by_client(result.tables["client_metrics"]).items()}
+    assert segments == {"a": "new", "b": "new"}
