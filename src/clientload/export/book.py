@@ -100,6 +100,7 @@ class Book:
             "number": {"num_format": "#,##0"},
             "number1": {"num_format": "#,##0.0"},
             "number2": {"num_format": "#,##0.00"},
+            "number4": {"num_format": "0.0000"},
             "percent": {"num_format": "0.0%"},
             "percent2": {"num_format": "0.00%"},
             "date": {"num_format": "yyyy-mm-dd"},
@@ -113,6 +114,7 @@ class Book:
                 "number",
                 "number1",
                 "number2",
+                "number4",
                 "percent",
                 "percent2",
                 "date",
@@ -136,6 +138,15 @@ class Book:
         """The worksheet of that name, added (at the end of the tabs) on first use."""
         found = self.workbook.get_worksheet_by_name(name)
         return found if found is not None else self.workbook.add_worksheet(name)
+
+    def print_setup(self, sheet: Any, header_row: int | None = None, pages_wide: int = 1) -> None:
+        """Landscape A4, so many pages wide, the header row repeated on every page."""
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        sheet.fit_to_pages(pages_wide, 0)
+        if header_row is not None:
+            sheet.repeat_rows(header_row)
 
     def fmt(self, name: str) -> Any:
         return self.formats[name]

@@ -101,3 +101,4 @@ def write_charts(book: Book, model: Columns, n: int, whale: tuple[int, int], gro
     contrib.set_legend({"none": True})
     contrib.set_size({"width": 620, "height": 320})
     sheet.insert_chart(22, 10, contrib)
+    book.print_setup(sheet)

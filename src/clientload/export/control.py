@@ -61,6 +61,7 @@ def write_history_sheet(book: Book, inputs: WorkbookInputs) -> int:
                 sheet.write_number(row, j, float(v), fm)
     sheet.autofilter(2, 0, 2 + len(hist), len(heads) - 1)
     sheet.freeze_panes(3, 0)
+    book.print_setup(sheet, 2)
     return len(hist)
 
 
@@ -78,7 +79,7 @@ def write_control_sheet(
         _("One row per kept run of the model; the last row is today's Model sheet, live."),
         "subtitle",
     )
-    sheet.set_column(0, 0, 12)
+    sheet.set_column(0, 0, 26)
     sheet.set_column(1, 2, 11)
     sheet.set_column(3, 3 + len(segments), 15)
     runs = inputs.history.get("runs")
@@ -111,6 +112,7 @@ def write_control_sheet(
         book.text(sheet, row, 0, title, "section")
         row += 1
         heads = [_("Run"), _("From"), _("To")] + [SEGMENT_LABELS[s][book.lang] for s in segments]
+        sheet.set_row(row, 30)
         for i, t in enumerate(heads):
             book.text(sheet, row, i, t, "header")
         row += 1
@@ -158,6 +160,7 @@ def write_control_sheet(
         "section",
     )
     row += 1
+    sheet.set_row(row, 30)
     book.text(sheet, row, 0, _("From → to"), "header")
     for j, s in enumerate(segments, start=1):
         book.text(sheet, row, j, SEGMENT_LABELS[s][book.lang], "header")
@@ -182,3 +185,4 @@ def write_control_sheet(
         len(segments),
         {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#F4B183"},
     )
+    book.print_setup(sheet)

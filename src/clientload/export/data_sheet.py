@@ -163,6 +163,7 @@ def write_data_sheet(book: Book, inputs: WorkbookInputs, cols: Columns, as_table
     else:
         sheet.autofilter(HEADER_ROW, 0, last, len(cols.items) - 1)
     sheet.freeze_panes(FIRST_ROW, 2)
+    book.print_setup(sheet, HEADER_ROW, pages_wide=3)
 
 
 def period_date(d: date) -> datetime:

@@ -6,6 +6,12 @@ from clientload.export.book import Book
 from clientload.export.inputs import WorkbookInputs
 
 INSTRUCTIONS = "Instructions"
+CHARS_PER_LINE = 120  # of column B's width (110) in the workbook's 9-point font
+
+
+def _lines(text: str) -> int:
+    """Rows of wrapped text, for a row height that shows it all (no sheet autofit on load)."""
+    return max(1, -(-len(text) // CHARS_PER_LINE))
 
 
 def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
@@ -101,6 +107,7 @@ def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
     book.text(sheet, row, 1, _("What it holds"), "header")
     for name, text in sheets:
         row += 1
+        sheet.set_row(row, 12.5 * _lines(text))
         book.text(sheet, row, 0, name, "label")
         book.text(sheet, row, 1, text, "wrap")
     row += 2
@@ -127,4 +134,6 @@ def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
     ]
     for text in steps:
         row += 1
+        sheet.set_row(row, 12.5 * _lines(text))
         book.text(sheet, row, 1, text, "wrap")
+    book.print_setup(sheet)

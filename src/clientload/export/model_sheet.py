@@ -520,44 +520,31 @@ def write_model_sheet(book: Book, cols: Columns, data: Columns, n: int) -> None:
     sheet = book.sheet(SHEET)
     cat = data.letter("categories_bought")
     book.text(sheet, 0, 0, _("Model: every figure is a formula over Data and Settings"), "title")
-    totals = [
-        ("co_revenue", _("Revenue"), f"=SUM({cols.range('revenue', n)})", "bold_money"),
-        (
-            "co_gross_margin",
-            _("Gross margin"),
-            f"=SUM({cols.range('gross_margin', n)})",
-            "bold_money",
-        ),
+    # Company totals stand above their own columns (row 2); other sheets read them by name.
+    totals = (
+        ("co_clients", "client_id", f"=COUNTA({cols.range('client_id', n)})", "bold_number"),
+        ("co_revenue", "revenue", f"=SUM({cols.range('revenue', n)})", "bold_money"),
+        ("co_gross_margin", "gross_margin", f"=SUM({cols.range('gross_margin', n)})", "bold_money"),
         (
             "co_margin_rate",
-            _("Margin, %"),
+            "margin_rate",
             "=IF(co_revenue<>0,co_gross_margin/co_revenue,0)",
             "bold_percent",
         ),
-        (
-            "co_contribution",
-            _("Contribution"),
-            f"=SUM({cols.range('contribution', n)})",
-            "bold_money",
-        ),
-        (
-            "co_revenue_pos",
-            _("Revenue counted in ABC"),
-            f"=SUM({cols.range('revenue_pos', n)})",
-            "money",
-        ),
+        ("co_contribution", "contribution", f"=SUM({cols.range('contribution', n)})", "bold_money"),
+        ("co_revenue_pos", "revenue_pos", f"=SUM({cols.range('revenue_pos', n)})", "money"),
         (
             "co_contribution_pos",
-            _("Contribution counted in ABC"),
+            "contribution_pos",
             f"=SUM({cols.range('contribution_pos', n)})",
             "money",
         ),
-        ("co_clients", _("Clients"), f"=COUNTA({cols.range('client_id', n)})", "bold_number"),
-    ]
-    for i, (name, label, formula, fmt) in enumerate(totals):
-        book.text(sheet, 1, 2 * i + 2, label, "note")
-        sheet.write_formula(1, 2 * i + 3, formula, book.fmt(fmt))
-        book.define(name, SHEET, f"${column(2 * i + 3)}$2")
+    )
+    book.text(sheet, 1, 1, _("All clients"), "label")
+    for name, key, formula, fmt in totals:
+        idx = cols.index[key]
+        sheet.write_formula(1, idx, formula, book.fmt(fmt))
+        book.define(name, SHEET, f"${column(idx)}$2")
     for i, c in enumerate(cols.items):
         sheet.set_column(i, i, c.width)
         if isinstance(c.above, str):
@@ -574,6 +561,7 @@ def write_model_sheet(book: Book, cols: Columns, data: Columns, n: int) -> None:
     last = FIRST_ROW + max(n, 1) - 1
     sheet.autofilter(HEADER_ROW, 0, last, len(cols.items) - 1)
     sheet.freeze_panes(FIRST_ROW, 2)
+    book.print_setup(sheet, HEADER_ROW, pages_wide=4)
     for key in ("contribution",):
         idx = cols.index[key]
         sheet.conditional_format(

@@ -260,3 +260,4 @@ def write_parity_sheet(
             "format": book.workbook.add_format({"bg_color": "#D9D9D9"}),
         },
     )
+    book.print_setup(sheet)

@@ -49,6 +49,31 @@ class SettingsLayout:
     policy_keys: list[str] = field(default_factory=list)
 
 
+def department_labels(_: Any) -> dict[str, str]:
+    """Names shown for the default departments (a department's own `label` wins)."""
+    return {
+        "sales": _("Sales"),
+        "customer_service": _("Customer service"),
+        "warehouse": _("Warehouse"),
+        "logistics": _("Logistics"),
+        "finance": _("Finance"),
+    }
+
+
+def policy_labels(_: Any) -> dict[str, str]:
+    return {
+        "dedicated_manager": _("Dedicated manager"),
+        "priority_shipping": _("Priority shipping"),
+        "free_changes_per_order": _("Free changes per order"),
+        "min_order_value": _("Minimum order value"),
+        "urgent_fee": _("Fee for an urgent order"),
+        "max_urgent_share": _("Largest share of urgent orders"),
+        "channel": _("Ordering channel (manager | portal)"),
+        "payment": _("Payment (terms | prepayment)"),
+        "free_delivery": _("Free delivery"),
+    }
+
+
 def dept_cpm(dept: str) -> str:
     return f"cpm_{name_part(dept)}"
 
@@ -98,7 +123,7 @@ def write_settings_sheet(
 ) -> SettingsLayout:
     _ = book._
     sheet = book.sheet(SHEET)
-    sheet.set_column(0, 0, 34)
+    sheet.set_column(0, 0, 50)
     sheet.set_column(1, 1, 16)
     sheet.set_column(2, 8, 14)
     sheet.set_column(9, 9, 60)
@@ -120,6 +145,7 @@ def write_settings_sheet(
     analysis = settings.section("analysis")
     book.text(sheet, rows.next(), 0, _("Departments"), "section")
     r = rows.next()
+    sheet.set_row(r, 30)
     for c, h in enumerate(
         [
             _("Department"),
@@ -143,7 +169,7 @@ def write_settings_sheet(
             book.fmt("money2"),
             dept.cost_per_minute,
         )
-        book.text(sheet, r, 4, dept.label or _(dept.name.replace("_", " ").capitalize()))
+        book.text(sheet, r, 4, dept.label or department_labels(_).get(dept.name, dept.name))
         book.define(dept_cpm(dept.name), SHEET, cell(r, 3, absolute=True))
     last = rows.row - 1
     sheet.data_validation(first, 1, last, 1, NONNEG)
@@ -163,6 +189,7 @@ def write_settings_sheet(
     # Activities ----------------------------------------------------------------------------
     book.text(sheet, rows.next(), 0, _("Activities and their time equations"), "section")
     r = rows.next()
+    sheet.set_row(r, 30)
     for c, h in enumerate(
         [
             _("Activity"),
@@ -199,7 +226,12 @@ def write_settings_sheet(
         else:
             sheet.write_number(r, 8, 0, book.fmt("money2"))
     last = rows.row - 1
-    for nm, c in (("act_drivers", "F"), ("act_event_cost", "H"), ("act_urgent_cost", "I")):
+    for nm, c in (
+        ("act_names", "A"),
+        ("act_drivers", "F"),
+        ("act_event_cost", "H"),
+        ("act_urgent_cost", "I"),
+    ):
         book.define(nm, SHEET, f"${c}${first + 1}:${c}${max(last, first) + 1}")
     if settings.activities:
         sheet.data_validation(first, 1, last, 3, NONNEG)
@@ -246,7 +278,7 @@ def write_settings_sheet(
         _("Storage: share of the stock value per day"),
         "value_day_rate",
         storage["value_day_rate"],
-        "number2",
+        "number4",
         NONNEG,
     )
     _scalar(
@@ -375,6 +407,7 @@ def write_settings_sheet(
         sheet, rows.next(), 0, _("Client policy: the service package of each group"), "section"
     )
     r = rows.next()
+    sheet.set_row(r, 30)
     book.text(sheet, r, 0, _("Rule"), "header")
     for c, g in enumerate(groups, start=1):
         book.text(sheet, r, c, g, "header")
@@ -382,7 +415,7 @@ def write_settings_sheet(
     for key in keys:
         r = rows.next()
         book.define(f"pol_{name_part(key)}", SHEET, f"$B${r + 1}:${column(len(groups))}${r + 1}")
-        book.text(sheet, r, 0, _(key.replace("_", " ").capitalize()))
+        book.text(sheet, r, 0, policy_labels(_).get(key, key))
         for c, g in enumerate(groups, start=1):
             value = policy[g].get(key)
             if isinstance(value, bool):
@@ -405,6 +438,7 @@ def write_settings_sheet(
         sheet, rows.next(), 0, _("The client career path: levels from the bottom up"), "section"
     )
     r = rows.next()
+    sheet.set_row(r, 30)
     for c, h in enumerate(
         [
             _("Level"),
@@ -438,6 +472,7 @@ def write_settings_sheet(
         ):
             book.define(nm, SHEET, f"${column(c)}${first + 1}:${column(c)}${last + 1}")
     sheet.freeze_panes(3, 0)
+    book.print_setup(sheet)
     return SettingsLayout(
         departments=list(settings.departments),
         activities=list(settings.activities),

@@ -27,6 +27,7 @@ SEGMENTS = list(SEGMENT_ORDER)
 def _header(
     book: Book, sheet, row: int, labels: list[str], widths: list[float] | None = None
 ) -> None:
+    sheet.set_row(row, 30)  # two lines: files carry no autofit, LibreOffice keeps the height
     for i, h in enumerate(labels):
         book.text(sheet, row, i, h, "header")
         if widths:
@@ -198,6 +199,7 @@ def write_groups_sheet(book: Book, layout: SettingsLayout, model: Columns, n: in
         },
     )
     sheet.freeze_panes(3, 1)
+    book.print_setup(sheet, 2)
     return {"groups": groups_range, "capacity": (cap_first, row)}
 
 
@@ -206,25 +208,20 @@ def write_whale_sheet(book: Book, model: Columns, n: int) -> tuple[int, int]:
     _ = book._
     sheet = book.sheet(WHALE)
     book.text(sheet, 0, 0, _("Whale curve: clients by contribution, cumulative"), "title")
-    heads = [
-        _("Top 20% of clients give"),
-        _("Peak of the curve"),
-        _("Loss-making clients"),
-        _("Their contribution"),
-    ]
-    for i, h in enumerate(heads):
-        book.text(sheet, 1, 2 * i, h, "note")
     contrib, rank = model.range("contribution", n), model.range("rank_contribution", n)
-    sheet.write_formula(
-        1,
-        1,
+    top20 = (
         f'=IF(co_contribution<>0,SUMIF({rank},"<="&CEILING(co_clients*0.2,1),'
-        f'{contrib})/co_contribution,"")',
-        book.fmt("bold_percent"),
+        f'{contrib})/co_contribution,"")'
     )
-    sheet.write_formula(1, 3, f"=MAX(H5:H{4 + n})", book.fmt("bold_money"))
-    sheet.write_formula(1, 5, f'=COUNTIF({contrib},"<0")', book.fmt("bold_number"))
-    sheet.write_formula(1, 7, f'=SUMIF({contrib},"<0")', book.fmt("bold_money"))
+    headlines = (  # (row, label column, value column, label, formula, format)
+        (1, 2, 4, _("Top 20% of clients give"), top20, "bold_percent"),
+        (1, 6, 9, _("Loss-making clients"), f'=COUNTIF({contrib},"<0")', "bold_number"),
+        (2, 2, 4, _("Peak of the curve"), f"=MAX(H5:H{4 + n})", "bold_money"),
+        (2, 6, 9, _("Their contribution"), f'=SUMIF({contrib},"<0")', "bold_money"),
+    )
+    for row, label_col, value_col, label, formula, fmt in headlines:
+        book.text(sheet, row, label_col, label, "note")
+        sheet.write_formula(row, value_col, formula, book.fmt(fmt))
     heads = [
         _("Rank"),
         _("Row in Model"),
@@ -238,7 +235,7 @@ def write_whale_sheet(book: Book, model: Columns, n: int) -> tuple[int, int]:
         _("Share of total contribution"),
     ]
     sheet.set_row(3, 30)
-    _header(book, sheet, 3, heads, [7, 7, 12, 28, 12, 14, 14, 16, 10, 12])
+    _header(book, sheet, 3, heads, [7, 7, 12, 28, 12, 14, 14, 16, 10, 15])
     for k in range(1, n + 1):
         row = 3 + k
         r = row + 1
@@ -258,6 +255,7 @@ def write_whale_sheet(book: Book, model: Columns, n: int) -> tuple[int, int]:
         sheet.write_formula(row, 8, f"=A{r}/ROWS($A$5:$A${4 + n})", book.fmt("percent"))
         sheet.write_formula(row, 9, f'=IF({total}<>0,H{r}/{total},"")', book.fmt("percent"))
     sheet.freeze_panes(4, 0)
+    book.print_setup(sheet, 3)
     sheet.autofilter(3, 0, 3 + max(n, 1), 9)
     sheet.conditional_format(
         4,
@@ -334,8 +332,6 @@ def write_heavy_sheet(
     )
     rank = model.range("rank_load", n)
     first_act = model.letter(f"act__{acts[0]}")
-    last_act = model.letter(f"act__{acts[-1]}")
-    act_row = f"Model!${first_act}$4:${last_act}$4"
     for k in range(1, top + 1):
         row, r = 3 + k, 4 + k
         sheet.write_formula(row, 0, f'=IF({k}<=heavy_top_n,{k},"")', book.fmt("number"))
@@ -358,7 +354,7 @@ def write_heavy_sheet(
         sheet.write_formula(
             row,
             10,
-            f'=IF(B{r}="","",INDEX({act_row},MATCH(MAX({acts_row}),{acts_row},0)))',
+            f'=IF(B{r}="","",INDEX(act_names,MATCH(MAX({acts_row}),{acts_row},0)))',
             book.fmt("text"),
         )
         sheet.write_formula(
@@ -382,6 +378,7 @@ def write_heavy_sheet(
                     book.fmt("percent"),
                 )
     sheet.freeze_panes(4, 4)
+    book.print_setup(sheet, 3)
     sheet.conditional_format(4, 6, 3 + top, 6, {"type": "data_bar", "bar_color": "#F4B183"})
 
 
@@ -410,6 +407,7 @@ def write_assortment_sheet(book: Book, rows) -> int:
         sheet.write_number(row, 4, float(rec.quantity), fn)
     sheet.autofilter(3, 0, 3 + max(len(rows), 1), 4)
     sheet.freeze_panes(4, 1)
+    book.print_setup(sheet, 3)
     return len(rows)
 
 
@@ -451,6 +449,7 @@ def write_policy_sheet(book: Book, layout: SettingsLayout, model: Columns, n: in
         c = column(2 + 2 * j)
         sheet.write_formula(row, 2 + 2 * j, f"=SUM({c}5:{c}{row})", book.fmt("bold_money"))
     sheet.freeze_panes(4, 1)
+    book.print_setup(sheet, 3)
 
 
 def write_career_sheet(book: Book, layout: SettingsLayout, model: Columns, n: int) -> None:
@@ -503,3 +502,4 @@ def write_career_sheet(book: Book, layout: SettingsLayout, model: Columns, n: in
             row, 6 + len(SEGMENTS), f'=INDEX(career_perks,{i})&""', book.fmt("wrap")
         )
     sheet.freeze_panes(4, 1)
+    book.print_setup(sheet, 3)
