@@ -189,6 +189,8 @@ def test_a_manager_logs_and_edits_own_interactions(app, ivanov):
     assert petrov.post(f"/log/{number}", data=other, follow_redirects=False).status_code == 403
     foreign = {**entry, "client_id": "C00003", "csrf_token": token}
     assert ivanov.post("/log", data=foreign, follow_redirects=False).status_code == 403
+    unknown = {**entry, "client_id": "C99999", "csrf_token": token}
+    assert ivanov.post("/log", data=unknown, follow_redirects=False).status_code == 404
 
 
 def test_sign_in_is_rate_limited_per_user_and_address(app):

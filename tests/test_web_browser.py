@@ -121,6 +121,8 @@ def test_sign_in_and_the_dashboard_draws_its_charts(browser, server, images):
     page.goto(f"{server}/lang/ru?next=/dashboard")
     assert "вклад в прибыль" in page.inner_text(".figures").lower()
     assert "₽" in page.inner_text(".figures")
+    page.wait_for_selector(".chart[data-chart=whale] .main-svg")
+    page.screenshot(path=str(images / "dashboard-ru.png"), full_page=True)
     page.context.close()
 
 

@@ -70,6 +70,7 @@ def department_load(capacity: list[dict[str, Any]], t: Callable[[str], str]) -> 
              "marker": {"color": "#d9d9d9"}},
         ],
         "layout": _layout(t("load_by_department"), barmode="stack",
+                          xaxis={"automargin": True},
                           yaxis={"title": {"text": t("load_hours")}}),
     }
 

@@ -110,14 +110,24 @@ def _checked_entry(request: Request, user: User, client_id: str, type_: str, dep
         when = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError:
         raise HTTPException(422, f"date {date!r} is not YYYY-MM-DD") from None
-    if res_has_metrics(request):
-        visible_client(request, user, client_id)
+    _check_client(request, user, client_id)
     return [client_id, type_, dt.datetime.combine(when, dt.time()), minutes, department or None,
             user.username, note[:MAX_NOTE] or None]
 
 
-def res_has_metrics(request: Request) -> bool:
-    return results(request).has("client_metrics")
+def _check_client(request: Request, user: User, client_id: str) -> None:
+    """The client must be one the user may see: in the results, or (not analysed yet, e.g. no
+    sales in the period) in the store's `clients` table with the user as its manager."""
+    if data.client(results(request), client_id) is not None:
+        visible_client(request, user, client_id)
+        return
+    with store(request.app.state.ws) as con:
+        found = con.execute("SELECT manager FROM clients WHERE client_id = ?",
+                            [client_id]).fetchone()
+    if found is None:
+        raise HTTPException(404, f"client {client_id} is not known")
+    if not user.sees_all_clients and found[0] != user.manager_name:
+        raise HTTPException(403, f"client {client_id} belongs to another manager")
 
 
 @router.post("/log", summary="Log an interaction with a client")
