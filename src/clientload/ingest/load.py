@@ -65,7 +65,6 @@ class _Prepared:
     checked: str
     rows: int
     notes: list[str]
-    sql: str = ""  # the check query, for tables loaded straight from it (fact tables)
     cleanup: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -228,19 +227,16 @@ def _prepare(
         notes += found
     checked = f"{name}_chk"
     sql = checked_select(joined.view, schema, plan, joined.types, numbers, dates, joined.reasons)
-    if schema.key:
-        # Reference tables are small and need their keys compared: keep every checked row.
+    # Parsing is the costly part, so it runs once into a temporary table; every row carries
+    # its `_line`, so the order rows are stored in no longer matters from here on.
+    con.execute("SET preserve_insertion_order = false")
+    try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {checked} AS {sql}")
-    else:
-        # Fact tables can be large: keep only the rejected lines here and load the good rows
-        # straight from the query later, rather than materialising every parsed row twice.
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {checked} AS SELECT _line, _reason FROM ({sql}) "
-            "WHERE _reason IS NOT NULL"
-        )
+    finally:
+        con.execute("RESET preserve_insertion_order")
     report(stage, 2, 4)
     return _Prepared(
-        path, scan, name, staged.headers, checked, staged.rows, notes, sql, joined.cleanup
+        path, scan, name, staged.headers, checked, staged.rows, notes, joined.cleanup
     )
 
 
@@ -258,16 +254,10 @@ def _load(
             f"(SELECT 1 FROM {checked} n WHERE n._reason IS NULL AND {match})"
         ).fetchone()[0]  # type: ignore[index]
     columns = ", ".join(schema.column_names)
-    if schema.key:
-        good = f"SELECT {columns}, _line FROM {checked} WHERE _reason IS NULL"
-    else:
-        good = (
-            f"SELECT {columns}, _line FROM ({item.sql}) AS s "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {checked} AS r WHERE r._line = s._line)"
-        )
     inserted = con.execute(
         f"INSERT INTO {schema.name} ({columns}, _import_id, _line) "
-        f"SELECT {columns}, {int(import_id)}, _line FROM ({good})"
+        f"SELECT {columns}, {int(import_id)}, _line FROM {checked} WHERE _reason IS NULL "
+        "ORDER BY _line"
     ).fetchone()
     loaded = int(inserted[0]) if inserted else 0
     counted = con.execute(f"SELECT count(*) FROM {checked} WHERE _reason IS NOT NULL").fetchone()
