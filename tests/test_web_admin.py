@@ -70,6 +70,17 @@ def test_uploads_over_the_limit_are_refused(admin):
     assert response.status_code == 413
 
 
+def test_streamed_bodies_over_the_limit_are_refused_too(admin):
+    def chunks():
+        for _ in range(30):
+            yield b"x" * 10_000
+
+    response = admin.post("/settings", content=chunks(),
+                          headers={"Content-Type": "application/x-www-form-urlencoded",
+                                   "X-CSRF-Token": csrf_of(admin)})
+    assert response.status_code == 413
+
+
 def test_settings_with_problems_are_shown_and_not_saved(admin, workspace):
     before = workspace.settings_path.read_text("utf-8")
     bad = before.replace("cost_of_capital = 0.16", "cost_of_capital = 1.6")

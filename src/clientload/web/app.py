@@ -53,17 +53,26 @@ class BodyLimit:
         if declared and declared.isdigit() and int(declared) > self.limit:
             await _too_large(send)
             return
+        if declared is not None or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        # No declared length (a chunked body): read it up to the limit before the app sees it.
+        messages: list[Message] = []
         seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
+            messages.append(message)
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                raise HTTPException(413, "upload too large")
-            return message
+                await _too_large(send)
+                return
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
 
-        await self.app(scope, limited, send)
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
 
 
 async def _too_large(send: Send) -> None:

@@ -54,6 +54,12 @@ def client_interactions(request: Request, client_id: str, limit: int = 50) -> li
                     [client_id, limit])
 
 
+def _without_identity(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of one client without the columns the card already shows."""
+    return [{k: v for k, v in row.items() if k not in ("client_id", "name", "manager")}
+            for row in found]
+
+
 @page(router, "/clients/{client_id}", "client.html")
 def client_card(request: Request, client_id: str, discount: str = "",
                 user: User = NEED_MANAGER) -> dict[str, Any]:
@@ -78,9 +84,8 @@ def client_card(request: Request, client_id: str, discount: str = "",
         "costs": costs,
         "department_costs": department_costs,
         "assortment": assortment,
-        "deviations": data.client_rows(res, "policy_deviations", client_id),
-        "career": [{k: v for k, v in row.items() if k not in ("client_id", "name")}
-                   for row in data.client_rows(res, "career", client_id)],
+        "deviations": _without_identity(data.client_rows(res, "policy_deviations", client_id)),
+        "career": _without_identity(data.client_rows(res, "career", client_id)),
         "interactions": client_interactions(request, client_id, limit=20),
         "parity": {"discount": asked, "margin": margin_rate,
                    "volume": calc.required_volume(margin_rate, asked, lang),
