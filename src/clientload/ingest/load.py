@@ -28,8 +28,8 @@ from clientload.ingest.parsing import (
     lit,
 )
 from clientload.ingest.readers import (
+    EXCEL_SUFFIXES,
     PARQUET_SUFFIXES,
-    TEXT_SUFFIXES,
     drop_staged,
     quote_ident,
     stage_file,
@@ -102,7 +102,15 @@ def import_files(
         if mapping
         else Mapping(options=overrides)
     )
-    con = ws.connect()
+    import duckdb
+
+    try:
+        con = ws.connect()
+    except duckdb.IOException as exc:
+        raise ClientloadError(
+            f"{ws.store_path}: cannot open the store ({str(exc).splitlines()[0]}); "
+            "is another clientload command or `clientload serve` using it?"
+        ) from exc
     try:
         with tempfile.TemporaryDirectory(prefix="clientload-import-") as workdir:
             return _import(con, ws, paths, schema, plan, progress or no_progress, Path(workdir))
@@ -111,11 +119,10 @@ def import_files(
 
 
 def _fingerprint(path: Path) -> FileScan:
-    if path.suffix.lower() in TEXT_SUFFIXES or path.suffix.lower() not in {
-        ".parquet", ".pq", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"
-    }:
-        return scan_file(path)
-    return FileScan(file_sha256(path), "", 0, False, path.stat().st_size)
+    """The file's sha256; for text files also its encoding and line count, in the same pass."""
+    if path.suffix.lower() in PARQUET_SUFFIXES | EXCEL_SUFFIXES:
+        return FileScan(file_sha256(path), "", 0, False, path.stat().st_size)
+    return scan_file(path)
 
 
 def _import(
