@@ -151,9 +151,13 @@ def run_model(
         "timings": dict(result.timings),
     }
     report("write", 0, 1)
+    clock = time.perf_counter()
     write_outputs(ws.out_dir, result.tables)
+    info["timings"]["write"] = round(time.perf_counter() - clock, 3)
     if keep_history:
+        clock = time.perf_counter()
         info["run_id"] = append_history(ws, info, settings_text, result.tables["client_metrics"])
+        info["timings"]["history"] = round(time.perf_counter() - clock, 3)
     info["timings"]["total"] = round(time.perf_counter() - started, 3)
     (ws.out_dir / "run_info.json").write_text(
         json.dumps(info, indent=2, ensure_ascii=False, default=str), "utf-8"

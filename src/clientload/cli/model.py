@@ -41,13 +41,10 @@ def run(
     table = Table(title=f"clientload run {info['period_start']} … {info['period_end']}")
     table.add_column("figure")
     table.add_column("value", justify="right")
-    clients = result.tables["client_metrics"]
-    gross_margin = sum(v or 0 for v in clients.column("gross_margin").to_pylist())
-    cost_to_serve = sum(v or 0 for v in clients.column("cost_to_serve").to_pylist())
     table.add_row("clients", str(head["clients"]))
     table.add_row(f"revenue, {currency}", _money(head["revenue"]))
-    table.add_row(f"gross margin, {currency}", _money(gross_margin))
-    table.add_row(f"cost to serve, {currency}", _money(cost_to_serve))
+    table.add_row(f"gross margin, {currency}", _money(head["gross_margin"]))
+    table.add_row(f"cost to serve, {currency}", _money(head["cost_to_serve"]))
     table.add_row(f"contribution, {currency}", _money(head["total_contribution"]))
     table.add_row(f"unused capacity, {currency}", _money(head["unused_capacity_cost"]))
     for row in segments:

@@ -224,7 +224,14 @@ def compute_model(
             default_terms_days=float(finance_s["default_payment_terms_days"]),
         ),
     )
-    totals = _row(backend, pnl.aggregate(revenue=pnl.revenue.sum(), margin=pnl.gross_margin.sum()))
+    totals = _row(
+        backend,
+        pnl.aggregate(
+            revenue=pnl.revenue.sum(),
+            margin=pnl.gross_margin.sum(),
+            cost_to_serve=pnl.cost_to_serve.sum(),
+        ),
+    )
     company_revenue = _float(totals.get("revenue")) or 0.0
     company_margin = _float(totals.get("margin")) or 0.0
     company_margin_rate = company_margin / company_revenue if company_revenue else 0.0
@@ -328,6 +335,8 @@ def compute_model(
     tables = {name: backend.to_pyarrow(expr) for name, expr in out.items()}
     done("outputs")
     headlines = _headlines(headline_row, capacity_rows, company_revenue, company_margin_rate)
+    headlines["gross_margin"] = company_margin
+    headlines["cost_to_serve"] = _float(totals.get("cost_to_serve")) or 0.0
     headlines["whale"]["top_client_share"] = top_share
     for name in keep.names:
         backend.drop_table(name, force=True)
