@@ -82,3 +82,16 @@ def test_without_products_every_line_has_the_assumed_margin(result):
 def test_new_clients_are_new(result):
     segments = {c: r["segment"] for c, r in by_client(result.tables["client_metrics"]).items()}
     assert segments == {"a": "new", "b": "new"}
+
+
+def test_a_department_over_capacity_is_flagged_not_hidden():
+    tight = SETTINGS.replace("capacity_minutes = 1200", "capacity_minutes = 120")
+    result = compute({"sales": _sales()}, tight, "2025-03:2025-03")
+    (desk,) = result.tables["capacity"].to_pylist()
+    # a month of 120 minutes a year is 10 minutes; the clients used 28 + 11
+    assert desk["capacity_minutes"] == pytest.approx(10)
+    assert desk["used_minutes"] == pytest.approx(39)
+    assert desk["unused_minutes"] == pytest.approx(-29)
+    assert desk["over_capacity"] is True
+    assert desk["used_cost"] + desk["unused_cost"] == pytest.approx(desk["cost"])
+    assert result.headlines["over_capacity_departments"] == ["desk"]
