@@ -107,3 +107,19 @@ def bars(rows: list[dict[str, Any]], label: str, value: str, title: str,
         "layout": _layout(title, yaxis={"automargin": True, "autorange": "reversed"},
                           height=max(200, 40 + 24 * len(rows))),
     }
+
+
+def runs_by_group(groups: list[dict[str, Any]], value: str, title: str, lang: str
+                  ) -> dict[str, Any]:
+    """One line per client group: `value` (clients, deviations cost, …) run by run."""
+    by_segment: dict[str, list[dict[str, Any]]] = {}
+    for row in groups:
+        by_segment.setdefault(str(row.get("segment")), []).append(row)
+    return {
+        "data": [{"type": "scatter", "mode": "lines+markers",
+                  "name": i18n.segment_label(segment, lang),
+                  "line": {"color": COLOURS.get(segment, "#666")},
+                  "x": [r["run_id"] for r in rows], "y": [r.get(value) or 0 for r in rows]}
+                 for segment, rows in by_segment.items()],
+        "layout": _layout(title, xaxis={"title": {"text": "run"}, "dtick": 1}),
+    }

@@ -142,6 +142,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "errors": ("Ошибки", "Errors"),
     "runs": ("Расчёты", "Runs"),
     "employee": ("Сотрудник", "Employee"),
+    "deviations_cost": ("Стоимость отклонений от политики", "Cost of policy deviations"),
     "capacity_hours": ("Мощность, ч", "Capacity, hours"),
     "cost_per_minute": ("Цена минуты", "Cost per minute"),
     "ask_in_return": ("Что попросить взамен (любое одно)", "Ask in return (any one of these)"),

@@ -111,5 +111,12 @@ def history(request: Request, user: User = NEED_ANALYST) -> dict[str, Any]:
 
     with WRITE_LOCK:  # reading creates the history tables on first use
         kept = read_history(request.app.state.ws.root)
+    lang = language(request)
+    t = i18n.translator(lang)
     return {"runs": kept.runs, "groups": kept.groups, "migrations": kept.migrations,
-            "policy_deviations": results(request).table("policy_deviations", limit=200)}
+            "policy_deviations": results(request).table("policy_deviations", limit=200),
+            "charts": {
+                "clients": charts.runs_by_group(kept.groups, "clients", t("clients"), lang),
+                "deviations": charts.runs_by_group(kept.groups, "deviations_cost",
+                                                   t("deviations_cost"), lang),
+            }}
