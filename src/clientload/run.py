@@ -64,6 +64,23 @@ def _store_facts(ws: Workspace) -> tuple[dict[str, int], date | None]:
     return counts, last
 
 
+def _has_activity(ws: Workspace, period: Period) -> bool:
+    """Any sales in the period or the previous one, or any interaction or storage in the period."""
+    previous = period.previous()
+    con = ws.connect(read_only=True)
+    try:
+        found = con.execute(
+            """SELECT EXISTS (SELECT 1 FROM sales WHERE date BETWEEN ? AND ?)
+                   OR EXISTS (SELECT 1 FROM interactions
+                              WHERE date IS NULL OR CAST(date AS DATE) BETWEEN ? AND ?)
+                   OR EXISTS (SELECT 1 FROM storage WHERE date BETWEEN ? AND ?)""",
+            [previous.start, period.end, period.start, period.end, period.start, period.end],
+        ).fetchone()[0]
+    finally:
+        con.close()
+    return bool(found)
+
+
 def choose_period(text: str | Period | None, last_sales_date: date, months: int) -> Period:
     """`--period` as given, else the last `months` months ending at the last sales date."""
     if isinstance(text, Period):
@@ -122,6 +139,11 @@ def run_model(
         )
     analysis = settings.section("analysis")
     chosen = choose_period(period, last_sales, int(analysis["period_months"]))
+    if not _has_activity(ws, chosen):
+        raise ClientloadError(
+            f"--period {chosen.start}:{chosen.end}: no clients with sales or activity in the "
+            f"period; the sales run to {last_sales}"
+        )
     backend, store = _open_engine(engine, ws, counts)
     report("read", 1, 1)
     try:
