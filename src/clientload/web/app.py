@@ -133,7 +133,7 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        if is_json_request(request) or (exc.status_code in (413, 429) and request.method != "GET"):
+        if is_json_request(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
                       status_code=exc.status_code)

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from clientload.web import i18n
-from clientload.web.auth import LOGIN_CSRF_COOKIE, ROLE_RANK, SESSION_COOKIE, User
+from clientload.web.auth import ROLE_RANK, SESSION_COOKIE, User
 
 LANG_COOKIE = "clientload_lang"
 
@@ -166,7 +166,3 @@ def page(router: APIRouter, path: str, template: str, **route_kwargs: Any
 
     return register
 
-
-def no_login_cookie(response: Response) -> Response:
-    response.delete_cookie(LOGIN_CSRF_COOKIE)
-    return response
