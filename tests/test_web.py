@@ -232,6 +232,15 @@ def test_language_switch_changes_words_and_number_format(app):
     assert "Выручка" in russian and "2\u00a0300\u00a0000\u00a0₽" in russian
 
 
+def test_redirects_stay_on_the_site(app):
+    visitor = TestClient(app)
+    for target in ("//evil.example", "https://evil.example/x", "/\\evil.example", "javascript:x"):
+        response = visitor.get("/lang/en", params={"next": target}, follow_redirects=False)
+        assert response.headers["location"] == "/dashboard", target
+    kept = visitor.get("/lang/en", params={"next": "/clients?segment=core"}, follow_redirects=False)
+    assert kept.headers["location"] == "/clients?segment=core"
+
+
 def test_openapi_describes_the_json_endpoints(analyst):
     paths = analyst.get("/openapi.json").json()["paths"]
     assert {"/clients/{client_id}.json", "/dashboard.json", "/clients.json"} <= set(paths)

@@ -122,6 +122,7 @@ def base_context(request: Request) -> dict[str, Any]:
         "date": lambda v: i18n.format_date(v, lang),
         "segment_label": lambda code: i18n.segment_label(code, lang),
         "path": request.url.path,
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "workbook": _workbook_available(),
     }
 

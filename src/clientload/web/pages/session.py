@@ -19,7 +19,8 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return "/dashboard"
     parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+    if (parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//")
+            or "\\" in target):  # browsers read /\host as //host
         return "/dashboard"
     return target
 
