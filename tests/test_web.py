@@ -161,6 +161,19 @@ def test_csv_export_neutralises_formulas(analyst):
     assert ",=SUM" not in text
 
 
+def test_excel_export_keeps_formula_like_text_as_text(analyst, ivanov):
+    import io
+
+    import openpyxl
+
+    response = analyst.get("/heavy.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    names = {row[1].value: row[1].data_type for row in sheet.iter_rows(min_row=2)}
+    assert names["=SUM(1+1) Beta Ltd"] == "s"  # a string cell, not a formula ("f")
+    assert sheet.cell(row=1, column=1).value == "client_id"
+    assert ivanov.get("/heavy.xlsx").status_code == 403
+
+
 def test_posts_without_the_csrf_token_are_refused(app, ivanov):
     entry = {"client_id": "C00001", "type": "call", "minutes": "5"}
     assert ivanov.post("/log", data=entry, follow_redirects=False).status_code == 403

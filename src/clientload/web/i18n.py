@@ -108,6 +108,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit": ("Изменить", "Edit"),
     "my_recent": ("Мои последние записи", "My recent entries"),
     "export_csv": ("Скачать CSV", "Download CSV"),
+    "export_xlsx": ("Скачать Excel", "Download Excel"),
     "table": ("Таблица", "Table"),
     "file": ("Файл", "File"),
     "upload": ("Загрузить", "Upload"),

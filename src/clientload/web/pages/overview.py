@@ -104,6 +104,40 @@ def heavy_csv(request: Request, user: User = NEED_ANALYST) -> Response:
                     headers={"Content-Disposition": 'attachment; filename="heavy_clients.csv"'})
 
 
+def xlsx_bytes(rows: list[dict[str, Any]], sheet: str) -> bytes:
+    """One sheet with a header row; text is written as text, so `=...` never becomes a formula."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    table = book.add_worksheet(sheet)
+    bold = book.add_format({"bold": True})
+    columns = list(rows[0]) if rows else []
+    for col, name in enumerate(columns):
+        table.write_string(0, col, name, bold)
+        table.set_column(col, col, max(10, min(40, len(name) + 2)))
+    for r, row in enumerate(rows, start=1):
+        for col, name in enumerate(columns):
+            value = row[name]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                table.write_number(r, col, value)
+            elif value is not None:
+                table.write_string(r, col, str(value))
+    table.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+@router.get("/heavy.xlsx", summary="The heaviest clients as an Excel sheet")
+def heavy_xlsx(request: Request, user: User = NEED_ANALYST) -> Response:
+    rows = data.heavy_clients(results(request), user, limit=_top_n(request))
+    return Response(xlsx_bytes(rows, "heavy_clients"), media_type=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="heavy_clients.xlsx"'})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @page(router, "/history", "history.html")
 def history(request: Request, user: User = NEED_ANALYST) -> dict[str, Any]:
     """The kept runs: groups run by run, migrations between groups, and today's deviations."""
