@@ -231,6 +231,8 @@ def _stage_csv_python(
         reader = csv.reader(handle, delimiter=delimiter, quotechar='"', doublequote=True)
         try:
             header_row = next(reader)
+            while not any(h.strip() for h in header_row):  # blank lines above the header
+                header_row = next(reader)
         except StopIteration as exc:
             raise ClientloadError(f"{path}: the file has no header line") from exc
         except csv.Error as exc:
