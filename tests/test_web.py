@@ -174,6 +174,13 @@ def test_excel_export_keeps_formula_like_text_as_text(analyst, ivanov):
     assert ivanov.get("/heavy.xlsx").status_code == 403
 
 
+def test_workbook_download_says_what_is_missing(analyst, ivanov):
+    response = analyst.get("/workbook.xlsx")
+    assert response.status_code == 409  # the fixture has results but no run_info.json
+    assert "clientload run" in response.text
+    assert ivanov.get("/workbook.xlsx").status_code == 403
+
+
 def test_posts_without_the_csrf_token_are_refused(app, ivanov):
     entry = {"client_id": "C00001", "type": "call", "minutes": "5"}
     assert ivanov.post("/log", data=entry, follow_redirects=False).status_code == 403
