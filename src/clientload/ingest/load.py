@@ -112,6 +112,8 @@ def import_files(
             "is another clientload command or `clientload serve` using it?"
         ) from exc
     try:
+        # DuckDB's own progress bar would print over the caller's (and into captured output).
+        con.execute("SET enable_progress_bar = false")
         with tempfile.TemporaryDirectory(prefix="clientload-import-") as workdir:
             return _import(con, ws, paths, schema, plan, progress or no_progress, Path(workdir))
     finally:
