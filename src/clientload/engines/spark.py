@@ -1,0 +1,256 @@
+"""The Spark engine: the workspace's input tables as Parquet, read by PySpark through Ibis.
+
+`open_spark` returns the same `Store` of Ibis tables that the DuckDB engine builds, so the model
+runs unchanged. The Parquet copy (`DIR/data/parquet/<table>/`) is written by DuckDB from the
+store and rewritten only when the store changed: its stamp is the imports log and the row counts.
+
+Where Spark runs: `master` argument, else the environment variable `CLIENTLOAD_SPARK_MASTER`,
+else the `[spark] master` setting when present, else `local[2]`. See docs/scale.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from clientload.errors import ClientloadError
+from clientload.workspace import Workspace
+
+PARQUET_DIR = Path("data") / "parquet"
+STAMP_FILE = "_stamp.json"
+MASTER_ENV = "CLIENTLOAD_SPARK_MASTER"
+DEFAULT_MASTER = "local[2]"
+MODEL_TABLES = ("sales", "clients", "products", "orders", "interactions", "storage", "receivables")
+
+
+def store_stamp(ws: Workspace) -> str:
+    """A fingerprint of the store's input data: the imports log and each table's row count.
+
+    Every change to the input tables goes through an import, which adds a row to `imports`; the
+    counts catch rows removed outside the importer.
+    """
+    from clientload.schema import TABLES
+
+    con = ws.connect(read_only=True)
+    try:
+        imports = con.execute(
+            "SELECT count(*), coalesce(max(import_id), 0) FROM imports"
+        ).fetchone()
+        counts = {
+            name: int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
+            for name in TABLES
+        }
+    finally:
+        con.close()
+    text = json.dumps({"imports": list(imports), "counts": counts}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def export_parquet(ws: Workspace, directory: Path | None = None) -> Path:
+    """Write each input table as `<directory>/<table>/part-0.parquet` unless already current.
+
+    Only the contract's columns are written (the lineage columns stay in the store). Returns the
+    directory. A half-written export is never taken as current: the stamp is written last.
+    """
+    from clientload.schema import TABLES
+
+    target = directory or ws.root / PARQUET_DIR
+    stamp = store_stamp(ws)
+    stamp_path = target / STAMP_FILE
+    if stamp_path.exists() and json.loads(stamp_path.read_text("utf-8")).get("stamp") == stamp:
+        return target
+    if stamp_path.exists():
+        stamp_path.unlink()
+    con = ws.connect(read_only=True)
+    try:
+        for name, table in TABLES.items():
+            folder = target / name
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir(parents=True)
+            columns = ", ".join(f'"{c}"' for c in table.column_names)
+            file = str(folder / "part-0.parquet").replace("'", "''")
+            con.execute(
+                f"COPY (SELECT {columns} FROM \"{name}\") TO '{file}' "
+                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
+            )
+    finally:
+        con.close()
+    stamp_path.write_text(json.dumps({"stamp": stamp}), "utf-8")
+    return target
+
+
+def spark_master(ws: Workspace | None = None, master: str | None = None) -> str:
+    """The Spark master to use: the argument, the environment, the settings, else local[2]."""
+    if master:
+        return master
+    if os.environ.get(MASTER_ENV):
+        return os.environ[MASTER_ENV]
+    if ws is not None and ws.settings_path.exists():
+        configured = ws.settings().section("spark").get("master")
+        if configured:
+            return str(configured)
+    return DEFAULT_MASTER
+
+
+def spark_session(master: str, conf: dict[str, str] | None = None) -> Any:
+    """Get or start the SparkSession for `master`, with settings fit for the model.
+
+    Few shuffle partitions: the model's per-client tables are small, and Spark's default of 200
+    partitions costs more in scheduling than the work itself in local mode.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise ClientloadError(
+            "--engine spark needs PySpark and Java 17+: install clientload[spark] "
+            "(`uv sync --extra spark` or `pip install 'clientload[spark]'`)"
+        ) from None
+    local = master.startswith("local")
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("clientload")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4" if local else "200")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    )
+    if local:
+        builder = builder.config("spark.ui.enabled", "false")
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # Java missing, master unreachable: say what to check
+        raise ClientloadError(
+            f"spark engine: cannot start Spark at master {master!r} ({exc}); check Java 17+ "
+            f"(JAVA_HOME) and {MASTER_ENV}"
+        ) from None
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _fixed_compiler() -> Any:
+    """Ibis's PySpark SQL compiler with two corrections the model's expressions need.
+
+    - A float literal is written `40.0`, which Spark reads as a DECIMAL: `orders / 12.0` became
+      decimal(27,6) instead of a double. Written here as CAST(40.0 AS DOUBLE).
+    - `strip()` trims `string.whitespace` written as '\\t\\n\\r\\v\\f'; Spark's SQL parser reads
+      the unknown escapes \\v and \\f as the letters v and f, so 'visit' became 'isit'. Written
+      here with chr(11) and chr(12).
+    """
+    import sqlglot.expressions as sge
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+
+    class ClientloadSparkCompiler(PySparkCompiler):
+        __slots__ = ()
+
+        def visit_NonNullLiteral(self, op, *, value, dtype):
+            result = super().visit_NonNullLiteral(op, value=value, dtype=dtype)
+            if dtype.is_floating() and isinstance(result, sge.Literal):
+                return self.cast(result, dtype)
+            return result
+
+        def visit_Strip(self, op, *, arg):
+            whitespace = self.f.concat(sge.convert(" \t\n\r"), self.f.chr(11), self.f.chr(12))
+            return self.f.trim(arg, whitespace)
+
+    return ClientloadSparkCompiler()
+
+
+def _with_declared_types(frame: Any, schema: Any) -> Any:
+    """The Spark frame with the column types Ibis declares (row_number() is an int32 in Spark,
+    an int64 to Ibis), so that a kept table reads back with the types the model expects."""
+    from ibis.backends.pyspark.datatypes import PySparkSchema
+
+    declared = PySparkSchema.from_ibis(schema)
+    if [f.dataType for f in frame.schema.fields] == [f.dataType for f in declared.fields]:
+        return frame
+    return frame.select([frame[f.name].cast(f.dataType).alias(f.name) for f in declared.fields])
+
+
+class SparkModelBackend:
+    """The Ibis PySpark backend, with the temporary tables the model keeps as cached views.
+
+    The model materialises its small per-client tables with `create_table(..., temp=True)`,
+    which Ibis's PySpark backend refuses; here such a table is a checkpointed Spark temporary view
+    (computed when created). Everything else goes to the Ibis backend unchanged.
+    """
+
+    def __init__(self, backend: Any):
+        self._backend = backend
+        self._views: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._backend, name)
+
+    def to_pyarrow(self, expr: Any, **kwargs: Any) -> Any:
+        """The result as Arrow with the types Ibis declares (Spark's rank() is an int32)."""
+        import ibis.expr.types as ir
+
+        result = self._backend.to_pyarrow(expr, **kwargs)
+        if isinstance(expr, ir.Table):
+            declared = expr.schema().to_pyarrow()
+            if result.schema != declared:
+                result = result.cast(declared)
+        return result
+
+    def create_table(self, name: str, obj: Any = None, *, temp: bool | None = None, **kwargs):
+        if not temp:
+            return self._backend.create_table(name, obj, **kwargs)
+        self._drop_view(name)
+        # registers the memtables (e.g. the departments' rates) the query refers to
+        self._backend._run_pre_execute_hooks(obj)
+        # computed now and cut from its lineage: a view over the full plan would make every later
+        # query re-analyse the plans of all the tables before it (the driver runs out of memory)
+        frame = self._backend._session.sql(self._backend.compile(obj))
+        frame = _with_declared_types(frame, obj.schema()).localCheckpoint(eager=True)
+        frame.createOrReplaceTempView(name)
+        self._views[name] = frame
+        return self._backend.table(name)
+
+    def drop_table(self, name: str, *, force: bool = False, **kwargs) -> None:
+        if name in self._views:
+            self._drop_view(name)
+            return
+        self._backend.drop_table(name, force=force, **kwargs)
+
+    def _drop_view(self, name: str) -> None:
+        frame = self._views.pop(name, None)
+        if frame is not None:
+            self._backend._session.catalog.dropTempView(name)
+            frame.unpersist()
+
+
+def open_spark(
+    ws: Workspace,
+    counts: dict[str, int],
+    master: str | None = None,
+    conf: dict[str, str] | None = None,
+) -> tuple[SparkModelBackend, Any]:
+    """Export the store to Parquet when it changed, open Spark, and return (backend, Store).
+
+    The backend's `disconnect()` stops the Spark session.
+    """
+    import ibis
+
+    from clientload.model.facts import Store
+
+    parquet = export_parquet(ws)
+    session = spark_session(spark_master(ws, master), conf)
+    backend = ibis.pyspark.connect(session)
+    backend.compiler = _fixed_compiler()
+    tables = {
+        name: backend.read_parquet(str((parquet / name).resolve()), table_name=f"clientload_{name}")
+        for name in MODEL_TABLES
+    }
+    store = Store(
+        **tables,
+        has_orders=counts["orders"] > 0,
+        has_products=counts["products"] > 0,
+    )
+    return SparkModelBackend(backend), store
