@@ -45,6 +45,36 @@ def _clear(root: Path) -> None:
     shutil.rmtree(root)
 
 
+def import_sample_calls(ws: Workspace, calls: int, seed: int = 7):
+    """Write a sample Asterisk `Master.csv` with the clients' own phones for the last month of
+    sales and import it with `--source asterisk`, as a user would their PBX's file.
+
+    Returns the importer's result and the talk minutes per client that the file holds, so a
+    check can compare the model before and after.
+    """
+    from datetime import datetime
+
+    from clientload.sources import import_source
+    from clientload.sources.samples import sample_asterisk_calls, write_asterisk_master
+
+    con = ws.connect()
+    try:
+        phones = con.execute(
+            "SELECT client_id, phones FROM clients WHERE phones IS NOT NULL ORDER BY client_id"
+        ).fetchall()
+        last = con.execute("SELECT max(date) FROM sales").fetchone()[0]
+    finally:
+        con.close()
+    start = datetime(last.year, last.month, 1, 9, 0)
+    legs, expected = sample_asterisk_calls(
+        phones, calls=calls, start=start, days=last.day, seed=seed
+    )
+    path = ws.root / "data" / "Master.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_asterisk_master(path, legs)
+    return import_source(ws, [path], "asterisk"), expected
+
+
 def run_demo(
     directory: Path,
     clients: int = 1000,
@@ -73,6 +103,11 @@ def run_demo(
         rejected = sum(r.rows_rejected for r in generated.imported.values())
         if rejected:
             notes.append(f"{rejected} generated rows were rejected; see {ws.rejects_dir}")
+        calls, _ = import_sample_calls(ws, calls=max(clients * 2, 200), seed=seed)
+        notes.append(
+            f"telephony: {calls.matched:,} of {calls.read:,} calls in a sample Asterisk Master.csv "
+            f"matched to clients ({calls.minutes_inserted:,.0f} minutes)"
+        )
     seconds["generate + import"] = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -1,4 +1,5 @@
-"""`clientload import`: CSV, XLSX or Parquet files into one of the contract's input tables."""
+"""`clientload import`: CSV, XLSX or Parquet files into one of the contract's input tables, or a
+telephony / CRM / mail system's own export into `interactions` (`--source`)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,30 @@ def import_command(
     directory: Annotated[Path, typer.Argument(help="The workspace (made by `clientload init`).")],
     files: Annotated[list[Path], typer.Argument(help="CSV, TXT/TSV, XLSX or Parquet files.")],
     table: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--table",
             "-t",
             help="sales, clients, products, orders, interactions, storage, receivables or plans.",
         ),
-    ],
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            "-s",
+            help="A system's own export into interactions: asterisk, freepbx, 3cx, bitrix24-calls, "
+            "bitrix24-activities, amocrm, salesforce, hubspot, mbox or eml (docs/sources.md).",
+        ),
+    ] = None,
+    rematch: Annotated[
+        bool,
+        typer.Option(
+            "--rematch",
+            help="With --source: read files imported before again and add only the calls and "
+            "messages not stored yet (after adding phones or e-mails to clients).",
+        ),
+    ] = False,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", "-m", help="A TOML mapping file (docs/data.md).")
     ] = None,
@@ -39,15 +57,24 @@ def import_command(
         ),
     ] = None,
 ) -> None:
-    """Load files into table T; bad rows go to rejects/ with a reason each."""
+    """Load files into table T (or from system S); bad rows go to rejects/ with a reason each."""
     from rich.console import Console
     from rich.table import Table
 
-    from clientload.ingest import import_files
+    from clientload.errors import ClientloadError
     from clientload.progress import progress_bar
     from clientload.workspace import open_workspace
 
+    if (table is None) == (source is None):
+        raise ClientloadError("give --table T or --source S (one of them)")
+    if rematch and not source:
+        raise ClientloadError("--rematch works with --source only")
     ws = open_workspace(directory)
+    if source:
+        _import_source(ws, files, source, rematch)
+        return
+    from clientload.ingest import import_files
+
     with progress_bar() as progress:
         result = import_files(
             ws,
@@ -79,6 +106,37 @@ def import_command(
         console.print(f"note: {note}", markup=False, highlight=False)
     if result.rejects_path:
         console.print(f"rejected rows and reasons: {result.rejects_path}", highlight=False)
+
+
+def _import_source(ws, files: list[Path], source: str, rematch: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from clientload.progress import progress_bar
+    from clientload.sources import import_source
+
+    with progress_bar() as progress:
+        result = import_source(ws, files, source, progress=progress, rematch=rematch)
+    console = Console()
+    summary = Table(
+        title=f"import from {source} into interactions", show_header=False, min_width=32
+    )
+    summary.add_column("what")
+    summary.add_column("records", justify="right")
+    for label, n in result.summary_rows():
+        summary.add_row(label, f"{n:,}")
+    console.print(summary)
+    console.print(f"minutes added: {result.minutes_inserted:,.1f}")
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
+    if result.unmatched_report:
+        console.print(
+            "not matched (add these to clients.phones / clients.emails, then --rematch): "
+            f"{result.unmatched_report}",
+            highlight=False,
+        )
+        top = ", ".join(f"{key} ({n})" for key, n in result.top_unmatched)
+        console.print(f"most frequent: {top}", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
