@@ -61,6 +61,7 @@ ALLOWED_FUNCTIONS = {
     "OFFSET",
     "OR",
     "RANK",
+    "ROW",
     "ROWS",
     "SQRT",
     "SUM",

@@ -57,9 +57,6 @@ def model_columns(
     def add(key: str, header: str, fmt: str, formula, width: float = 12, above=None) -> None:
         cols.add(Column(key, header, fmt, width, formula=formula, above=above))
 
-    def first_cell(key: str) -> str:
-        return f"${cols.letter(key)}${FIRST_ROW + 1}"
-
     add("client_id", _("Client ID"), "text", lambda r: f'={D("client_id", r)}&""', 12)
     add("name", _("Client"), "text", lambda r: f'={D("name", r)}&""', 26)
     add("revenue", _("Revenue"), "money", lambda r: f"={D('revenue', r)}", 14)
@@ -236,7 +233,10 @@ def model_columns(
             f'{D("previous_revenue", r)})/{D("previous_revenue", r)},"")'
         ),
     )
-    # Ranks and cumulative shares (ties by row order).
+    # Ranks and cumulative shares, ties broken by row order. The tie count is a COUNTIFS over
+    # whole columns (row number below this one), not a COUNTIF over a growing range: LibreOffice
+    # caches lookups over a whole range, so this is ten times faster to recalculate there.
+    add("row_no", _("Row"), "number", lambda r: "=ROW()", 6)
     for key, amount in (
         ("rank_revenue", "revenue"),
         ("rank_contribution", "contribution"),
@@ -245,7 +245,8 @@ def model_columns(
 
         def f(r, a=amount, k=key):
             own = M(a, r)
-            return f"=RANK({own},{R(a)},0)+COUNTIF({first_cell(a)}:{own},{own})-1"
+            before = f'COUNTIFS({R(a)},{own},{R("row_no")},"<"&{M("row_no", r)})'
+            return f"=RANK({own},{R(a)},0)+{before}"
 
         add(key, _("Rank by ") + _(amount.replace("_", " ")), "number", f, 8)
     for key, amount, rank in (
@@ -256,8 +257,10 @@ def model_columns(
         def f(r, a=amount, k=rank):
             # The total is summed inline: LibreOffice's threaded calculation reports a false
             # circular reference (Err:522) when a formula group reads it through a total cell.
+            # A total of zero (no positive amount) puts every client after the line, as the
+            # engine does; IFERROR catches that 0/0 with one SUM instead of two.
             total = f"SUM({R(a + '_pos')})"
-            return f'=IF({total}>0,SUMIF({R(k)},"<"&{M(k, r)},{R(a + "_pos")})/{total},1)'
+            return f'=IFERROR(SUMIF({R(k)},"<"&{M(k, r)},{R(a + "_pos")})/{total},1)'
 
         add(key, _("Share of the clients before"), "percent", f, 10)
     for key, amount in (("revenue_pos", "revenue"), ("contribution_pos", "contribution")):
@@ -323,11 +326,12 @@ def model_columns(
         _("Growing rules met"),
         "text",
         lambda r: (
-            f'=AND({M("contribution", r)}>0,OR(AND({M("growth", r)}<>"",'
+            # IF, not AND, so that the company's margin is summed for profitable clients only.
+            f'=IF({M("contribution", r)}>0,OR(AND({M("growth", r)}<>"",'
             f'N({M("growth", r)})>=seg_growing_min_growth),AND({M("margin_rate", r)}<>"",'
             f"N({M('margin_rate', r)})>={company_margin}+seg_growing_min_margin_premium),"
             f'AND(seg_growing_includes_large,{M("is_large", r)},{M("margin_rate", r)}<>"",'
-            f"N({M('margin_rate', r)})>{company_margin}-seg_price_driven_max_margin_rate)))"
+            f"N({M('margin_rate', r)})>{company_margin}-seg_price_driven_max_margin_rate)),FALSE)"
         ),
         7,
     )

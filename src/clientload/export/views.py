@@ -250,8 +250,9 @@ def write_whale_sheet(book: Book, model: Columns, n: int) -> tuple[int, int]:
         ):
             sheet.write_formula(row, col, f"=INDEX({model.range(key, n)},B{r})", book.fmt(fmt))
         sheet.write_formula(row, 7, f"=G{r}" if k == 1 else f"=H{r - 1}+G{r}", book.fmt("money"))
-        # Totals inline, not through a total cell: see model_sheet (LibreOffice's Err:522).
-        total = f"SUM($G$5:$G${4 + n})"
+        # The total is the last cumulative figure; not co_contribution, see model_sheet
+        # (LibreOffice's false Err:522 through a total cell).
+        total = f"$H${4 + n}"
         sheet.write_formula(row, 8, f"=A{r}/ROWS($A$5:$A${4 + n})", book.fmt("percent"))
         sheet.write_formula(row, 9, f'=IF({total}<>0,H{r}/{total},"")', book.fmt("percent"))
     sheet.freeze_panes(4, 0)

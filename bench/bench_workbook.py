@@ -1,0 +1,147 @@
+"""Benchmark of the live workbook: time, size and memory of `write_workbook` for large bases.
+
+Run: `uv run python bench/bench_workbook.py [--clients 50000] [--lines 1000000] [--recalc]`.
+A company is generated and the model run in a temporary workspace (or in `--workspace DIR`,
+reused when it already holds a run). Printed, as JSON:
+- `read_s`: reading the drivers from the store (`read_inputs`);
+- `write_s`, `mib`, `cells`, `formulas`: writing the workbook (constant-memory mode above
+  `TABLE_LIMIT` clients) and its size;
+- `values_s`, `values_mib`: plain XlsxWriter writing the same number of cells as numbers, the
+  floor any writer of this many cells pays, and `ratio` = write_s / values_s;
+- `peak_rss_mib`: peak resident memory of the process;
+- with `--recalc`: `libreoffice_recalc_s`, a full recalculation on load in headless LibreOffice
+  (the rankings and cumulative shares are O(clients²): this is what a user waits for).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def _prepare(root: Path, clients: int, lines: int) -> float:
+    from clientload.generate.into import generate_workspace
+    from clientload.run import run_model
+
+    if (root / "out" / "run_info.json").exists():
+        return 0.0
+    started = time.perf_counter()
+    generate_workspace(root, clients=clients, lines=lines, seed=5)
+    run_model(root, keep_history=True)
+    return time.perf_counter() - started
+
+
+def _count_cells(path: Path) -> tuple[int, int]:
+    """Cells and formulas in the file's worksheets (counted in the XML, streaming)."""
+    cells = formulas = 0
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                with z.open(name) as fh:
+                    while chunk := fh.read(1 << 20):
+                        cells += chunk.count(b"<c ")
+                        formulas += chunk.count(b"<f>")
+    return cells, formulas
+
+
+def _values_only(path: Path, rows: int, cols: int) -> float:
+    """Plain XlsxWriter, constant memory: `rows` × `cols` numbers."""
+    import xlsxwriter
+
+    started = time.perf_counter()
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("Values")
+    for r in range(rows):
+        for c in range(cols):
+            ws.write_number(r, c, r + c * 0.5)
+    wb.close()
+    return time.perf_counter() - started
+
+
+def _recalc(book: Path) -> float:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise SystemExit("--recalc needs LibreOffice (soffice)")
+    with tempfile.TemporaryDirectory() as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(RECALC_ALWAYS, "utf-8")
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--convert-to",
+                "xlsx",
+                "--outdir",
+                str(book.parent / "recalculated"),
+                str(book),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50_000)
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--workspace", type=Path, default=None)
+    parser.add_argument("--recalc", action="store_true")
+    args = parser.parse_args()
+
+    from clientload.export.inputs import read_inputs
+    from clientload.export.workbook import write_inputs
+    from clientload.workspace import open_workspace
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.workspace or Path(tmp) / "company"
+        prepare_s = _prepare(root, args.clients, args.lines)
+        started = time.perf_counter()
+        inputs = read_inputs(open_workspace(root))
+        read_s = time.perf_counter() - started
+        book = Path(tmp) / "workbook.xlsx"
+        started = time.perf_counter()
+        write_inputs(inputs, book, "ru")
+        write_s = time.perf_counter() - started
+        cells, formulas = _count_cells(book)
+        n = len(inputs.clients)
+        values = Path(tmp) / "values.xlsx"
+        values_s = _values_only(values, n, max(cells // max(n, 1), 1))
+        result = {
+            "clients": n,
+            "prepare_s": round(prepare_s, 1),
+            "read_s": round(read_s, 2),
+            "write_s": round(write_s, 2),
+            "mib": round(book.stat().st_size / 2**20, 1),
+            "cells": cells,
+            "formulas": formulas,
+            "values_s": round(values_s, 2),
+            "values_mib": round(values.stat().st_size / 2**20, 1),
+            "ratio": round(write_s / values_s, 2),
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        }
+        if args.recalc:
+            result["libreoffice_recalc_s"] = round(_recalc(book), 1)
+        print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
