@@ -1,6 +1,6 @@
 """Russian and English: gettext catalogues read with Babel, and number/money/date formats.
 
-Message ids are English; `locale/ru/LC_MESSAGES/clientload.po` holds the Russian. The catalogues are
+Message ids are English; the `.po` files in `locale/ru/LC_MESSAGES/` hold the Russian. The catalogues are
 read at run time with Babel (no compile step, so a translator edits one text file). A message with
 no translation falls back to its English id, so a missing entry shows English, never a blank.
 """
@@ -26,14 +26,23 @@ def check_language(lang: str) -> str:
 
 @cache
 def _catalogue(lang: str) -> dict[str, str]:
+    """All the language's `.po` files merged: one per part of the product (report, workbook,
+    web, letters), so that parts can be translated without touching each other's files."""
     if lang == "en":
         return {}
     from babel.messages.pofile import read_po
 
-    path = resources.files("clientload.i18n").joinpath(f"locale/{lang}/LC_MESSAGES/clientload.po")
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=_LOCALES[lang])
-    return {m.id: m.string for m in catalog if m.id and m.string and isinstance(m.id, str)}
+    folder = resources.files("clientload.i18n").joinpath(f"locale/{lang}/LC_MESSAGES")
+    table: dict[str, str] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".po"):
+            continue
+        with entry.open("rb") as fh:
+            catalog = read_po(fh, locale=_LOCALES[lang])
+        table.update(
+            {m.id: m.string for m in catalog if m.id and m.string and isinstance(m.id, str)}
+        )
+    return table
 
 
 def translator(lang: str) -> Callable[[str], str]:
