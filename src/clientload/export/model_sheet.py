@@ -16,7 +16,7 @@ from clientload.export.grid import FIRST_ROW, HEADER_ROW, Column, Columns
 from clientload.export.inputs import WorkbookInputs
 from clientload.export.settings_sheet import SettingsLayout, act_name, dept_cpm
 from clientload.model.costing import DRIVER_COLUMNS
-from clientload.model.labels import SEGMENT_LABELS
+from clientload.model.labels import RULE_LABELS, SEGMENT_LABELS
 
 SHEET = "Model"
 
@@ -237,6 +237,12 @@ def model_columns(
     # whole columns (row number below this one), not a COUNTIF over a growing range: LibreOffice
     # caches lookups over a whole range, so this is ten times faster to recalculate there.
     add("row_no", _("Row"), "number", lambda r: "=ROW()", 6)
+    rank_labels = {
+        "rank_revenue": _("Rank by revenue"),
+        "rank_contribution": _("Rank by contribution"),
+        "rank_load": _("Rank by load"),
+    }
+    abc_labels = {"abc_revenue": _("ABC by revenue"), "abc_contribution": _("ABC by contribution")}
     for key, amount in (
         ("rank_revenue", "revenue"),
         ("rank_contribution", "contribution"),
@@ -248,7 +254,7 @@ def model_columns(
             before = f'COUNTIFS({R(a)},{own},{R("row_no")},"<"&{M("row_no", r)})'
             return f"=RANK({own},{R(a)},0)+{before}"
 
-        add(key, _("Rank by ") + _(amount.replace("_", " ")), "number", f, 8)
+        add(key, rank_labels[key], "number", f, 8)
     for key, amount, rank in (
         ("before_revenue", "revenue", "rank_revenue"),
         ("before_contribution", "contribution", "rank_contribution"),
@@ -274,7 +280,7 @@ def model_columns(
                 f'IF({before}<seg_abc_b_share,"B","C")))'
             )
 
-        add(key, "ABC " + _(amount), "text", f, 6)
+        add(key, abc_labels[key], "text", f, 8)
     add(
         "xyz",
         "XYZ",
@@ -504,7 +510,7 @@ def _policy_columns(book, inputs, layout, cols, data, add, D, M) -> None:
     for rule in rules:
         add(
             f"dev__{rule}",
-            _("Deviation: ") + rule.replace("_", " "),
+            _("Deviation: ") + RULE_LABELS.get(rule, {}).get(book.lang, rule),
             "money",
             lambda r, f=formulas[rule]: f"=IF({pc(r)}=0,0,{f(r)})",
             12,

@@ -11,7 +11,7 @@ from clientload.export.grid import Columns
 from clientload.export.inputs import WorkbookInputs
 from clientload.export.model_sheet import POLICY_RULES
 from clientload.export.settings_sheet import SettingsLayout
-from clientload.model.labels import SEGMENT_LABELS, SEGMENT_ORDER
+from clientload.model.labels import RULE_LABELS, SEGMENT_LABELS, SEGMENT_ORDER
 
 GROUPS, WHALE, HEAVY, POLICY, CAREER, ASSORTMENT = (
     "Groups",
@@ -437,7 +437,7 @@ def write_policy_sheet(book: Book, layout: SettingsLayout, model: Columns, n: in
     seg = model.range("segment", n)
     for i, rule in enumerate(rules):
         row = 4 + i
-        book.text(sheet, row, 0, rule.replace("_", " "), "label")
+        book.text(sheet, row, 0, RULE_LABELS.get(rule, {}).get(book.lang, rule), "label")
         dev = model.range(f"dev__{rule}", n)
         for j, g in enumerate(groups):
             sheet.write_formula(
