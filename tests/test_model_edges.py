@@ -95,3 +95,21 @@ def test_a_department_over_capacity_is_flagged_not_hidden():
     assert desk["over_capacity"] is True
     assert desk["used_cost"] + desk["unused_cost"] == pytest.approx(desk["cost"])
     assert result.headlines["over_capacity_departments"] == ["desk"]
+
+
+def test_orders_the_two_tables_do_not_share_are_counted():
+    rows = {
+        "sales": _sales(),
+        "orders": [
+            {"order_id": "7", "client_id": "a", "urgent": True},
+            {"order_id": "8", "client_id": "a", "created_at": dt.datetime(2025, 3, 9)},
+        ],
+    }
+    result = compute(rows, SETTINGS, "2025-03:2025-03")
+    a = by_client(result.tables["client_metrics"])["a"]
+    # the lines without an id (one order), order 7 (urgent), order 8 (no lines)
+    assert (a["orders"], a["urgent_orders"]) == (3, 1)
+    assert result.headlines["data_checks"] == {
+        "orders_not_in_orders_table": 0,
+        "orders_without_sales_lines": 1,
+    }

@@ -157,6 +157,9 @@ def client_orders(
             delivery=ibis.coalesce(j.delivery, False),
             portal=ibis.coalesce(j.portal, False),
             source_known=ibis.coalesce(j.source_known, False),
+            # data checks: sales under an order id the orders table lacks; orders without lines
+            not_in_table=j.s_order_id.notnull() & j.order_id.isnull(),
+            without_lines=j.s_client_id.isnull(),
         )
         orders = orders.filter(_between(orders.day, period))
     else:
@@ -169,6 +172,8 @@ def client_orders(
             delivery=ibis.literal(False),
             portal=ibis.literal(False),
             source_known=ibis.literal(False),
+            not_in_table=ibis.literal(False),
+            without_lines=ibis.literal(False),
         )
     small = {
         f"small_orders_{i}": orders.count(where=orders.value < threshold)
@@ -183,6 +188,8 @@ def client_orders(
         deliveries=orders.count(where=orders.delivery),
         portal_orders=orders.count(where=orders.portal),
         orders_with_source=orders.count(where=orders.source_known),
+        orders_not_in_table=orders.count(where=orders.not_in_table),
+        orders_without_lines=orders.count(where=orders.without_lines),
         **small,
     )
 

@@ -335,6 +335,13 @@ def compute_model(
     tables = {name: backend.to_pyarrow(expr) for name, expr in out.items()}
     done("outputs")
     headlines = _headlines(headline_row, capacity_rows, company_revenue, company_margin_rate)
+    headlines["data_checks"] = _row(
+        backend,
+        orders.aggregate(
+            orders_not_in_orders_table=orders.orders_not_in_table.sum(),
+            orders_without_sales_lines=orders.orders_without_lines.sum(),
+        ),
+    )
     headlines["gross_margin"] = company_margin
     headlines["cost_to_serve"] = _float(totals.get("cost_to_serve")) or 0.0
     headlines["whale"]["top_client_share"] = top_share
