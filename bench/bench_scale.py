@@ -243,9 +243,16 @@ def _fmt(stage: dict | None) -> str:
 def print_table(rows: list[dict]) -> None:
     print()
     print("stage: seconds, peak RSS of its process, load average (1 min) when it started")
-    stages = [("generate", "generate"), ("import", "import"), ("run", "run (duckdb)"),
-              ("limit", "limit parquet"), ("limit_store", "limit store"),
-              ("pandas", "pandas"), ("workbook", "workbook"), ("xlsx_plain", "xlsxwriter plain")]
+    stages = [
+        ("generate", "generate"),
+        ("import", "import"),
+        ("run", "run (duckdb)"),
+        ("limit", "limit parquet"),
+        ("limit_store", "limit store"),
+        ("pandas", "pandas"),
+        ("workbook", "workbook"),
+        ("xlsx_plain", "xlsxwriter plain"),
+    ]
     print(f"{'stage':<18}" + "".join(f"{r['lines']:>24,}" for r in rows))
     for key, label in stages:
         print(f"{label:<18}" + "".join(f"  {_fmt(r.get(key))}" for r in rows))
@@ -255,23 +262,30 @@ def print_table(rows: list[dict]) -> None:
         ("run / limit (parquet)", lambda r: r["run"]["seconds"] / r["limit"]["seconds"]),
         ("run / limit (store)", lambda r: r["run"]["seconds"] / r["limit_store"]["seconds"]),
         ("pandas / run", lambda r: r["pandas"]["seconds"] / r["run"]["seconds"]),
-        ("workbook / xlsxwriter plain",
-         lambda r: r["workbook"]["seconds"] / r["xlsx_plain"]["seconds"] if "workbook" in r
-         else None),
+        (
+            "workbook / xlsxwriter plain",
+            lambda r: (
+                r["workbook"]["seconds"] / r["xlsx_plain"]["seconds"] if "workbook" in r else None
+            ),
+        ),
     ]
     for label, ratio in ratios:
         values = [ratio(r) for r in rows]
         print(f"{label:<40}" + "".join(f"{v:>14.2f}" if v else f"{'—':>14}" for v in values))
     for a, b in itertools.pairwise(rows):
         growth = b["run"]["seconds"] / a["run"]["seconds"]
-        print(f"run time × {growth:.1f} for lines × {b['lines'] / a['lines']:.0f} "
-              f"({a['lines']:,} → {b['lines']:,})")
+        print(
+            f"run time × {growth:.1f} for lines × {b['lines'] / a['lines']:.0f} "
+            f"({a['lines']:,} → {b['lines']:,})"
+        )
     for r in rows:
         stages = {k: v for k, v in r["run"]["timings"].items() if not isinstance(v, dict)}
         print(f"run stages at {r['lines']:,} lines ({r['run']['clients']:,} clients): {stages}")
         if "workbook" in r:
-            print(f"workbook at {r['lines']:,}: {r['workbook']['mb']:.1f} MB, "
-                  f"{r['xlsx_plain']['cells']:,} cells")
+            print(
+                f"workbook at {r['lines']:,}: {r['workbook']['mb']:.1f} MB, "
+                f"{r['xlsx_plain']['cells']:,} cells"
+            )
 
 
 def main() -> None:

@@ -36,8 +36,9 @@ def _in_period(dates: pd.Series, period: Period) -> pd.Series:
 def priced_lines(parquet: Path, period: Period, assumed_margin_rate: float) -> pd.DataFrame:
     """The period's sales lines with cost of goods: the line's, else unit cost × quantity, else
     revenue × (1 − assumed margin)."""
-    sales = _read(parquet, "sales", ["client_id", "date", "order_id", "quantity", "revenue",
-                                     "cost", "sku"])
+    sales = _read(
+        parquet, "sales", ["client_id", "date", "order_id", "quantity", "revenue", "cost", "sku"]
+    )
     sales = sales[_in_period(sales["date"], period)]
     products = _read(parquet, "products", ["sku", "unit_cost"]).drop_duplicates("sku")
     lines = sales.merge(products, on="sku", how="left")
@@ -58,14 +59,15 @@ def order_drivers(parquet: Path, lines: pd.DataFrame, period: Period) -> pd.Data
     per_order = sold.groupby("order_key").agg(
         s_client_id=("client_id", "first"), lines=("sku", "size"), s_date=("date", "min")
     )
-    orders = _read(parquet, "orders", ["order_id", "client_id", "created_at", "urgent",
-                                       "changes", "delivery"])
+    orders = _read(
+        parquet, "orders", ["order_id", "client_id", "created_at", "urgent", "changes", "delivery"]
+    )
     if len(orders):
         orders = orders.set_index("order_id")
         both = per_order.join(orders, how="outer")
         both["client_id"] = both["client_id"].fillna(both["s_client_id"])
-        both["day"] = pd.to_datetime(both["created_at"]).dt.normalize().fillna(
-            pd.to_datetime(both["s_date"])
+        both["day"] = (
+            pd.to_datetime(both["created_at"]).dt.normalize().fillna(pd.to_datetime(both["s_date"]))
         )
         both = both[both["day"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))]
         both["lines"] = both["lines"].fillna(0)
@@ -109,22 +111,33 @@ def activity_costs(
         rate = settings.departments[activity.department].cost_per_minute
         if activity.driver == "interactions":
             t = interactions[interactions["type"] == (activity.type or "").strip().lower()]
-            part = pd.DataFrame({
-                "client_id": t["client_id"],
-                "events": t["events"],
-                "minutes": t["recorded_minutes"] + t["unrecorded_events"] * activity.minutes,
-            })
+            part = pd.DataFrame(
+                {
+                    "client_id": t["client_id"],
+                    "events": t["events"],
+                    "minutes": t["recorded_minutes"] + t["unrecorded_events"] * activity.minutes,
+                }
+            )
         else:
             events = drivers[activity.driver]
             minutes = events * activity.minutes
             if activity.driver == "orders":
-                minutes = (minutes + drivers["order_lines"] * activity.minutes_per_line
-                           + drivers["urgent_orders"] * activity.urgent_extra_minutes)
-            part = pd.DataFrame({"client_id": drivers.index, "events": events.to_numpy(),
-                                 "minutes": minutes.to_numpy()})
+                minutes = (
+                    minutes
+                    + drivers["order_lines"] * activity.minutes_per_line
+                    + drivers["urgent_orders"] * activity.urgent_extra_minutes
+                )
+            part = pd.DataFrame(
+                {
+                    "client_id": drivers.index,
+                    "events": events.to_numpy(),
+                    "minutes": minutes.to_numpy(),
+                }
+            )
         part = part[(part["events"] > 0) | (part["minutes"] > 0)]
-        parts.append(part.assign(department=activity.department, activity=name,
-                                 cost=part["minutes"] * rate))
+        parts.append(
+            part.assign(department=activity.department, activity=name, cost=part["minutes"] * rate)
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -133,17 +146,18 @@ def storage_cost(parquet: Path, period: Period, settings: Settings) -> pd.Series
     rates = settings.section("storage")
     s = _read(parquet, "storage", ["client_id", "date", "pallets", "value"])
     s = s[_in_period(s["date"], period)]
-    cost = (s["pallets"].fillna(0.0) * float(rates["pallet_day_rate"])
-            + s["value"].where(s["pallets"].isna(), 0.0).fillna(0.0)
-            * float(rates["value_day_rate"]))
+    cost = s["pallets"].fillna(0.0) * float(rates["pallet_day_rate"]) + s["value"].where(
+        s["pallets"].isna(), 0.0
+    ).fillna(0.0) * float(rates["value_day_rate"])
     return cost.groupby(s["client_id"]).sum()
 
 
 def financing_cost(parquet: Path, period: Period, settings: Settings) -> pd.Series:
     """Per client: overdue days inside the period × amount × cost of capital / 365."""
     finance = settings.section("finance")
-    r = _read(parquet, "receivables", ["client_id", "amount", "issued_date", "due_date",
-                                       "paid_date"])
+    r = _read(
+        parquet, "receivables", ["client_id", "amount", "issued_date", "due_date", "paid_date"]
+    )
     terms = _read(parquet, "clients", ["client_id", "payment_terms_days"])
     r = r.merge(terms.drop_duplicates("client_id"), on="client_id", how="left")
     days = r["payment_terms_days"].fillna(float(finance["default_payment_terms_days"])).round()
@@ -158,23 +172,30 @@ def financing_cost(parquet: Path, period: Period, settings: Settings) -> pd.Seri
     return money_days.groupby(r["client_id"]).sum() * settings.cost_of_capital / 365.0
 
 
-def client_pnl(parquet: Path, settings: Settings, period: Period) -> tuple[pd.DataFrame,
-                                                                          pd.DataFrame]:
+def client_pnl(
+    parquet: Path, settings: Settings, period: Period
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per client P&L, per client and department minutes and cost)."""
     lines = priced_lines(parquet, period, settings.assumed_margin_rate)
-    sales = lines.groupby("client_id").agg(revenue=("revenue", "sum"),
-                                           cost_of_goods=("cost_of_goods", "sum"))
+    sales = lines.groupby("client_id").agg(
+        revenue=("revenue", "sum"), cost_of_goods=("cost_of_goods", "sum")
+    )
     returns = lines[lines["quantity"] < 0].groupby("client_id").size().rename("returns")
     drivers = order_drivers(parquet, lines, period).join(returns, how="outer").fillna(0)
     costs = activity_costs(drivers, interaction_minutes(parquet, period), settings)
     by_department = costs.groupby(["client_id", "department"], as_index=False)[
-        ["minutes", "cost"]].sum()
-    per_client = costs.groupby("client_id").agg(load_minutes=("minutes", "sum"),
-                                                activity_cost=("cost", "sum"))
+        ["minutes", "cost"]
+    ].sum()
+    per_client = costs.groupby("client_id").agg(
+        load_minutes=("minutes", "sum"), activity_cost=("cost", "sum")
+    )
     pnl = pd.concat(
-        [sales, per_client,
-         storage_cost(parquet, period, settings).rename("storage_cost"),
-         financing_cost(parquet, period, settings).rename("financing_cost")],
+        [
+            sales,
+            per_client,
+            storage_cost(parquet, period, settings).rename("storage_cost"),
+            financing_cost(parquet, period, settings).rename("financing_cost"),
+        ],
         axis=1,
     ).fillna(0.0)
     pnl["gross_margin"] = pnl["revenue"] - pnl["cost_of_goods"]
@@ -184,8 +205,16 @@ def client_pnl(parquet: Path, settings: Settings, period: Period) -> tuple[pd.Da
     return pnl.reset_index(), by_department
 
 
-FIGURES = ("revenue", "gross_margin", "load_minutes", "activity_cost", "storage_cost",
-           "financing_cost", "cost_to_serve", "contribution")
+FIGURES = (
+    "revenue",
+    "gross_margin",
+    "load_minutes",
+    "activity_cost",
+    "storage_cost",
+    "financing_cost",
+    "cost_to_serve",
+    "contribution",
+)
 
 
 def compare(pnl: pd.DataFrame, by_department: pd.DataFrame, out_dir: Path) -> list[str]:
@@ -198,20 +227,26 @@ def compare(pnl: pd.DataFrame, by_department: pd.DataFrame, out_dir: Path) -> li
     for figure in FIGURES:
         gap = (both[f"{figure}_model"] - both[f"{figure}_pandas"]).abs()
         for row in both[gap > 0.005].head(3).itertuples():
-            problems.append(f"{row.client_id} {figure}: model {getattr(row, figure + '_model')}"
-                            f" pandas {getattr(row, figure + '_pandas')}")
+            problems.append(
+                f"{row.client_id} {figure}: model {getattr(row, figure + '_model')}"
+                f" pandas {getattr(row, figure + '_pandas')}"
+            )
     costs = pd.read_parquet(out_dir / "client_costs.parquet")
     costs = costs[costs["department"] != "direct"]
     model_dept = costs.groupby(["client_id", "department"], as_index=False)[
-        ["minutes", "cost"]].sum()
-    both = model_dept.merge(by_department, on=["client_id", "department"], how="outer",
-                            suffixes=("_model", "_pandas")).fillna(0.0)
+        ["minutes", "cost"]
+    ].sum()
+    both = model_dept.merge(
+        by_department, on=["client_id", "department"], how="outer", suffixes=("_model", "_pandas")
+    ).fillna(0.0)
     for figure in ("minutes", "cost"):
         gap = (both[f"{figure}_model"] - both[f"{figure}_pandas"]).abs()
         for row in both[gap > 0.005].head(3).itertuples():
-            problems.append(f"{row.client_id} {row.department} {figure}: model "
-                            f"{getattr(row, figure + '_model')} pandas "
-                            f"{getattr(row, figure + '_pandas')}")
+            problems.append(
+                f"{row.client_id} {row.department} {figure}: model "
+                f"{getattr(row, figure + '_model')} pandas "
+                f"{getattr(row, figure + '_pandas')}"
+            )
     return problems
 
 

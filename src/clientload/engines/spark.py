@@ -174,7 +174,7 @@ def _with_declared_types(frame: Any, schema: Any) -> Any:
 
 
 class SparkModelBackend:
-    """The Ibis PySpark backend, with the temporary tables the model keeps as cached views.
+    """The Ibis PySpark backend, with the temporary tables the model keeps as Spark views.
 
     The model materialises its small per-client tables with `create_table(..., temp=True)`,
     which Ibis's PySpark backend refuses; here such a table is a checkpointed Spark temporary view
@@ -189,7 +189,7 @@ class SparkModelBackend:
         return getattr(self._backend, name)
 
     def to_pyarrow(self, expr: Any, **kwargs: Any) -> Any:
-        """The result as Arrow with the types Ibis declares (Spark's rank() is an int32)."""
+        """The result as Arrow with the types Ibis declares (Spark's row_number() is an int32)."""
         import ibis.expr.types as ir
 
         result = self._backend.to_pyarrow(expr, **kwargs)
