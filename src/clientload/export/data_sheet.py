@@ -118,21 +118,17 @@ def write_data_sheet(book: Book, inputs: WorkbookInputs, cols: Columns, as_table
     if not as_table:
         for i, c in enumerate(cols.items):
             book.text(sheet, HEADER_ROW, i, c.header, "header")
-    extra = {"prev_segment"} | {c.key for c in cols.items if c.key not in df.columns}
     formats = [book.fmt(c.fmt) for c in cols.items]
-    values = {
-        c.key: (df[c.key].tolist() if c.key in df.columns else [None] * n)
-        for c in cols.items
-        if c.key not in extra or c.key in df.columns
-    }
+    blank = [None] * n
     prev = inputs.history.get("previous_segments", {})
+    values = {c.key: (df[c.key].tolist() if c.key in df.columns else blank) for c in cols.items}
     for r in range(n):
         row = FIRST_ROW + r
         for i, c in enumerate(cols.items):
             if c.key == "prev_segment":
                 book.text(sheet, row, i, prev.get(values["client_id"][r]))
                 continue
-            v = values.get(c.key, [None] * n)[r]
+            v = values[c.key][r]
             if c.kind == "text":
                 book.text(sheet, row, i, None if _missing(v) else v)
             elif c.kind == "date":
