@@ -246,10 +246,10 @@ def test_language_switch_changes_words_and_number_format(app):
     browser = client_as(app, "analyst")
     browser.get("/lang/en", follow_redirects=False)
     english = browser.get("/dashboard").text
-    assert "Revenue" in english and "₽2,300,000" in english
+    assert "Revenue" in english and "2,300,000 RUB" in english
     browser.get("/lang/ru", follow_redirects=False)
     russian = browser.get("/dashboard").text
-    assert "Выручка" in russian and "2\u00a0300\u00a0000\u00a0₽" in russian
+    assert "Выручка" in russian and "2\u00a0300\u00a0000 ₽" in russian
 
 
 def test_redirects_stay_on_the_site(app):
@@ -277,14 +277,18 @@ def test_plotly_is_served_locally(app):
     assert response.status_code == 200 and len(response.content) > 1_000_000
 
 
-def test_money_and_numbers_follow_the_language():
+def test_money_and_numbers_follow_the_language_as_everywhere_in_the_product():
+    from clientload import i18n as common
     from clientload.web.i18n import format_money, format_percent
 
-    assert format_money(1234567.89, "ru", digits=2) == "1\u00a0234\u00a0567,89\u00a0₽"
-    assert format_money(1234567.89, "en", digits=2) == "₽1,234,567.89"
-    assert format_money(-1500, "en") == "−₽1,500"
-    assert format_percent(0.163, "ru") == "16,3\u00a0%"
-    assert format_money(float("nan"), "ru") == "—"
+    assert format_money(1234567.89, "ru", digits=2) == "1\u00a0234\u00a0567,89 ₽"
+    assert format_money(1234567.89, "en", digits=2) == "1,234,567.89 RUB"
+    for value in (1234567.891, -1500.0, 0.0):
+        for lang in ("ru", "en"):
+            assert format_money(value, lang, digits=2) == common.format_money(value, lang,
+                                                                              digits=2)
+    assert format_percent(0.163, "ru") == "16,3%"
+    assert format_money(float("nan"), "ru") == "—" and format_money(None, "en") == "—"
 
 
 def test_csv_cells_that_start_like_formulas_are_quoted():

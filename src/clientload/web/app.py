@@ -135,7 +135,7 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if is_json_request(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
+        return render(request, "error.html.j2", {"status": exc.status_code, "detail": exc.detail},
                       status_code=exc.status_code)
 
     return app

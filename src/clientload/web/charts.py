@@ -24,20 +24,21 @@ def _layout(title: str, **extra: Any) -> dict[str, Any]:
             "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", **extra}
 
 
-def whale_curve(points: list[dict[str, float]], t: Callable[[str], str]) -> dict[str, Any]:
+def whale_curve(points: list[dict[str, float]], _: Callable[[str], str]) -> dict[str, Any]:
     return {
         "data": [{"type": "scatter", "mode": "lines", "line": {"color": "#3a6ea5", "width": 2},
                   "x": [p["client_share"] for p in points],
                   "y": [p["cumulative_contribution"] for p in points],
-                  "name": t("cum_contribution")}],
-        "layout": _layout(t("whale_curve"),
-                          xaxis={"title": {"text": t("cum_share_clients")}, "tickformat": ".0%"},
-                          yaxis={"title": {"text": t("cum_contribution")}}),
+                  "name": _("Cumulative contribution")}],
+        "layout": _layout(_("Whale curve"),
+                          xaxis={"title": {"text": _("Share of clients (by contribution)")},
+                                 "tickformat": ".0%"},
+                          yaxis={"title": {"text": _("Cumulative contribution")}}),
     }
 
 
 def group_matrix(groups: list[dict[str, Any]], lang: str,
-                 t: Callable[[str], str]) -> dict[str, Any]:
+                 _: Callable[[str], str]) -> dict[str, Any]:
     biggest = max((abs(g["gross_margin"] or 0) for g in groups), default=1) or 1
     return {
         "data": [{
@@ -52,40 +53,41 @@ def group_matrix(groups: list[dict[str, Any]], lang: str,
             "customdata": [g["clients"] for g in groups],
             "hovertemplate": "%{text}<br>%{customdata} clients<extra></extra>",
         }],
-        "layout": _layout(f"{t('group_matrix')} ({t('bubble_margin')})",
-                          xaxis={"title": {"text": t("revenue")}},
-                          yaxis={"title": {"text": t("cost_to_serve")}}),
+        "layout": _layout(_("Groups: revenue vs cost to serve") + " ("
+                          + _("bubble size is the margin") + ")",
+                          xaxis={"title": {"text": _("Revenue")}},
+                          yaxis={"title": {"text": _("Cost to serve")}}),
     }
 
 
-def department_load(capacity: list[dict[str, Any]], t: Callable[[str], str]) -> dict[str, Any]:
+def department_load(capacity: list[dict[str, Any]], _: Callable[[str], str]) -> dict[str, Any]:
     names = [c["department"] for c in capacity]
     return {
         "data": [
-            {"type": "bar", "name": t("used"), "x": names,
+            {"type": "bar", "name": _("Used"), "x": names,
              "y": [round((c.get("used_minutes") or 0) / 60) for c in capacity],
              "marker": {"color": "#3a6ea5"}},
-            {"type": "bar", "name": t("unused"), "x": names,
+            {"type": "bar", "name": _("Unused"), "x": names,
              "y": [round((c.get("unused_minutes") or 0) / 60) for c in capacity],
              "marker": {"color": "#d9d9d9"}},
         ],
-        "layout": _layout(t("load_by_department"), barmode="stack",
+        "layout": _layout(_("Load by department"), barmode="stack",
                           xaxis={"automargin": True},
-                          yaxis={"title": {"text": t("load_hours")}}),
+                          yaxis={"title": {"text": _("Load, hours")}}),
     }
 
 
 def waterfall(client: dict[str, Any], costs_by_department: list[dict[str, Any]],
-              t: Callable[[str], str]) -> dict[str, Any]:
+              _: Callable[[str], str]) -> dict[str, Any]:
     """Revenue → gross margin → cost to serve by department → contribution."""
-    labels = [t("revenue"), "COGS", t("gross_margin")]
+    labels = [_("Revenue"), "COGS", _("Gross margin")]
     values = [client.get("revenue") or 0, -(client.get("cost_of_goods") or 0), 0]
     measures = ["absolute", "relative", "total"]
     for row in costs_by_department:
         labels.append(str(row["department"]))
         values.append(-(row["cost"] or 0))
         measures.append("relative")
-    labels.append(t("contribution"))
+    labels.append(_("Contribution"))
     values.append(0)
     measures.append("total")
     return {
@@ -94,7 +96,7 @@ def waterfall(client: dict[str, Any], costs_by_department: list[dict[str, Any]],
                   "increasing": {"marker": {"color": "#2f7d4f"}},
                   "decreasing": {"marker": {"color": "#c0504d"}},
                   "totals": {"marker": {"color": "#3a6ea5"}}}],
-        "layout": _layout(t("pnl"), showlegend=False,
+        "layout": _layout(_("Client P&L"), showlegend=False,
                           xaxis={"automargin": True, "tickangle": -30}),
     }
 

@@ -94,7 +94,7 @@ def plain(value: Any) -> Any:
 class Templates:
     def __init__(self, directory: Path):
         self.env = Environment(loader=FileSystemLoader(directory),
-                               autoescape=select_autoescape(["html"]), trim_blocks=True,
+                               autoescape=select_autoescape(["html", "html.j2"]), trim_blocks=True,
                                lstrip_blocks=True)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
@@ -112,7 +112,7 @@ def base_context(request: Request) -> dict[str, Any]:
     return {
         "request": request,
         "lang": lang,
-        "t": i18n.translator(lang),
+        "_": i18n.translator(lang),
         "user": user,
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "demo": request.app.state.demo,

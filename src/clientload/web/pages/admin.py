@@ -26,7 +26,7 @@ UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet")
 UPLOAD_FILE = File(...)
 
 
-@page(router, "/import", "import.html")
+@page(router, "/import", "import.html.j2")
 def import_form(request: Request, user: User = NEED_ANALYST) -> dict[str, Any]:
     return {"tables": list(TABLES), "result": None}
 
@@ -50,7 +50,7 @@ def import_upload(request: Request, table: str = Form(...), upload: UploadFile =
             with WRITE_LOCK:
                 outcome = import_files(ws, [path], table)
         except ClientloadError as exc:
-            return render(request, "import.html", {"tables": list(TABLES), "error": str(exc),
+            return render(request, "import.html.j2", {"tables": list(TABLES), "error": str(exc),
                                                    "result": None}, status_code=422)
     rejects = getattr(outcome, "rejects_path", None)
     result = {
@@ -64,7 +64,7 @@ def import_upload(request: Request, table: str = Form(...), upload: UploadFile =
         from fastapi.responses import JSONResponse
 
         return JSONResponse(result)
-    return render(request, "import.html", {"tables": list(TABLES), "result": result})
+    return render(request, "import.html.j2", {"tables": list(TABLES), "result": result})
 
 
 @router.get("/rejects/{name}", summary="Download a rejects file")
@@ -77,7 +77,7 @@ def rejects_file(request: Request, name: str, user: User = NEED_ANALYST) -> Resp
     return FileResponse(path, media_type="text/csv", filename=name)
 
 
-@page(router, "/settings", "settings.html")
+@page(router, "/settings", "settings.html.j2")
 def settings_form(request: Request, user: User = NEED_ADMIN) -> dict[str, Any]:
     ws = request.app.state.ws
     text = ws.settings_path.read_text("utf-8") if ws.settings_path.exists() else ""
@@ -108,7 +108,7 @@ def settings_save(request: Request, text: str = Form(...), user: User = NEED_ADM
     try:
         parse_settings(text, str(ws.settings_path))
     except SettingsError as exc:
-        return render(request, "settings.html",
+        return render(request, "settings.html.j2",
                       {"text": text, "problems": exc.problems, "saved": False,
                        "job": request.app.state.recalculation.job.as_dict(),
                        "departments": [], "activities": []}, status_code=422)
@@ -128,13 +128,13 @@ def recalculate(request: Request, user: User = NEED_ANALYST) -> Response:
     return RedirectResponse("/recalculate", status_code=303)
 
 
-@page(router, "/recalculate", "recalculate.html")
+@page(router, "/recalculate", "recalculate.html.j2")
 def recalculation_status(request: Request, user: User = NEED_ANALYST) -> dict[str, Any]:
     """The state of the last or current run: stage, done of total, seconds, error."""
     return {"job": request.app.state.recalculation.job.as_dict()}
 
 
-@page(router, "/users", "users.html")
+@page(router, "/users", "users.html.j2")
 def users(request: Request, user: User = NEED_ADMIN) -> dict[str, Any]:
     return {"users": auth.list_users(request.app.state.ws), "roles": list(auth.ROLES)}
 
@@ -147,7 +147,7 @@ def add_user(request: Request, username: str = Form(...), password: str = Form(.
         auth.add_user(request.app.state.ws, username.strip(), password, role,
                       manager_name.strip() or None)
     except ClientloadError as exc:
-        return render(request, "users.html", {"users": auth.list_users(request.app.state.ws),
+        return render(request, "users.html.j2", {"users": auth.list_users(request.app.state.ws),
                                               "roles": list(auth.ROLES), "error": str(exc)},
                       status_code=422)
     return RedirectResponse("/users", status_code=303)

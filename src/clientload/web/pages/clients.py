@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from clientload.web import calc, charts, data, i18n
+from clientload.i18n import translator
+from clientload.web import calc, charts, data
 from clientload.web.auth import User
 from clientload.web.pages.overview import results
 from clientload.web.render import NEED_MANAGER, language, page
@@ -15,7 +16,7 @@ from clientload.web.store import rows, store
 router = APIRouter()
 
 
-@page(router, "/clients", "clients.html")
+@page(router, "/clients", "clients.html.j2")
 def clients(request: Request, q: str = "", segment: str = "", manager: str = "",
             region: str = "", sort: str = "contribution", order: str = "desc",
             page_number: int = Query(1, alias="page", ge=1),
@@ -60,14 +61,14 @@ def _without_identity(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for row in found]
 
 
-@page(router, "/clients/{client_id}", "client.html")
+@page(router, "/clients/{client_id}", "client.html.j2")
 def client_card(request: Request, client_id: str, discount: str = "",
                 user: User = NEED_MANAGER) -> dict[str, Any]:
     """Everything about one client: its P&L, load, assortment, group, policy, career, contacts,
     and the parity calculator with its own margin."""
     res = results(request)
     lang = language(request)
-    t = i18n.translator(lang)
+    _ = translator(lang)
     metrics = visible_client(request, user, client_id)
     costs = data.client_rows(res, "client_costs", client_id, order="cost DESC")
     by_department: dict[str, float] = {}
@@ -91,9 +92,10 @@ def client_card(request: Request, client_id: str, discount: str = "",
                    "volume": calc.required_volume(margin_rate, asked, lang),
                    "give_get": calc.give_get(request.app.state.ws.root, client_id, asked, lang)},
         "charts": {
-            "waterfall": charts.waterfall(metrics, department_costs, t),
-            "activities": charts.bars(costs[:12], "activity", "minutes", t("load_by_activity")),
-            "assortment": charts.bars(assortment[:12], "category", "revenue", t("assortment"),
+            "waterfall": charts.waterfall(metrics, department_costs, _),
+            "activities": charts.bars(costs[:12], "activity", "minutes",
+                                      _("Where the load comes from")),
+            "assortment": charts.bars(assortment[:12], "category", "revenue", _("What it buys"),
                                       "#2f7d4f"),
         },
     }

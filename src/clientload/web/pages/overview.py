@@ -10,7 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from clientload.web import charts, data, i18n
+from clientload.i18n import translator
+from clientload.web import charts, data
 from clientload.web.auth import User
 from clientload.web.render import NEED_ANALYST, NEED_MANAGER, language, page
 from clientload.web.store import WRITE_LOCK, Results
@@ -38,12 +39,12 @@ def _self_service_reduction(request: Request) -> float:
         return 0.7
 
 
-@page(router, "/dashboard", "dashboard.html")
+@page(router, "/dashboard", "dashboard.html.j2")
 def dashboard(request: Request, user: User = NEED_MANAGER) -> dict[str, Any]:
     """Totals, the whale curve, the group matrix, department load and the self-service gain."""
     res = results(request)
     lang = language(request)
-    t = i18n.translator(lang)
+    _ = translator(lang)
     if not res.has("client_metrics"):
         return {"has_results": False, "run_info": run_info(request)}
     groups = data.groups(res, user)
@@ -57,14 +58,14 @@ def dashboard(request: Request, user: User = NEED_MANAGER) -> dict[str, Any]:
         "self_service": data.self_service(res, user, _self_service_reduction(request)),
         "run_info": run_info(request),
         "charts": {
-            "whale": charts.whale_curve(whale, t),
-            "matrix": charts.group_matrix(groups, lang, t),
-            "departments": charts.department_load(capacity, t),
+            "whale": charts.whale_curve(whale, _),
+            "matrix": charts.group_matrix(groups, lang, _),
+            "departments": charts.department_load(capacity, _),
         },
     }
 
 
-@page(router, "/heavy", "heavy.html")
+@page(router, "/heavy", "heavy.html.j2")
 def heavy(request: Request, user: User = NEED_MANAGER) -> dict[str, Any]:
     """The clients with the highest cost to serve and what they buy most."""
     res = results(request)
@@ -138,7 +139,7 @@ def heavy_xlsx(request: Request, user: User = NEED_ANALYST) -> Response:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@page(router, "/history", "history.html")
+@page(router, "/history", "history.html.j2")
 def history(request: Request, user: User = NEED_ANALYST) -> dict[str, Any]:
     """The kept runs: groups run by run, migrations between groups, and today's deviations."""
     from clientload.run import read_history
@@ -146,11 +147,11 @@ def history(request: Request, user: User = NEED_ANALYST) -> dict[str, Any]:
     with WRITE_LOCK:  # reading creates the history tables on first use
         kept = read_history(request.app.state.ws.root)
     lang = language(request)
-    t = i18n.translator(lang)
+    _ = translator(lang)
     return {"runs": kept.runs, "groups": kept.groups, "migrations": kept.migrations,
             "policy_deviations": results(request).table("policy_deviations", limit=200),
             "charts": {
-                "clients": charts.runs_by_group(kept.groups, "clients", t("clients"), lang),
+                "clients": charts.runs_by_group(kept.groups, "clients", _("Clients"), lang),
                 "deviations": charts.runs_by_group(kept.groups, "deviations_cost",
-                                                   t("deviations_cost"), lang),
+                                                   _("Cost of policy deviations"), lang),
             }}

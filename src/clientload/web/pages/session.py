@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from clientload.i18n import translator
 from clientload.web import auth, i18n
 from clientload.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, User
 from clientload.web.render import LANG_COOKIE, NEED_MANAGER, render
@@ -27,7 +28,7 @@ def _safe_next(target: str | None) -> str:
 
 def _login_page(request: Request, next_path: str, error: str = "", status: int = 200) -> Response:
     token, cookie = request.app.state.sessions.login_csrf()
-    response = render(request, "login.html", {"next": _safe_next(next_path), "error": error,
+    response = render(request, "login.html.j2", {"next": _safe_next(next_path), "error": error,
                                               "login_token": token}, status_code=status)
     response.set_cookie(LOGIN_CSRF_COOKIE, cookie, httponly=True, samesite="lax", path="/login")
     return response
@@ -45,13 +46,13 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
     if not state.sessions.check_login_csrf(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         raise HTTPException(403, "missing or wrong CSRF token; reload the page")
     address = request.client.host if request.client else "?"
-    t = i18n.translator(i18n.pick_language(request.cookies.get(LANG_COOKIE)))
+    _ = translator(i18n.pick_language(request.cookies.get(LANG_COOKIE)))
     if state.limiter.blocked(username, address):
-        return _login_page(request, next, t("too_many"), status=429)
+        return _login_page(request, next, _("Too many attempts; wait a minute"), status=429)
     user = auth.check_password(state.ws, username, password)
     if user is None:
         state.limiter.failed(username, address)
-        return _login_page(request, next, t("bad_login"), status=401)
+        return _login_page(request, next, _("Wrong username or password"), status=401)
     state.limiter.succeeded(username, address)
     state.sessions.end(request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse(_safe_next(next), status_code=303)

@@ -21,7 +21,7 @@ WEB_FORM_FILE = "web form"
 MAX_NOTE = 2000
 
 
-@page(router, "/calculators", "calculators.html")
+@page(router, "/calculators", "calculators.html.j2")
 def calculators(request: Request, margin: str = "25%", discount: str = "5%",
                 volume_change: str = "20%", cash_discount: str = "2%", discount_days: float = 10,
                 net_days: float = 30, user: User = NEED_MANAGER) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def my_entries(request: Request, user: User, limit: int = 20) -> list[dict]:
                     "LIMIT ?", [WEB_FORM_FILE, user.username, limit])
 
 
-@page(router, "/log", "log.html")
+@page(router, "/log", "log.html.j2")
 def log_form(request: Request, client_id: str = "", saved: int = 0,
              user: User = NEED_MANAGER) -> dict[str, Any]:
     """The interaction form and the user's own recent entries (editable)."""
