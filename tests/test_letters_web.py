@@ -63,8 +63,9 @@ def test_client_names_in_letters_are_escaped(analyst):
     assert "<script>" not in printed and "&lt;script&gt;" in printed
 
 
-def test_the_client_card_links_its_letter(ivanov):
+def test_the_client_card_and_its_letter_link_each_other(ivanov):
     assert 'href="/clients/C00001/letter"' in ivanov.get("/clients/C00001").text
+    assert '<a href="/clients/C00001">' in ivanov.get("/clients/C00001/letter").text
 
 
 def test_the_letters_page_lists_a_managers_own_clients_of_the_group(ivanov, analyst):

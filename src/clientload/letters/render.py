@@ -35,12 +35,14 @@ def _environment():  # type: ignore[no-untyped-def]
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def render_html(letters: Sequence[Letter], title: str = "") -> str:
-    """One HTML document holding the letters, one A4 page each when printed."""
+def render_html(letters: Sequence[Letter], title: str = "",
+                links: Sequence[tuple[str, str]] = ()) -> str:
+    """One HTML document holding the letters, one A4 page each when printed; `links` (label,
+    address) make a bar above them on screen that printing leaves out."""
     if not title and letters:
         title = letters[0].subject if len(letters) > 1 else letters[0].client_name
     return _environment().get_template("letter.html.j2").render(letters=list(letters),
-                                                                 title=title)
+                                                                 title=title, links=links)
 
 
 def chromium() -> str | None:

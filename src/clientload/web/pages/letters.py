@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from clientload.errors import ClientloadError
+from clientload.i18n import translator
 from clientload.letters import chromium, letters_for, pdf_bytes, render_html
 from clientload.letters.content import Letter
 from clientload.web import data, i18n
@@ -73,7 +75,11 @@ def _pdf(html: str, filename: str) -> Response:
 def client_letter(request: Request, client_id: str, lang: str = "",
                   user: User = NEED_MANAGER) -> Response:
     """The client's letter as a page to read, print or mail."""
-    return HTMLResponse(render_html([_client_letter(request, user, client_id, lang)]))
+    letter = _client_letter(request, user, client_id, lang)
+    _ = translator(language(request))
+    card = f"/clients/{quote(client_id, safe='')}"
+    links = [(_("Back to the client"), card), ("PDF", f"{card}/letter.pdf?lang={letter.lang}")]
+    return HTMLResponse(render_html([letter], links=links if chromium() else links[:1]))
 
 
 @router.get("/clients/{client_id}/letter.json", summary="A client's letter: its text and figures")
@@ -93,7 +99,10 @@ def client_letter_pdf(request: Request, client_id: str, lang: str = "",
 def group_letters(request: Request, group: str = "", lang: str = "",
                   user: User = NEED_MANAGER) -> Response:
     """Every letter of a group (a manager's: of their clients) in one document, a page each."""
-    return HTMLResponse(render_html(_group_letters(request, user, group, lang)))
+    found = _group_letters(request, user, group, lang)
+    _ = translator(language(request))
+    links = [(_("Client letters"), f"/letters?group={quote(group, safe='')}")]
+    return HTMLResponse(render_html(found, links=links))
 
 
 @router.get("/letters/print.pdf", summary="Every letter of a group as one PDF")
