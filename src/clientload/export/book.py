@@ -30,6 +30,8 @@ class PlainFormulaWorksheet(Worksheet):
     """
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        if formula.startswith("{") and formula.endswith("}"):  # an array formula
+            formula = formula[1:-1]
         return formula[1:] if formula.startswith("=") else formula
 
 

@@ -240,13 +240,11 @@ def model_columns(
     rank_labels = {
         "rank_revenue": _("Rank by revenue"),
         "rank_contribution": _("Rank by contribution"),
-        "rank_load": _("Rank by load"),
     }
     abc_labels = {"abc_revenue": _("ABC by revenue"), "abc_contribution": _("ABC by contribution")}
     for key, amount in (
         ("rank_revenue", "revenue"),
         ("rank_contribution", "contribution"),
-        ("rank_load", "load_minutes"),
     ):
 
         def f(r, a=amount, k=key):
@@ -326,7 +324,9 @@ def model_columns(
         ),
         7,
     )
-    company_margin = f"SUM({R('gross_margin')})/SUM({R('revenue')})"
+    # The company's margin by name: its total depends on the Data sheet alone, which
+    # LibreOffice's threaded calculation handles (unlike totals of computed columns).
+    company_margin = "co_margin_rate"
     add(
         "is_growing",
         _("Growing rules met"),

@@ -7,7 +7,7 @@ columns (ranks are unique: ties broken by row order), so they follow any change 
 from __future__ import annotations
 
 from clientload.export.book import Book, column
-from clientload.export.grid import Columns
+from clientload.export.grid import FIRST_ROW, Columns
 from clientload.export.inputs import WorkbookInputs
 from clientload.export.model_sheet import POLICY_RULES
 from clientload.export.settings_sheet import SettingsLayout
@@ -331,12 +331,26 @@ def write_heavy_sheet(
         heads + cats,
         [6, 7, 12, 28, 12, 14, 10, 11, 14, 14, 16, 10] + [16, 9] * (len(cats) // 2),
     )
-    rank = model.range("rank_load", n)
+    load = model.range("load_minutes", n)
+    first_row = FIRST_ROW + 1
     first_act = model.letter(f"act__{acts[0]}")
     for k in range(1, top + 1):
         row, r = 3 + k, 4 + k
         sheet.write_formula(row, 0, f'=IF({k}<=heavy_top_n,{k},"")', book.fmt("number"))
-        sheet.write_formula(row, 1, f'=IF(A{r}="","",MATCH(A{r},{rank},0))', book.fmt("number"))
+        # The k-th largest load; among clients with the same load, row order (client id), as
+        # the engine. An array formula over the top N rows only: no rank column over all
+        # clients (which would cost a scan of every client per client).
+        value = f"LARGE({load},A{r})"
+        ties_before = f"A{r}-SUMPRODUCT(--({load}>{value}))"
+        sheet.write_array_formula(
+            row,
+            1,
+            row,
+            1,
+            f'{{=IF(A{r}="","",SMALL(IF({load}={value},ROW({load})-{first_row - 1}),'
+            f"{ties_before}))}}",
+            book.fmt("number"),
+        )
         for col, key, fmt in (
             (2, "client_id", "text"),
             (3, "name", "text"),
