@@ -192,6 +192,7 @@ def workbook(company) -> Path:
     return write_workbook(open_workspace(company), company / "book.xlsx", lang="en")
 
 
+@pytest.mark.slow  # the generated company and its run take some 10 s
 def test_model_sheet_holds_formulas_only(workbook):
     wb = openpyxl.load_workbook(workbook, read_only=True)
     rows = list(wb["Model"].iter_rows(min_row=5, values_only=True))
@@ -199,6 +200,7 @@ def test_model_sheet_holds_formulas_only(workbook):
     assert all(isinstance(v, str) and v.startswith("=") for row in rows for v in row)
 
 
+@pytest.mark.slow  # the generated company and its run take some 10 s
 def test_formulas_use_only_functions_excel_and_libreoffice_both_compute(workbook):
     wb = openpyxl.load_workbook(workbook, read_only=True)
     used: set[str] = set()
@@ -210,6 +212,7 @@ def test_formulas_use_only_functions_excel_and_libreoffice_both_compute(workbook
     assert used <= ALLOWED_FUNCTIONS, used - ALLOWED_FUNCTIONS
 
 
+@pytest.mark.slow  # the generated company and its run take some 10 s
 def test_large_bases_are_written_in_constant_memory_mode_with_the_same_formulas(company, workbook):
     streamed = write_workbook(
         open_workspace(company), company / "streamed.xlsx", lang="en", constant_memory=True
