@@ -104,7 +104,6 @@ def test_cli_run_prints_a_summary_and_history(workspace):
         ({"period": "2025-06:2025-01"}, "before the start"),
         ({"period": "2019-01:2019-12"}, "no clients with sales or activity"),
         ({"engine": "pandas"}, "expected one of duckdb, spark"),
-        ({"engine": "spark"}, "spark engine: not available yet"),
     ],
 )
 def test_errors_a_user_can_fix(workspace, kwargs, message):

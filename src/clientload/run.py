@@ -91,12 +91,14 @@ def choose_period(text: str | Period | None, last_sales_date: date, months: int)
 
 
 def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
+    if engine == "spark":
+        from clientload.engines.spark import open_spark
+
+        return open_spark(ws, counts)
     import ibis
 
     from clientload.model.facts import Store
 
-    if engine == "spark":
-        raise ClientloadError("spark engine: not available yet; use --engine duckdb")
     if engine != "duckdb":
         raise ClientloadError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
     backend = ibis.duckdb.connect(str(ws.store_path), read_only=True)
