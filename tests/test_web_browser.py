@@ -119,7 +119,7 @@ def test_sign_in_and_the_dashboard_draws_its_charts(browser, server, images):
     assert "contribution" in page.inner_text(".figures").lower()
     page.screenshot(path=str(images / "dashboard.png"), full_page=True)
     page.goto(f"{server}/lang/ru?next=/dashboard")
-    assert "вклад в прибыль" in page.inner_text(".figures").lower()
+    assert "маржинальный доход" in page.inner_text(".figures").lower()  # the glossary's term
     assert "₽" in page.inner_text(".figures")
     page.wait_for_selector(".chart[data-chart=whale] .main-svg")
     page.screenshot(path=str(images / "dashboard-ru.png"), full_page=True)
@@ -136,6 +136,11 @@ def test_client_card_and_the_calculators(browser, server, company, images):
     page.wait_for_selector("#parity-answer")
     assert "5.0%" in page.inner_text("#parity-answer")
     page.screenshot(path=str(images / "client.png"), full_page=True)
+    page.click("#client-letter")
+    page.wait_for_selector("article.letter")
+    letter = page.inner_text("article.letter").lower()
+    assert "your next level" in letter or "our highest level" in letter
+    page.screenshot(path=str(images / "letter-page.png"), full_page=True)
     page.goto(f"{server}/calculators")
     page.fill("input[name=margin]", "30%")
     page.fill("input[name=discount]", "5%")
