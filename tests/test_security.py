@@ -311,6 +311,7 @@ def table_counts(workspace) -> dict[str, int]:
         return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
 
 
+@pytest.mark.slow
 def test_sql_in_every_search_filter_and_sort_parameter_is_inert(app, workspace) -> None:
     analyst = signed_in(app, "analyst")
     ivanov = signed_in(app, "ivanov")
@@ -322,8 +323,11 @@ def test_sql_in_every_search_filter_and_sort_parameter_is_inert(app, workspace) 
         if (path, name) == ("/clients/C00001.json", "discount") or (
                 path, name) == ("/clients/C00001", "discount"):
             continue  # DISCOUNT_BUG: its own test below
-        for attack in INJECTIONS:
-            for user in (analyst, ivanov):
+        # A PDF renders the same parameters as its HTML and JSON twins, at a second a page.
+        attacks = INJECTIONS[:2] if path.endswith(".pdf") else INJECTIONS
+        for k, attack in enumerate(attacks):
+            # The manager's scope condition is checked with the quoting attacks.
+            for user in (analyst, ivanov) if k < 4 else (analyst,):
                 response = user.get(path, params={name: attack}, follow_redirects=False)
                 assert response.status_code < 500, (path, name, attack, response.status_code)
                 assert "$argon2" not in response.text  # no password hash ever leaks out
