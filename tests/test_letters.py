@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -116,9 +117,12 @@ def test_client_names_are_escaped():
 
 @pytest.mark.slow
 @pytest.mark.skipif(chromium() is None, reason="PDF needs chromium")
-def test_a_letter_prints_to_pdf(company):
-    letter = letters_for(company, lang="ru", group="core", today=TODAY)[0]
-    assert pdf_bytes(render_html([letter])).startswith(b"%PDF")
+def test_the_longest_letter_prints_to_one_pdf_page(company):
+    longest = max(letters_for(company, lang="ru", group="price_driven", today=TODAY),
+                  key=lambda letter: len(render_html([letter])))
+    pdf = pdf_bytes(render_html([longest]))
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
 
 
 @pytest.mark.slow
