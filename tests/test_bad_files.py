@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clientload.errors import ClientloadError
@@ -148,13 +148,6 @@ def test_the_corpus_has_at_least_thirty_files_and_each_is_in_the_table() -> None
     assert on_disk == {name for name, _, _ in CASES}
 
 
-PERIOD_BUG = pytest.mark.xfail(
-    strict=True, reason="plans.period is not checked as YYYY-MM, see fixes-issue8.md"
-)
-BOM_BUG = pytest.mark.xfail(
-    strict=True, reason="a UTF-8 BOM before bytes that are not UTF-8 raises UnicodeDecodeError; "
-    "see fixes-issue8.md")
-KNOWN_BUGS = {"plans_bad_periods.csv": PERIOD_BUG, "clients_bom_then_cp1252.csv": BOM_BUG}
 CASES.append(("blank_line_then_quote.csv", "sales", Fails(r"the file has no header line")))
 CASES.append(("plans_bad_periods.csv", "plans",
               Loads(3, 2, r"line [34]: period: '[^']+' is not a month as YYYY-MM")))
@@ -164,7 +157,7 @@ CASES.append(("clients_bom_then_cp1252.csv", "clients",
 
 @pytest.mark.parametrize(
     ("name", "table", "expected"),
-    [pytest.param(*c, id=c[0], marks=[KNOWN_BUGS[c[0]]] if c[0] in KNOWN_BUGS else [])
+    [pytest.param(*c, id=c[0])
      for c in CASES],
 )
 def test_bad_file(tmp_path: Path, name: str, table: str, expected: Fails | Loads) -> None:
@@ -199,14 +192,7 @@ def test_a_ten_megabyte_field_is_one_clear_error(tmp_path: Path) -> None:
                   Fails(r"long_field.csv: line 2: cannot read CSV \(field larger than"))
 
 
-CONTROL_BUG = pytest.mark.xfail(
-    strict=True, reason="garbage headers reach the message raw (line breaks, kilobytes); "
-    "see fixes-issue8.md")
-
-
-@pytest.mark.parametrize("suffix", [pytest.param(".csv", marks=CONTROL_BUG),
-                                    pytest.param(".txt", marks=CONTROL_BUG), ".xlsx", ".parquet",
-                                    pytest.param(".bin", marks=CONTROL_BUG)])
+@pytest.mark.parametrize("suffix", [".csv", ".txt", ".xlsx", ".parquet", ".bin"])
 def test_binary_garbage_is_one_clear_error(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"garbage{suffix}"
     path.write_bytes(random.Random(suffix).randbytes(100_000))
@@ -214,7 +200,6 @@ def test_binary_garbage_is_one_clear_error(tmp_path: Path, suffix: str) -> None:
                   Fails(r"garbage\.\w+: (not a readable|table sales needs|cannot read)"))
 
 
-@CONTROL_BUG
 def test_error_messages_about_garbage_headers_stay_short(tmp_path: Path) -> None:
     """A file of junk bytes must not turn into a kilobyte of mojibake on the user's screen."""
     path = tmp_path / "garbage.csv"
@@ -269,8 +254,6 @@ def test_workbook_with_several_sheets_reads_the_first_or_the_one_named(tmp_path:
         import_files(fresh, [path], "sales", sheet="5")
 
 
-@pytest.mark.xfail(strict=True, reason="a workbook's fingerprint ignores the sheet, so a second "
-                   "sheet of an imported workbook is skipped; see fixes-issue8.md")
 def test_each_sheet_of_one_workbook_can_be_imported(tmp_path: Path) -> None:
     def build(book):  # type: ignore[no-untyped-def]
         for month, day in (("January", "2024-01-05"), ("February", "2024-02-05")):
@@ -355,10 +338,6 @@ def shared_workspace() -> Workspace:
     return _SHARED[0]
 
 
-def known_bug(exc: Exception) -> bool:
-    return isinstance(exc, UnicodeDecodeError)
-
-
 @pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(malformed_csv())
@@ -375,9 +354,6 @@ def test_malformed_csv_never_makes_a_traceback_and_rows_add_up(case: tuple[bytes
             assert not LINE_BREAKS.search(str(exc)) or "columns found" in str(exc), repr(str(exc))
             assert snapshot(ws) == before
             return
-        except Exception as exc:
-            assume(not known_bug(exc))  # BOM_BUG, tested on its own above
-            raise
         assert result.rows_read == result.rows_loaded + result.rows_rejected
         assert snapshot(ws)[table] == before[table] + result.rows_loaded - result.rows_replaced
         assert len(rejects_of(result.rejects_path)) == result.rows_rejected
@@ -392,12 +368,6 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, env=env, timeout=120)
 
 
-PROGRESS_BUG = pytest.mark.xfail(
-    strict=True, reason="the progress bar is drawn on stderr when it is not a terminal, so an "
-    "error is not the only line; see fixes-issue8.md")
-
-
-@PROGRESS_BUG
 @pytest.mark.parametrize(
     ("name", "table", "pattern"),
     [("empty.csv", "sales", r"the file is empty"),

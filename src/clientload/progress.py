@@ -38,7 +38,8 @@ def progress_bar(description: str = "") -> Iterator[ProgressFn]:
         TimeElapsedColumn(),
         console=console,
         transient=False,
-        disable=not console.is_terminal and False,
+        # Redirected to a file or a pipe: no bar, so an error stays the only line on stderr.
+        disable=not console.is_terminal,
     ) as bar:
 
         def report(stage: str, done: int, total: int) -> None:

@@ -32,6 +32,10 @@ NON_NEGATIVE: dict[str, set[str]] = {
     "receivables": set(),
     "plans": set(),
 }
+# Text columns with a fixed shape: (regular expression, what a good value looks like).
+SHAPES: dict[tuple[str, str], tuple[str, str]] = {
+    ("plans", "period"): (r"^\d{4}-(0[1-9]|1[0-2])$", "a month as YYYY-MM"),
+}
 NUMERIC_TARGETS = {"DOUBLE", "BIGINT"}
 DATE_TARGETS = {"DATE", "TIMESTAMP"}
 
@@ -240,6 +244,12 @@ def checked_select(
                 )
             if column.name in NON_NEGATIVE[table.name]:
                 reasons.append(_negative(label, v))
+            shape = SHAPES.get((table.name, column.name))
+            if shape is not None:
+                reasons.append(
+                    f"CASE WHEN NOT regexp_matches(trim({v}), {lit(shape[0])}) THEN "
+                    f"{lit(label + ': ')} || {_quoted(t)} || {lit(' is not ' + shape[1])} END"
+                )
         else:
             outer.append(f"NULL::{column.type} AS {column.name}")
     for name in plan.operands:

@@ -144,5 +144,12 @@ def plan_columns(
 
 
 def _listing(headers: list[str]) -> str:
-    shown = ", ".join(headers[:30])
+    shown = ", ".join(_shown_header(h) for h in headers[:30])
     return shown + (f", … ({len(headers)} in all)" if len(headers) > 30 else "")
+
+
+def _shown_header(header: str, width: int = 40) -> str:
+    """A header fit for a one-line message: control characters as '?', at most `width` long
+    (a binary file's 'header' is kilobytes of junk with line breaks in it)."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in header)
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -149,6 +149,9 @@ def _import(
     for k, path in enumerate(paths):
         report(f"import {path.name}", 0, 4)
         scan = _fingerprint(path)
+        if "sheet" in mapping.options and path.suffix.lower() in EXCEL_SUFFIXES:
+            # Each sheet of a workbook is its own import: fingerprint the content and the sheet.
+            scan = replace(scan, sha256=f"{scan.sha256}:{mapping.options['sheet']}")
         if scan.sha256 in done:
             why = f"already imported into {schema.name} (same content as {done[scan.sha256]})"
             result.skipped_files.append((path, why))

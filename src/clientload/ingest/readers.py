@@ -194,7 +194,14 @@ def _stage_text(
     if staged is None or physical != staged[1] + 1 + skip:
         # Blank lines, line breaks inside quotes or malformed lines: record numbers are not line
         # numbers any more, so read with Python's csv module, which knows both.
-        staged = _stage_csv_python(con, text_path, name, delimiter, skip)
+        try:
+            staged = _stage_csv_python(con, text_path, name, delimiter, skip)
+        except UnicodeDecodeError as exc:
+            # A UTF-8 byte-order mark in front of bytes that are not UTF-8 (e.g. windows-1252).
+            raise ClientloadError(
+                f"{path}: starts with a UTF-8 byte-order mark but byte {exc.start} of a line is "
+                f"not UTF-8; save the file as UTF-8 or give --encoding"
+            ) from exc
     headers, rows = staged
     return Staged(name, headers, ["VARCHAR"] * len(headers), rows, scan.sha256, delimiter, notes)
 

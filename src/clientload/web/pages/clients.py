@@ -78,7 +78,10 @@ def client_card(request: Request, client_id: str, discount: str = "",
     department_costs = [{"department": k, "cost": v} for k, v in
                         sorted(by_department.items(), key=lambda kv: -kv[1])]
     assortment = data.client_categories(res, client_id)
-    asked = calc.fraction(discount, 0.03)
+    try:
+        asked = calc.fraction(discount, 0.03)
+    except ValueError:
+        raise HTTPException(422, f"discount {discount!r} is not a number like 5% or 0.05") from None
     margin_rate = metrics.get("margin_rate") or 0.0
     return {
         "client": metrics,
