@@ -72,6 +72,59 @@ def activity_minutes(activity: Activity, drivers: ir.Table) -> tuple[ir.Value, i
     return events, events * activity.minutes
 
 
+def _activity_table(chosen: dict[str, Activity]) -> ir.Table:
+    """The names of the chosen activities with their department, driver and interaction type."""
+    return ibis.memtable(
+        pa.table(
+            {
+                "a_activity": pa.array(list(chosen), pa.string()),
+                "a_department": pa.array([a.department for a in chosen.values()], pa.string()),
+                "a_driver": pa.array([a.driver for a in chosen.values()], pa.string()),
+                "a_type": pa.array(
+                    [(a.type or "").lower().strip() for a in chosen.values()], pa.string()
+                ),
+            }
+        )
+    )
+
+
+def _cost_rows(
+    t: ir.Table,
+    chosen: dict[str, Activity],
+    rates: dict[str, DepartmentRate],
+    equation,
+) -> ir.Table:
+    """Each row of `t` (facts joined to an activity) costed by its activity's own equation.
+
+    The equations stay literal per activity (a CASE on the activity's name), so the arithmetic
+    is exactly that of one query per activity, in one query.
+    """
+    events_minutes = {name: equation(a, t) for name, a in chosen.items()}
+
+    def by_activity(pick) -> ir.Value:
+        return ibis.cases(*[(t.a_activity == name, pick(name)) for name in chosen])
+
+    part = t.select(
+        client_id=t.client_id,
+        department=t.a_department,
+        activity=t.a_activity,
+        driver=t.a_driver,
+        events=by_activity(lambda name: events_minutes[name][0].cast("float64")),
+        minutes=by_activity(lambda name: events_minutes[name][1].cast("float64")),
+        cost=by_activity(
+            lambda name: (
+                events_minutes[name][1] * rates[chosen[name].department].cost_per_minute
+            ).cast("float64")
+        ),
+    )
+    return part.filter((part.events > 0) | (part.minutes > 0))
+
+
+def _interaction_minutes(activity: Activity, t: ir.Table) -> tuple[ir.Value, ir.Value]:
+    """Interactions take their recorded minutes, and the standard minutes where none were."""
+    return t.events, t.recorded_minutes + t.unrecorded_events * activity.minutes
+
+
 def client_costs(
     drivers: ir.Table,
     interactions: ir.Table,
@@ -81,28 +134,20 @@ def client_costs(
     """One row per client, activity: department, activity, driver, events, minutes, cost.
 
     Interactions of an activity's `type` take their own minutes where recorded and the standard
-    minutes for the rest.
+    minutes for the rest. Built as two joins of the per-client facts with a small table of the
+    activities (not a union of one query per activity), so that compiling and planning do not
+    grow with the number of activities.
     """
+    counted = {n: a for n, a in activities.items() if a.driver != "interactions"}
+    typed = {n: a for n, a in activities.items() if a.driver == "interactions"}
     parts = []
-    for name, activity in activities.items():
-        rate = rates[activity.department].cost_per_minute
-        if activity.driver == "interactions":
-            t = interactions.filter(interactions.type == (activity.type or "").lower().strip())
-            events = t.events
-            minutes = t.recorded_minutes + t.unrecorded_events * activity.minutes
-        else:
-            t = drivers
-            events, minutes = activity_minutes(activity, t)
-        part = t.select(
-            client_id=t.client_id,
-            department=ibis.literal(activity.department),
-            activity=ibis.literal(name),
-            driver=ibis.literal(activity.driver),
-            events=events.cast("float64"),
-            minutes=minutes.cast("float64"),
-            cost=(minutes * rate).cast("float64"),
-        )
-        parts.append(part.filter((part.events > 0) | (part.minutes > 0)))
+    if counted:
+        d = drivers.cross_join(_activity_table(counted))
+        parts.append(_cost_rows(d, counted, rates, activity_minutes))
+    if typed:
+        names = _activity_table(typed)
+        i = interactions.join(names, interactions.type == names.a_type)
+        parts.append(_cost_rows(i, typed, rates, _interaction_minutes))
     if not parts:
         return drivers.select(
             client_id=drivers.client_id,
@@ -113,7 +158,7 @@ def client_costs(
             minutes=ibis.literal(0.0),
             cost=ibis.literal(0.0),
         ).limit(0)
-    return ibis.union(*parts, distinct=False)
+    return parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
 
 
 def direct_costs(storage: ir.Table, financing: ir.Table) -> ir.Table:
