@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clientload.i18n import format_money, format_number, format_percent, translator
-from clientload.model.labels import RULE_LABELS, segment_label
+from clientload.model.labels import RULE_LABELS, client_facing_label
 
 Row = dict[str, Any]
 
@@ -272,7 +272,7 @@ def build_letter(*, metrics: Row, costs: list[Row], deviations: list[Row], caree
         intro=_("Thank you for working with us. We serve every client by clear rules: each "
                 "level of our partnership has its own service, and we want you to know yours "
                 "and what the next level gives."),
-        group=segment_label(segment, lang),
+        group=client_facing_label(segment, lang),
         level=level_name(level, lang),
         perks=level_perks(level, lang),
         policy=policy_lines(policy, terms, lang, currency),

@@ -58,3 +58,19 @@ RULE_LABELS: dict[str, dict[str, str]] = {
 def segment_label(code: str, language: str = "en") -> str:
     """The group's name in `language` (ru | en); an unknown code is shown as it is."""
     return SEGMENT_LABELS.get(code, {}).get(language, code)
+
+
+# What a client reads about its own group (letters): the same groups in words that describe the
+# partnership, not our analysis of it — no client is told it is "price-driven" or "disloyal".
+CLIENT_FACING_LABELS: dict[str, dict[str, str]] = {
+    "core": {"ru": "Ключевой партнёр", "en": "Key partner"},
+    "growing": {"ru": "Развивающийся партнёр", "en": "Growing partner"},
+    "price_driven": {"ru": "Стандартное обслуживание", "en": "Standard service"},
+    "new": {"ru": "Новый партнёр", "en": "New partner"},
+    "lapsed": {"ru": "Партнёр", "en": "Partner"},
+}
+
+
+def client_facing_label(code: str, language: str = "en") -> str:
+    """The group's name as the client sees it (letters); falls back to `segment_label`."""
+    return CLIENT_FACING_LABELS.get(code, {}).get(language) or segment_label(code, language)
