@@ -93,3 +93,10 @@ def test_career_levels_are_validated_item_by_item():
         parse_settings("[[career.levels]]\ncode = 'x'\nmin_monthly_revenue = 'lots'\n")
     s = parse_settings("[[career.levels]]\ncode = 'only'\n")
     assert s.section("career")["levels"][0]["min_categories"] == 0
+
+
+def test_a_career_level_without_names_is_not_named_after_the_first_default_level():
+    s = parse_settings("[[career.levels]]\ncode = 'bronze'\nmin_monthly_revenue = 10\n")
+    level = s.section("career")["levels"][0]
+    assert level["name_ru"] == "" and level["perks"] == ""
+    assert level["max_orders_per_month"] == 1000  # numbers stay permissive

@@ -206,7 +206,9 @@ def _merge(defaults: dict, user: dict, locate: _Locator, problems: list[str], pa
             template = expected[0]
             items = []
             for item in value:
-                merged_item = {**template}
+                # Numbers left out take the first default item's (permissive) value; texts left
+                # out are empty, so a new level is never named after the default's first level.
+                merged_item = {k: "" if isinstance(v, str) else v for k, v in template.items()}
                 for k, v in item.items():
                     if k not in template:
                         problems.append(f"unknown setting {locate.where(*here, k)}")
