@@ -11,6 +11,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from clientload.model.costing import DepartmentRate
 from clientload.settings.loader import Activity
@@ -38,6 +39,12 @@ def min_order_values(policies: dict[str, dict[str, Any]]) -> tuple[float, ...]:
     return tuple(sorted({float(p.get("min_order_value", 0)) for p in policies.values()}))
 
 
+def _as_float(value) -> ir.Value:
+    if isinstance(value, ir.Value):
+        return value.cast("float64")
+    return ibis.literal(float(value)).cast("float64")
+
+
 def policy_deviations(
     m: ir.Table,
     *,
@@ -52,88 +59,59 @@ def policy_deviations(
     excess_events, cost.
 
     `m` is client metrics with `order_handling_cost` (orders-driven cost per order) and the
-    `small_orders_<i>` counts for each threshold.
+    `small_orders_<i>` counts for each threshold. Each client is joined to its group's rules
+    (a small table) and each rule's figures are picked by a CASE on group and rule: one query
+    whatever the number of groups and rules.
     """
-    parts: list[ir.Table] = []
-
-    def add(segment: str, rule: str, actual, allowed, excess, cost) -> None:
-        t = m.filter(m.segment == segment)
-        part = t.select(
-            client_id=t.client_id,
-            segment=t.segment,
-            rule=ibis.literal(rule),
-            actual=ibis.literal(actual).cast("float64")
-            if not isinstance(actual, ir.Value)
-            else actual.cast("float64"),
-            allowed=ibis.literal(float(allowed))
-            if not isinstance(allowed, ir.Value)
-            else allowed.cast("float64"),
-            excess_events=excess.cast("float64"),
-            cost=cost.cast("float64"),
-        )
-        parts.append(part.filter(part.excess_events > 0))
-
+    # (segment, rule) → a function of the joined table giving actual, allowed, excess, cost
+    rules: dict[tuple[str, str], Any] = {}
     for segment, p in policies.items():
         free = float(p.get("free_changes_per_order", 0))
-        add(
-            segment,
-            "order_changes",
-            m.changes,
-            m.orders * free,
-            m.changes - m.orders * free,
-            (m.changes - m.orders * free) * change_cost,
+        rules[segment, "order_changes"] = lambda t, free=free: (
+            t.changes,
+            t.orders * free,
+            t.changes - t.orders * free,
+            (t.changes - t.orders * free) * change_cost,
         )
         share = float(p.get("max_urgent_share", 1.0))
-        allowed_urgent = (m.orders * share).floor()
-        add(
-            segment,
-            "urgent_share",
-            ibis.coalesce(m.urgent_share, 0.0),
+        rules[segment, "urgent_share"] = lambda t, share=share: (
+            ibis.coalesce(t.urgent_share, 0.0),
             share,
-            m.urgent_orders - allowed_urgent,
-            (m.urgent_orders - allowed_urgent) * urgent_cost,
+            t.urgent_orders - (t.orders * share).floor(),
+            (t.urgent_orders - (t.orders * share).floor()) * urgent_cost,
         )
         minimum = float(p.get("min_order_value", 0))
         if minimum > 0:
-            small = m[f"small_orders_{thresholds.index(minimum)}"]
-            add(
-                segment,
-                "min_order_value",
-                small,
+            column = f"small_orders_{thresholds.index(minimum)}"
+            rules[segment, "min_order_value"] = lambda t, column=column: (
+                t[column],
                 0,
-                small,
-                small * ibis.coalesce(m.order_handling_cost, 0.0),
+                t[column],
+                t[column] * ibis.coalesce(t.order_handling_cost, 0.0),
             )
         if p.get("channel") == "portal":
-            off_portal = m.orders_with_source - m.portal_orders
-            add(
-                segment,
-                "channel",
-                off_portal,
+            rules[segment, "channel"] = lambda t: (
+                t.orders_with_source - t.portal_orders,
                 0,
-                off_portal,
-                off_portal * ibis.coalesce(m.order_handling_cost, 0.0),
+                t.orders_with_source - t.portal_orders,
+                (t.orders_with_source - t.portal_orders)
+                * ibis.coalesce(t.order_handling_cost, 0.0),
             )
         if p.get("free_delivery") is False:
-            add(
-                segment,
-                "free_delivery",
-                m.deliveries,
+            rules[segment, "free_delivery"] = lambda t: (
+                t.deliveries,
                 0,
-                m.deliveries,
-                m.deliveries * delivery_cost,
+                t.deliveries,
+                t.deliveries * delivery_cost,
             )
         if p.get("payment") == "prepayment":
-            dso = ibis.coalesce(m.dso_days, 0.0)
-            add(
-                segment,
-                "payment",
-                dso,
+            rules[segment, "payment"] = lambda t: (
+                ibis.coalesce(t.dso_days, 0.0),
                 0,
-                dso.ceil(),
-                m.revenue * dso / 365.0 * cost_of_capital,
+                ibis.coalesce(t.dso_days, 0.0).ceil(),
+                t.revenue * ibis.coalesce(t.dso_days, 0.0) / 365.0 * cost_of_capital,
             )
-    if not parts:
+    if not rules:
         return m.select(
             client_id=m.client_id,
             segment=m.segment,
@@ -143,7 +121,35 @@ def policy_deviations(
             excess_events=ibis.literal(0.0),
             cost=ibis.literal(0.0),
         ).limit(0)
-    return ibis.union(*parts, distinct=False).order_by([ibis.desc("cost"), "client_id", "rule"])
+    table = ibis.memtable(
+        pa.table(
+            {
+                "p_segment": pa.array([segment for segment, _ in rules], pa.string()),
+                "p_rule": pa.array([rule for _, rule in rules], pa.string()),
+            }
+        )
+    )
+    t = m.join(table, m.segment == table.p_segment)
+    figures = {key: fn(t) for key, fn in rules.items()}
+
+    def pick(index: int) -> ir.Value:
+        return ibis.cases(
+            *[
+                ((t.p_segment == segment) & (t.p_rule == rule), _as_float(values[index]))
+                for (segment, rule), values in figures.items()
+            ]
+        )
+
+    part = t.select(
+        client_id=t.client_id,
+        segment=t.segment,
+        rule=t.p_rule,
+        actual=pick(0),
+        allowed=pick(1),
+        excess_events=pick(2),
+        cost=pick(3),
+    )
+    return part.filter(part.excess_events > 0).order_by([ibis.desc("cost"), "client_id", "rule"])
 
 
 def deviation_costs(deviations: ir.Table) -> ir.Table:
