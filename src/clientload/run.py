@@ -191,14 +191,25 @@ def run_model(
 
 
 def write_outputs(out_dir: Path, tables: dict[str, Any]) -> None:
-    """Each table as `NAME.parquet` and `NAME.csv` (UTF-8, comma, header row)."""
+    """Each table as `NAME.parquet` and `NAME.csv` (UTF-8, comma, header row).
+
+    The files are written by a few threads: Arrow's writers release the GIL, so the large tables'
+    CSV and Parquet files are written at the same time on a machine with several cores.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        pq.write_table(table, out_dir / f"{name}.parquet")
-        pacsv.write_csv(table, out_dir / f"{name}.csv")
+    jobs = [(pq.write_table, table, out_dir / f"{name}.parquet") for name, table in tables.items()]
+    jobs += [(pacsv.write_csv, table, out_dir / f"{name}.csv") for name, table in tables.items()]
+    # the largest tables first, so that no thread is left with a big one at the end
+    jobs.sort(key=lambda job: -job[1].nbytes)
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        for future in [pool.submit(write, table, path) for write, table, path in jobs]:
+            future.result()
 
 
 def append_history(ws: Workspace, info: dict[str, Any], settings_text: str, clients: Any) -> int:
