@@ -209,19 +209,57 @@ def price_increase(
 
 @parity_app.command("plan")
 def plan(
-    margin: str = typer.Option(..., "--margin", help="Contribution margin, e.g. 30%."),
-    attainment: str = typer.Option(..., "--attainment", help="Share of plan reached, e.g. 80%."),
-    plan_unit: str = typer.Option(..., "--plan-unit", help="quantity or revenue."),
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="The workspace; with --by-manager, its plans table and sales."),
+    ] = None,
+    margin: str = typer.Option(None, "--margin", help="Contribution margin, e.g. 30%."),
+    attainment: str = typer.Option(None, "--attainment", help="Share of plan reached, e.g. 80%."),
+    plan_unit: str = typer.Option(
+        None, "--plan-unit", help="quantity or revenue (with --by-manager: revenue where planned)."
+    ),
     benchmark: str = typer.Option("today", "--benchmark", help="today or plan gross profit."),
     extra_cost: str = typer.Option(
         "0",
         "--extra-cost-to-serve",
         help="Cost to serve of the extra volume, share of its revenue.",
     ),
+    by_manager: bool = typer.Option(
+        False, "--by-manager", help="Each manager from the plans table and actual sales in DIR."
+    ),
+    period: str = typer.Option(
+        None, "--period", help="With --by-manager: months YYYY-MM:YYYY-MM (default: plans ∩ sales)."
+    ),
+    margin_source: str = typer.Option(
+        "gross",
+        "--margin-source",
+        help="With --by-manager: gross (sales) or contribution (the model's client_metrics).",
+    ),
+    cost_to_serve: bool = typer.Option(
+        False,
+        "--cost-to-serve",
+        help="With --by-manager: the extra orders cost the manager's clients' cost per order.",
+    ),
     as_json: bool = JSON_OPTION,
     lang: str = LANG_OPTION,
 ) -> None:
     """Task 2: the largest discount that reaches 100% of plan without losing profit."""
+    from clientload.errors import ClientloadError
+
+    if by_manager:
+        if directory is None:
+            raise ClientloadError(
+                "--by-manager needs the workspace folder: parity plan DIR --by-manager"
+            )
+        _plan_by_manager(
+            directory, period, benchmark, plan_unit, margin_source, cost_to_serve, _lang(lang),
+            as_json,
+        )  # fmt: skip
+        return
+    for value, argument in ((margin, "--margin"), (attainment, "--attainment"),
+                            (plan_unit, "--plan-unit")):  # fmt: skip
+        if value is None:
+            raise ClientloadError(f"{argument} is missing (or give DIR --by-manager)")
     from clientload.parity import plan_max_discount
 
     result = plan_max_discount(
@@ -233,6 +271,69 @@ def plan(
     )
     keys = ("margin", "attainment", "plan_unit", "benchmark", "max_discount")
     _emit(result, _lang(lang), as_json, keys, "Discount to reach the plan")
+
+
+@parity_app.command("activation")
+def activation(
+    directory: Annotated[Path, typer.Argument(help="The workspace, after `clientload run`.")],
+    as_json: bool = JSON_OPTION,
+    lang: str = LANG_OPTION,
+) -> None:
+    """Sales activation: freed capacity as revenue, and the discount it can fund."""
+    from clientload.parity.activation import activation_funding
+    from clientload.parity.report import plain
+    from clientload.parity.store import load_activation
+    from clientload.parity.views import activation_table
+
+    lang = _lang(lang)
+    departments, price_driven_revenue, margin_rate = load_activation(directory)
+    result = activation_funding(
+        departments, price_driven_revenue=price_driven_revenue, gross_margin_rate=margin_rate
+    )
+    if as_json:
+        _print_json(plain(result, lang))
+        return
+    _print_with_explanation(activation_table(result, lang), result.explanation.text(lang))
+
+
+def _plan_by_manager(
+    directory: Path, period: str | None, benchmark: str, plan_unit: str | None,
+    margin_source: str, cost_to_serve: bool, lang: str, as_json: bool,
+) -> None:  # fmt: skip
+    """Task 2 for each manager of the plans table: one JSON object with `rows`, or a table."""
+    from clientload.errors import ClientloadError
+    from clientload.parity.managers import manager_plan_discount
+    from clientload.parity.report import plain
+    from clientload.parity.store import load_manager_figures, parse_period
+    from clientload.parity.views import managers_table
+
+    if plan_unit not in (None, "quantity", "revenue"):
+        raise ClientloadError(f"--plan-unit is {plan_unit!r}; expected quantity or revenue")
+    (start, end), figures = load_manager_figures(directory, parse_period(period))
+    rows = [
+        manager_plan_discount(
+            f, benchmark=benchmark, plan_unit=plan_unit, margin_source=margin_source,  # type: ignore[arg-type]
+            with_cost_to_serve=cost_to_serve,
+        )
+        for f in figures
+    ]  # fmt: skip
+    if as_json:
+        _print_json({"period": f"{start}:{end}", "benchmark": benchmark,
+                     "margin_source": margin_source, "rows": plain(rows, lang)})  # fmt: skip
+        return
+    _print_with_explanation(
+        managers_table(rows, f"{start}:{end}", lang),
+        "\n".join(r.explanation.text(lang) for r in rows),
+    )
+
+
+def _print_with_explanation(table: Any, text: str) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    console.print(table)
+    console.print(escape(text))
 
 
 @parity_app.command("cash-discount")
