@@ -1,10 +1,12 @@
 """The profitability parity model: what to ask for a discount, and the largest discount that pays.
 
 Pure functions over fractions (0.3 = 30%); each returns a small frozen result with `feasible`,
-`reason`, the numbers and an `Explanation` in English and Russian. Only `from_workspace` reads
-files (the model's outputs for one client). See docs/parity.md for every formula.
+`reason`, the numbers and an `Explanation` in English and Russian. Only `from_workspace` (the
+model's outputs for one client) and `store` (plans, sales, activation) read files. See
+docs/parity.md for every formula.
 """
 
+from clientload.parity.activation import Activation, DepartmentActivation, activation_funding
 from clientload.parity.breakeven import (
     GridCell,
     GridRow,
@@ -30,20 +32,25 @@ from clientload.parity.client import (
     proposal_from_mapping,
 )
 from clientload.parity.leverage import Lever, ProfitLeverage, profit_leverage
+from clientload.parity.managers import ManagerFigures, ManagerPlan, manager_plan_discount
 from clientload.parity.menu import CombinationCheck, Option, check_combination, give_get_menu
 from clientload.parity.plan import PlanDiscount, plan_max_discount
 from clientload.parity.text import Explanation
 
 __all__ = [
+    "Activation",
     "CashDiscount",
     "CategoryMargin",
     "ClientFigures",
     "CombinationCheck",
     "DealEffects",
+    "DepartmentActivation",
     "Explanation",
     "GridCell",
     "GridRow",
     "Lever",
+    "ManagerFigures",
+    "ManagerPlan",
     "MaxDiscount",
     "Option",
     "PlanDiscount",
@@ -51,6 +58,7 @@ __all__ = [
     "ProfitLeverage",
     "Proposal",
     "VolumeBreakEven",
+    "activation_funding",
     "break_even_volume",
     "cash_discount_rates",
     "check_combination",
@@ -58,6 +66,7 @@ __all__ = [
     "discount_grid",
     "give_get_max_discount",
     "give_get_menu",
+    "manager_plan_discount",
     "max_discount_for_volume",
     "parse_amount",
     "parse_fraction",
