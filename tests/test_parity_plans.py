@@ -68,6 +68,8 @@ def test_extra_orders_at_the_clients_cost_to_serve_lower_the_discount():
     assert result.max_discount == pytest.approx(0.05)
     assert result.extra_cost_to_serve == pytest.approx(0.05 * 800_000 * 0.25)
     assert result.extra_orders == pytest.approx(800_000 * 0.25 / 5_000)  # 5,000 per order
+    by_revenue = manager_plan_discount(f, with_cost_to_serve=True)
+    assert by_revenue.max_discount == pytest.approx(0.05 / (1 - 0.8 * 0.25))  # 6.25%
 
 
 def test_the_contribution_margin_replaces_the_gross_one_when_asked():
