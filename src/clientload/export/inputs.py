@@ -31,7 +31,7 @@ class WorkbookInputs:
     months: float
     currency: str
     range_categories: int
-    clients: Any  # pandas DataFrame, one row per client, sorted by client_id
+    clients: Any  # pandas DataFrame, one row per client, by revenue (largest first), client_id
     month_starts: list[date]
     thresholds: tuple[float, ...]
     interaction_activities: list[str]
@@ -198,7 +198,11 @@ def read_inputs(ws: Workspace) -> WorkbookInputs:
     ]
     for c in numeric:
         df[c] = pd.to_numeric(df[c], errors="coerce").fillna(0.0).astype("float64")
-    df = df.sort_values("client_id", kind="stable").reset_index(drop=True)
+    # Largest revenue first, ties by client id: the engine's ranking order, so that the workbook
+    # ranks by revenue and sums the revenue before each client in one pass down the rows.
+    df = df.sort_values(
+        ["revenue", "client_id"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
     return WorkbookInputs(
         settings=settings,
         period=period,

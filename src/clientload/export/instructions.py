@@ -117,7 +117,11 @@ def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
             "1. Run the analysis for the new period (clientload run) and export a new workbook; or "
             "update this one by hand:"
         ),
-        _("2. On the Data sheet, paste the new period's figures over the rows (same columns)."),
+        _(
+            "2. On the Data sheet, paste the new period's figures over the rows (same columns), "
+            "sorted by revenue, largest first (a warning above the Model sheet's rank by revenue "
+            "says when they are not)."
+        ),
         _(
             "3. On the Settings sheet, set the period's first and last day, its months, and the "
             "departments' cost and capacity."

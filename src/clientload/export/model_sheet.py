@@ -233,40 +233,77 @@ def model_columns(
             f'{D("previous_revenue", r)})/{D("previous_revenue", r)},"")'
         ),
     )
-    # Ranks and cumulative shares, ties broken by row order. The tie count is a COUNTIFS over
-    # whole columns (row number below this one), not a COUNTIF over a growing range: LibreOffice
-    # caches lookups over a whole range, so this is ten times faster to recalculate there.
+    # Ranks and cumulative shares, ties broken by row order. The Data sheet is sorted by revenue
+    # (largest first, ties by client id, the engine's order), so the rank by revenue is the row
+    # number and the revenue before a client is a running sum: linear in the clients. The check
+    # above the rank column says when pasted data is not in that order.
     add("row_no", _("Row"), "number", lambda r: "=ROW()", 6)
     rank_labels = {
         "rank_revenue": _("Rank by revenue"),
         "rank_contribution": _("Rank by contribution"),
     }
     abc_labels = {"abc_revenue": _("ABC by revenue"), "abc_contribution": _("ABC by contribution")}
-    for key, amount in (
-        ("rank_revenue", "revenue"),
-        ("rank_contribution", "contribution"),
-    ):
+    rev = data.letter("revenue")
+    if n >= 2:
+        unsorted = (
+            f"SUMPRODUCT(--(Data!${rev}${FIRST_ROW + 1}:${rev}${FIRST_ROW + n - 1}"
+            f"<Data!${rev}${FIRST_ROW + 2}:${rev}${FIRST_ROW + n}))"
+        )
+        sort_check = f'=IF({unsorted}>0,"{_("Sort Data by revenue!")}","")'
+    else:
+        sort_check = '=""'
+    add(
+        "rank_revenue",
+        rank_labels["rank_revenue"],
+        "number",
+        lambda r: f"=ROW()-{FIRST_ROW}",
+        8,
+        above=sort_check,
+    )
+    # The tie count is a COUNTIFS over whole columns (row number below this one), not a COUNTIF
+    # over a growing range: LibreOffice caches lookups over a whole range, so this is ten times
+    # faster to recalculate there.
 
-        def f(r, a=amount, k=key):
-            own = M(a, r)
-            before = f'COUNTIFS({R(a)},{own},{R("row_no")},"<"&{M("row_no", r)})'
-            return f"=RANK({own},{R(a)},0)+{before}"
+    def rank_contribution(r: int) -> str:
+        own = M("contribution", r)
+        before = f'COUNTIFS({R("contribution")},{own},{R("row_no")},"<"&{M("row_no", r)})'
+        return f"=RANK({own},{R('contribution')},0)+{before}"
 
-        add(key, rank_labels[key], "number", f, 8)
-    for key, amount, rank in (
-        ("before_revenue", "revenue", "rank_revenue"),
-        ("before_contribution", "contribution", "rank_contribution"),
-    ):
+    add("rank_contribution", rank_labels["rank_contribution"], "number", rank_contribution, 8)
+    # The positive revenue of the clients above: the previous row's figure plus its amount. The
+    # amount and the total are read from the Data sheet's values: LibreOffice's threaded
+    # calculation gives #VALUE! for a running sum that reads another formula column of this sheet.
+    add(
+        "revenue_before",
+        _("Revenue of the clients before"),
+        "money",
+        lambda r: (
+            "=0"
+            if r == FIRST_ROW + 1
+            else f"={M('revenue_before', r - 1)}+MAX({D('revenue', r - 1)},0)"
+        ),
+        12,
+        above=f'=SUMIF(Data!${rev}${FIRST_ROW + 1}:${rev}${FIRST_ROW + max(n, 1)},">0")',
+    )
+    total_pos = f"${cols.letter('revenue_before')}${HEADER_ROW}"
+    add(
+        "before_revenue",
+        _("Share of the clients before"),
+        "percent",
+        # A total of zero (no positive amount) puts every client after the line, as the engine.
+        lambda r: f"=IFERROR({M('revenue_before', r)}/{total_pos},1)",
+        10,
+    )
 
-        def f(r, a=amount, k=rank):
-            # The total is summed inline: LibreOffice's threaded calculation reports a false
-            # circular reference (Err:522) when a formula group reads it through a total cell.
-            # A total of zero (no positive amount) puts every client after the line, as the
-            # engine does; IFERROR catches that 0/0 with one SUM instead of two.
-            total = f"SUM({R(a + '_pos')})"
-            return f'=IFERROR(SUMIF({R(k)},"<"&{M(k, r)},{R(a + "_pos")})/{total},1)'
+    def before_contribution(r: int) -> str:
+        # The total is summed inline: LibreOffice's threaded calculation reports a false
+        # circular reference (Err:522) when a formula group reads it through a total cell.
+        # A total of zero (no positive amount) puts every client after the line, as the
+        # engine does; IFERROR catches that 0/0 with one SUM instead of two.
+        k, pos = "rank_contribution", R("contribution_pos")
+        return f'=IFERROR(SUMIF({R(k)},"<"&{M(k, r)},{pos})/SUM({pos}),1)'
 
-        add(key, _("Share of the clients before"), "percent", f, 10)
+    add("before_contribution", _("Share of the clients before"), "percent", before_contribution, 10)
     for key, amount in (("revenue_pos", "revenue"), ("contribution_pos", "contribution")):
         add(key, _("Counted in ABC"), "money", lambda r, a=amount: f"=MAX({M(a, r)},0)", 12)
     for key, amount in (("abc_revenue", "revenue"), ("abc_contribution", "contribution")):
@@ -525,6 +562,22 @@ def _policy_columns(book, inputs, layout, cols, data, add, D, M) -> None:
     )
 
 
+# A row number no formula can hold otherwise: each column's formula is built once with it and
+# the rows are written by joining the pieces around it (building 4 million formulas through the
+# column's closures took most of the writing time at 50,000 clients).
+_ROW_MARK = "987654321"
+
+
+def _row_template(formula, cat: str) -> list[str] | None:
+    """The column's formula split around the row number, `{cat}` filled in; None when the
+    formula refers to other rows (it is then built row by row)."""
+    text = formula(int(_ROW_MARK)).replace("{cat}", cat)
+    following = formula(int(_ROW_MARK) + 1).replace("{cat}", cat)
+    if following != text.replace(_ROW_MARK, str(int(_ROW_MARK) + 1)):
+        return None
+    return text.split(_ROW_MARK)
+
+
 def write_model_sheet(book: Book, cols: Columns, data: Columns, n: int) -> None:
     _ = book._
     sheet = book.sheet(SHEET)
@@ -563,11 +616,17 @@ def write_model_sheet(book: Book, cols: Columns, data: Columns, n: int) -> None:
     for i, c in enumerate(cols.items):
         book.text(sheet, HEADER_ROW, i, c.header, "header")
     formats = [book.fmt(c.fmt) for c in cols.items]
+    templates = [_row_template(c.formula, cat) for c in cols.items]
+    write = sheet.write_formula
     for k in range(n):
         row = FIRST_ROW + k
-        r = row + 1
-        for i, c in enumerate(cols.items):
-            sheet.write_formula(row, i, c.formula(r).replace("{cat}", cat), formats[i])
+        r = str(row + 1)
+        for i, parts in enumerate(templates):
+            if parts is None:
+                formula = cols.items[i].formula(row + 1).replace("{cat}", cat)
+            else:
+                formula = r.join(parts)
+            write(row, i, formula, formats[i])
     last = FIRST_ROW + max(n, 1) - 1
     sheet.autofilter(HEADER_ROW, 0, last, len(cols.items) - 1)
     sheet.freeze_panes(FIRST_ROW, 2)
