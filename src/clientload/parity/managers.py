@@ -88,7 +88,9 @@ def manager_plan_discount(
     if benchmark not in ("today", "plan"):
         raise ClientloadError(f"--benchmark is {benchmark!r}; expected today or plan")
     if margin_source not in ("gross", "contribution"):
-        raise ClientloadError(f"--margin-source is {margin_source!r}; expected gross or contribution")
+        raise ClientloadError(
+            f"--margin-source is {margin_source!r}; expected gross or contribution"
+        )
     f = figures
     asked_unit = plan_unit
     if plan_unit is None:
