@@ -249,6 +249,7 @@ def test_libreoffice_recalculation_equals_the_engine(company, workbook, libreoff
             assert close(got[ours], row[theirs]), (client, ours, got[ours], row[theirs])
         assert got["Group"] == row["segment"], (client, row["segment_reason"])
         assert got["ABC by revenue"] == row["abc_revenue"], client
+        assert got["ABC by contribution"] == row["abc_contribution"], client
         assert got["XYZ"] == row["xyz_class"], client
 
     for name, _rank in RISKY_NAMES:

@@ -19,6 +19,7 @@ from clientload.model.costing import DRIVER_COLUMNS
 from clientload.model.labels import RULE_LABELS, SEGMENT_LABELS
 
 SHEET = "Model"
+WHALE_CLIENT_LIMIT = 5_000  # above: the whale curve at percentiles, no rank by contribution
 
 POLICY_RULES = (
     "order_changes",
@@ -260,16 +261,18 @@ def model_columns(
         8,
         above=sort_check,
     )
-    # The tie count is a COUNTIFS over whole columns (row number below this one), not a COUNTIF
-    # over a growing range: LibreOffice caches lookups over a whole range, so this is ten times
-    # faster to recalculate there.
+    # The rank by contribution lists the clients on the Whale curve sheet, up to
+    # WHALE_CLIENT_LIMIT clients (above, that sheet shows percentiles and needs no rank). The tie
+    # count is a COUNTIFS over whole columns (row number below this one), not a COUNTIF over a
+    # growing range: LibreOffice caches lookups over a whole range, ten times faster there.
 
     def rank_contribution(r: int) -> str:
         own = M("contribution", r)
         before = f'COUNTIFS({R("contribution")},{own},{R("row_no")},"<"&{M("row_no", r)})'
         return f"=RANK({own},{R('contribution')},0)+{before}"
 
-    add("rank_contribution", rank_labels["rank_contribution"], "number", rank_contribution, 8)
+    if n <= WHALE_CLIENT_LIMIT:
+        add("rank_contribution", rank_labels["rank_contribution"], "number", rank_contribution, 8)
     # The positive revenue of the clients above: the previous row's figure plus its amount. The
     # amount and the total are read from the Data sheet's values: LibreOffice's threaded
     # calculation gives #VALUE! for a running sum that reads another formula column of this sheet.
@@ -295,27 +298,35 @@ def model_columns(
         10,
     )
 
-    def before_contribution(r: int) -> str:
-        # The total is summed inline: LibreOffice's threaded calculation reports a false
-        # circular reference (Err:522) when a formula group reads it through a total cell.
-        # A total of zero (no positive amount) puts every client after the line, as the
-        # engine does; IFERROR catches that 0/0 with one SUM instead of two.
-        k, pos = "rank_contribution", R("contribution_pos")
-        return f'=IFERROR(SUMIF({R(k)},"<"&{M(k, r)},{pos})/SUM({pos}),1)'
-
-    add("before_contribution", _("Share of the clients before"), "percent", before_contribution, 10)
     for key, amount in (("revenue_pos", "revenue"), ("contribution_pos", "contribution")):
         add(key, _("Counted in ABC"), "money", lambda r, a=amount: f"=MAX({M(a, r)},0)", 12)
-    for key, amount in (("abc_revenue", "revenue"), ("abc_contribution", "contribution")):
+    before = lambda r: M("before_revenue", r)  # noqa: E731
+    add(
+        "abc_revenue",
+        abc_labels["abc_revenue"],
+        "text",
+        lambda r: (
+            f'=IF({M("revenue_pos", r)}<=0,"C",IF({before(r)}<seg_abc_a_share,"A",'
+            f'IF({before(r)}<seg_abc_b_share,"B","C")))'
+        ),
+        8,
+    )
+    # By contribution: the last A (B) client's contribution is found once, by a bisection on the
+    # Whale curve sheet (abc_contribution_a_cut, _b_cut); a client is A from that amount up.
+    # Odd and even rows compare in mirrored order so that no two neighbours are the same
+    # formula: LibreOffice then computes them one by one, not as a threaded group, which reports
+    # a false circular reference (#VALUE!) for a group reading a cell over the contributions.
 
-        def f(r, a=amount):
-            before = M("before_" + a, r)
-            return (
-                f'=IF({M(a + "_pos", r)}<=0,"C",IF({before}<seg_abc_a_share,"A",'
-                f'IF({before}<seg_abc_b_share,"B","C")))'
-            )
+    def abc_contribution(r: int) -> str:
+        own = M("contribution", r)
+        a, b = (
+            (f"{own}>=abc_contribution_a_cut", f"{own}>=abc_contribution_b_cut")
+            if r % 2
+            else (f"abc_contribution_a_cut<={own}", f"abc_contribution_b_cut<={own}")
+        )
+        return f'=IF({M("contribution_pos", r)}<=0,"C",IF({a},"A",IF({b},"B","C")))'
 
-        add(key, abc_labels[key], "text", f, 8)
+    add("abc_contribution", abc_labels["abc_contribution"], "text", abc_contribution, 8)
     add(
         "xyz",
         "XYZ",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from clientload.export.book import Book, column
 from clientload.export.grid import FIRST_ROW, Columns
 from clientload.export.inputs import WorkbookInputs
-from clientload.export.model_sheet import POLICY_RULES
+from clientload.export.model_sheet import POLICY_RULES, WHALE_CLIENT_LIMIT
 from clientload.export.settings_sheet import SettingsLayout
 from clientload.model.labels import RULE_LABELS, SEGMENT_LABELS, SEGMENT_ORDER
 
@@ -203,27 +203,64 @@ def write_groups_sheet(book: Book, layout: SettingsLayout, model: Columns, n: in
     return {"groups": groups_range, "capacity": (cap_first, row)}
 
 
+SEARCH_STEPS = 20  # bisection steps: enough for 2**20 clients
+
+
 def write_whale_sheet(book: Book, model: Columns, n: int) -> tuple[int, int]:
-    """Clients from the most to the least profitable, cumulative contribution and shares."""
+    """Clients from the most to the least profitable, cumulative contribution and shares.
+
+    Up to WHALE_CLIENT_LIMIT clients one row per client (by the Model sheet's rank); above, one
+    row per percentile of clients (LARGE and SUMIF over the contribution column: 100 scans of
+    it instead of a ranking of every client against every other). To the right, the bisection
+    that finds the last client of classes A and B by contribution for the Model sheet.
+    """
     _ = book._
     sheet = book.sheet(WHALE)
-    book.text(sheet, 0, 0, _("Whale curve: clients by contribution, cumulative"), "title")
-    contrib, rank = model.range("contribution", n), model.range("rank_contribution", n)
-    top20 = (
-        f'=IF(co_contribution<>0,SUMIF({rank},"<="&CEILING(co_clients*0.2,1),'
-        f'{contrib})/co_contribution,"")'
+    per_client = n <= WHALE_CLIENT_LIMIT
+    title = (
+        _("Whale curve: clients by contribution, cumulative")
+        if per_client
+        else _("Whale curve: clients by contribution, cumulative, by percentile of clients")
     )
+    book.text(sheet, 0, 0, title, "title")
+    contrib, pos = model.range("contribution", n), model.range("contribution_pos", n)
+    top20 = (
+        f'=IF(co_contribution<>0,SUMIF({contrib},">="&LARGE({contrib},'
+        f'CEILING(co_clients*0.2,1)))/co_contribution,"")'
+    )
+    # The peak of the cumulative curve is the sum of the positive contributions (the largest
+    # contribution when none is positive).
+    peak = f'=IF(COUNTIF({contrib},">0")>0,SUMIF({contrib},">0"),MAX({contrib}))'
+    last_step = 4 + SEARCH_STEPS  # 0-based row of the bisection's result
     headlines = (  # (row, label column, value column, label, formula, format)
         (1, 2, 4, _("Top 20% of clients give"), top20, "bold_percent"),
         (1, 6, 9, _("Loss-making clients"), f'=COUNTIF({contrib},"<0")', "bold_number"),
-        (2, 2, 4, _("Peak of the curve"), f"=MAX(H5:H{4 + n})", "bold_money"),
+        (
+            1,
+            11,
+            14,
+            _("Class A by contribution from"),
+            f"=LARGE({contrib},M{last_step + 1})",
+            "bold_money",
+        ),
+        (2, 2, 4, _("Peak of the curve"), peak, "bold_money"),
         (2, 6, 9, _("Their contribution"), f'=SUMIF({contrib},"<0")', "bold_money"),
+        (
+            2,
+            11,
+            14,
+            _("Class B by contribution from"),
+            f"=LARGE({contrib},P{last_step + 1})",
+            "bold_money",
+        ),
     )
     for row, label_col, value_col, label, formula, fmt in headlines:
         book.text(sheet, row, label_col, label, "note")
         sheet.write_formula(row, value_col, formula, book.fmt(fmt))
+    book.define("abc_contribution_a_cut", WHALE, "$O$2")
+    book.define("abc_contribution_b_cut", WHALE, "$O$3")
     heads = [
-        _("Rank"),
+        _("Rank") if per_client else _("Clients"),
         _("Row in Model"),
         _("Client ID"),
         _("Client"),
@@ -233,35 +270,38 @@ def write_whale_sheet(book: Book, model: Columns, n: int) -> tuple[int, int]:
         _("Cumulative contribution"),
         _("Share of clients"),
         _("Share of total contribution"),
+        None,
+        _("Step"),
+        _("A: ranks from"),
+        _("A: ranks to"),
+        _("A: before the middle"),
+        _("B: ranks from"),
+        _("B: ranks to"),
+        _("B: before the middle"),
     ]
     sheet.set_row(3, 30)
-    _header(book, sheet, 3, heads, [7, 7, 12, 28, 12, 14, 14, 16, 10, 15])
-    for k in range(1, n + 1):
+    widths = [7, 7, 12, 28, 12, 14, 14, 16, 10, 15, 3, 6, 9, 9, 14, 9, 9, 14]
+    for i, h in enumerate(heads):
+        sheet.set_column(i, i, widths[i])
+        if h is not None:
+            book.text(sheet, 3, i, h, "header")
+    rows = n if per_client else 100
+    search = _bisection(contrib, pos)
+    for k in range(1, max(rows, SEARCH_STEPS + 1) + 1):
         row = 3 + k
         r = row + 1
-        sheet.write_number(row, 0, k, book.fmt("number"))
-        sheet.write_formula(row, 1, f"=MATCH(A{r},{rank},0)", book.fmt("number"))
-        for col, key, fmt in (
-            (2, "client_id", "text"),
-            (3, "name", "text"),
-            (4, "segment", "text"),
-            (5, "revenue", "money"),
-            (6, "contribution", "money"),
-        ):
-            sheet.write_formula(row, col, f"=INDEX({model.range(key, n)},B{r})", book.fmt(fmt))
-        sheet.write_formula(row, 7, f"=G{r}" if k == 1 else f"=H{r - 1}+G{r}", book.fmt("money"))
-        # The total is the last cumulative figure; not co_contribution, see model_sheet
-        # (LibreOffice's false Err:522 through a total cell).
-        total = f"$H${4 + n}"
-        sheet.write_formula(row, 8, f"=A{r}/ROWS($A$5:$A${4 + n})", book.fmt("percent"))
-        sheet.write_formula(row, 9, f'=IF({total}<>0,H{r}/{total},"")', book.fmt("percent"))
+        if k <= rows:
+            _whale_row(book, sheet, model, n, k, rows, per_client)
+        if k <= SEARCH_STEPS + 1:
+            for col, formula in search(k, r):
+                sheet.write_formula(row, col, formula, book.fmt("number"))
     sheet.freeze_panes(4, 0)
     book.print_setup(sheet, 3)
-    sheet.autofilter(3, 0, 3 + max(n, 1), 9)
+    sheet.autofilter(3, 0, 3 + max(rows, 1), 9)
     sheet.conditional_format(
         4,
         6,
-        3 + max(n, 1),
+        3 + max(rows, 1),
         6,
         {
             "type": "cell",
@@ -270,7 +310,79 @@ def write_whale_sheet(book: Book, model: Columns, n: int) -> tuple[int, int]:
             "format": book.workbook.add_format({"font_color": "#C00000"}),
         },
     )
-    return 4, 3 + n
+    return 4, 3 + rows
+
+
+def _bisection(contrib: str, pos: str):
+    """Cells of step k (Excel row r) of the search for the last rank of classes A and B.
+
+    Class A holds the ranks whose clients before them have less than `abc_a_share` of the
+    positive contribution: the largest rank m with S(m - 1) < share × total, where S(j), the
+    positive contribution of the j largest, is SUMIF over the j-th largest amount. Each step
+    halves [from, to]; after SEARCH_STEPS steps `from` is that rank.
+    """
+
+    def cells(k: int, r: int) -> list[tuple[int, str]]:
+        out = [(11, f"={k}")]
+        for lo, hi, s, share in (
+            ("M", "N", "O", "seg_abc_a_share"),
+            ("P", "Q", "R", "seg_abc_b_share"),
+        ):
+            if k == 1:
+                out.append((ord(lo) - 65, "=1"))
+                out.append((ord(hi) - 65, f'=MAX(COUNTIF({contrib},">0"),1)'))
+            else:
+                p = r - 1
+                ok = f'{s}{p}<{share}*SUMIF({contrib},">0")'
+                mid = f"INT(({lo}{p}+{hi}{p}+1)/2)"
+                out.append((ord(lo) - 65, f"=IF({ok},{mid},{lo}{p})"))
+                out.append((ord(hi) - 65, f"=IF({ok},{hi}{p},{mid}-1)"))
+            if k <= SEARCH_STEPS:
+                mid = f"INT(({lo}{r}+{hi}{r}+1)/2)"
+                out.append(
+                    (
+                        ord(s) - 65,
+                        f'=IF({mid}<=1,0,SUMIF({contrib},">="&LARGE({contrib},{mid}-1),{pos}))',
+                    )
+                )
+        return out
+
+    return cells
+
+
+def _whale_row(book: Book, sheet, model: Columns, n: int, k: int, rows: int, per_client: bool):
+    row = 3 + k
+    r = row + 1
+    contrib = model.range("contribution", n)
+    if per_client:
+        sheet.write_number(row, 0, k, book.fmt("number"))
+        rank = model.range("rank_contribution", n)
+        sheet.write_formula(row, 1, f"=MATCH(A{r},{rank},0)", book.fmt("number"))
+    else:
+        sheet.write_formula(row, 0, f"=CEILING({k}*COUNT({contrib})/100,1)", book.fmt("number"))
+        sheet.write_formula(row, 1, f"=MATCH(G{r},{contrib},0)", book.fmt("number"))
+    for col, key, fmt in (
+        (2, "client_id", "text"),
+        (3, "name", "text"),
+        (4, "segment", "text"),
+        (5, "revenue", "money"),
+    ):
+        sheet.write_formula(row, col, f"=INDEX({model.range(key, n)},B{r})", book.fmt(fmt))
+    if per_client:
+        sheet.write_formula(row, 6, f"=INDEX({contrib},B{r})", book.fmt("money"))
+        sheet.write_formula(row, 7, f"=G{r}" if k == 1 else f"=H{r - 1}+G{r}", book.fmt("money"))
+        # The total is the last cumulative figure; not co_contribution, see model_sheet
+        # (LibreOffice's false Err:522 through a total cell).
+        total = f"$H${4 + rows}"
+        sheet.write_formula(row, 8, f"=A{r}/ROWS($A$5:$A${4 + rows})", book.fmt("percent"))
+    else:
+        # The k-th largest contribution and the sum of those from it up (clients with the same
+        # contribution as the k-th are all counted).
+        sheet.write_formula(row, 6, f"=LARGE({contrib},A{r})", book.fmt("money"))
+        sheet.write_formula(row, 7, f'=SUMIF({contrib},">="&G{r})', book.fmt("money"))
+        total = f"SUM({contrib})"
+        sheet.write_formula(row, 8, f"=A{r}/COUNT({contrib})", book.fmt("percent"))
+    sheet.write_formula(row, 9, f'=IF({total}<>0,H{r}/{total},"")', book.fmt("percent"))
 
 
 def assortment_rows(inputs: WorkbookInputs):
