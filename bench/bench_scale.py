@@ -18,6 +18,10 @@ process, so that its time and peak resident memory (VmHWM) are its own:
 - `workbook` (sizes with ≥ 50,000 clients, or the largest size): `clientload.export.write_workbook`,
   and `xlsx-plain`: XlsxWriter writing the same sheets' cells as plain values.
 
+Children keep a bytecode cache (see `child_env`; `--no-bytecode` to compile every module from
+source as this machine's environment otherwise does); each stage's CPU seconds are printed
+beside its wall time. `--keep DIR --reuse` measures again on workspaces already generated.
+
 First, on a small company, the pandas figures are checked against the model's and the result is
 printed. The load average of the machine at the start of each stage is printed beside it.
 """
@@ -163,20 +167,64 @@ STAGES = {
 }
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process (user + system, all threads): comparable on a busy machine."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def stage_warm(root: Path) -> dict:
+    """Import what the stages import, so that Python's bytecode cache holds it (untimed)."""
+    sys.path.insert(0, str(HERE))
+    import ibis
+    import pandas_model  # noqa: F401
+    import pyarrow.csv
+    import pyarrow.parquet  # noqa: F401
+
+    import clientload.export
+    import clientload.ingest
+    import clientload.model.pipeline
+    import clientload.run  # noqa: F401
+
+    ibis.duckdb.connect().to_pyarrow(ibis.memtable({"a": [1]}))
+    return {}
+
+
+STAGES["warm"] = stage_warm
+
+
 def child_main(stage: str, args: list[str]) -> None:
     load = os.getloadavg()[0]
+    cpu = _cpu_seconds()
     started = time.perf_counter()
     root = Path(args[0])
     extra = [int(a) if a.isdigit() else a for a in args[1:]]
     result = STAGES[stage](root, *extra)
     result.setdefault("seconds", time.perf_counter() - started)
-    result.update(peak_mb=_peak_mb(), load=load)
+    result.update(peak_mb=_peak_mb(), load=load, cpu=_cpu_seconds() - cpu)
     print("BENCH " + json.dumps(result, default=str))
+
+
+BYTECODE = {"cache": True}
+
+
+def child_env() -> dict[str, str]:
+    """The children's environment. This machine sets PYTHONDONTWRITEBYTECODE and the project's
+    venv holds no compiled modules, so each process would compile ibis, pandas, pyarrow… from
+    source (~5 s, more than the model's own work at 1M lines); any pip install compiles them
+    once. Unless `--no-bytecode`, the children keep a bytecode cache of their own."""
+    env = dict(os.environ)
+    if BYTECODE["cache"]:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "clientload-bench-pycache")
+    return env
 
 
 def in_child(stage: str, *args: object) -> dict:
     command = [sys.executable, __file__, "--stage", stage, *map(str, args)]
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, env=child_env())
     if done.returncode:
         sys.stderr.write(done.stderr[-4000:])
         raise SystemExit(f"stage {stage} failed")
@@ -212,17 +260,20 @@ def check_pandas(base: Path, seed: int) -> str:
     )
 
 
-def measure(base: Path, lines: int, per_client: int, seed: int, workbook: bool) -> dict:
+def measure(
+    base: Path, lines: int, per_client: int, seed: int, workbook: bool, reuse: bool = False
+) -> dict:
     from clientload.engines.spark import export_parquet
     from clientload.workspace import open_workspace
 
     root = base / f"lines-{lines}"
-    if root.exists():
-        shutil.rmtree(root)
     clients = max(60, lines // per_client)
     row: dict = {"lines": lines, "clients": clients}
-    row["generate"] = in_child("generate", root, clients, lines, seed)
-    row["import"] = in_child("import", root)
+    if not (reuse and (root / "bench_files.json").exists()):
+        if root.exists():
+            shutil.rmtree(root)
+        row["generate"] = in_child("generate", root, clients, lines, seed)
+        row["import"] = in_child("import", root)
     row["run"] = in_child("run", root)
     row["limit"] = in_child("limit", root, "parquet")
     row["limit_store"] = in_child("limit", root, "store")
@@ -237,12 +288,13 @@ def measure(base: Path, lines: int, per_client: int, seed: int, workbook: bool) 
 def _fmt(stage: dict | None) -> str:
     if not stage:
         return f"{'—':>22}"
-    return f"{stage['seconds']:8.1f}s {stage['peak_mb'] / 1024:5.2f}GB L{stage['load']:4.1f}"
+    cpu = f"cpu{stage['cpu']:6.1f}" if "cpu" in stage else ""
+    return f"{stage['seconds']:8.1f}s {cpu} {stage['peak_mb'] / 1024:5.2f}GB L{stage['load']:4.1f}"
 
 
 def print_table(rows: list[dict]) -> None:
     print()
-    print("stage: seconds, peak RSS of its process, load average (1 min) when it started")
+    print("stage: seconds, CPU seconds, peak RSS of its process, load average when it started")
     stages = [
         ("generate", "generate"),
         ("import", "import"),
@@ -253,7 +305,7 @@ def print_table(rows: list[dict]) -> None:
         ("workbook", "workbook"),
         ("xlsx_plain", "xlsxwriter plain"),
     ]
-    print(f"{'stage':<18}" + "".join(f"{r['lines']:>24,}" for r in rows))
+    print(f"{'stage':<18}" + "".join(f"{r['lines']:>34,}" for r in rows))
     for key, label in stages:
         print(f"{label:<18}" + "".join(f"  {_fmt(r.get(key))}" for r in rows))
     print()
@@ -262,6 +314,8 @@ def print_table(rows: list[dict]) -> None:
         ("run / limit (parquet)", lambda r: r["run"]["seconds"] / r["limit"]["seconds"]),
         ("run / limit (store)", lambda r: r["run"]["seconds"] / r["limit_store"]["seconds"]),
         ("pandas / run", lambda r: r["pandas"]["seconds"] / r["run"]["seconds"]),
+        ("run / limit (store), CPU", lambda r: r["run"]["cpu"] / r["limit_store"]["cpu"]),
+        ("pandas / run, CPU", lambda r: r["pandas"]["cpu"] / r["run"]["cpu"]),
         (
             "workbook / xlsxwriter plain",
             lambda r: (
@@ -299,17 +353,28 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="build the workspaces here and keep them")
     parser.add_argument("--json", type=Path, help="also write the measurements here")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --keep: skip generate and import where done"
+    )
+    parser.add_argument("--no-workbook", action="store_true", help="skip the workbook stages")
+    parser.add_argument(
+        "--no-bytecode", action="store_true", help="children compile every module from source"
+    )
     args = parser.parse_args()
+    BYTECODE["cache"] = not args.no_bytecode
     sizes = sorted(set(args.lines + ([50_000_000] if args.with_50m else [])))
     base = args.keep or Path(tempfile.mkdtemp(prefix="clientload-scale-"))
     base.mkdir(parents=True, exist_ok=True)
     try:
+        in_child("warm", base)
         print(check_pandas(base, args.seed), flush=True)
         rows = []
         for lines in sizes:
             clients = lines // args.lines_per_client
-            workbook = clients >= 50_000 or lines == sizes[-1]
-            rows.append(measure(base, lines, args.lines_per_client, args.seed, workbook))
+            workbook = (clients >= 50_000 or lines == sizes[-1]) and not args.no_workbook
+            rows.append(
+                measure(base, lines, args.lines_per_client, args.seed, workbook, args.reuse)
+            )
             print(f"{lines:,} lines done", flush=True)
             if args.json:
                 args.json.write_text(json.dumps(rows, indent=1, default=str))
