@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from clientload.export import write_workbook
+from clientload.export import model_sheet, views, write_workbook
 from clientload.export.book import Book
 from clientload.export.parity_sheet import ParityInputs
 from clientload.export.text import needs_quote_prefix
@@ -402,3 +402,29 @@ def test_a_change_in_settings_gives_what_the_engine_gives_after_the_same_change(
         assert close(got["Cost to serve"], row["cost_to_serve"]), client
         assert close(got["Contribution"], row["contribution"]), client
         assert got["Group"] == row["segment"], (client, row["segment_reason"])
+
+
+@pytest.mark.slow
+def test_above_the_limit_the_whale_curve_is_drawn_at_percentiles_of_the_engines_curve(
+    company, tmp_path, libreoffice, monkeypatch
+):
+    monkeypatch.setattr(model_sheet, "WHALE_CLIENT_LIMIT", 100)
+    monkeypatch.setattr(views, "WHALE_CLIENT_LIMIT", 100)
+    path = write_workbook(open_workspace(company), tmp_path / "percentiles.xlsx", lang="en")
+    computed = libreoffice(path)
+
+    whale = pd.read_parquet(company / "out" / "whale_curve.parquet").set_index("rank")
+    clients = len(whale)
+    rows = [r for r in sheet_rows(computed, "Whale curve")[4:] if r[0] is not None]
+    assert len(rows) == 100
+    for percentile, ours in enumerate(rows, start=1):
+        rank = math.ceil(percentile * clients / 100)
+        assert ours[0] == rank and ours[2] == whale.loc[rank, "client_id"]
+        assert close(ours[7], whale.loc[rank, "cumulative_contribution"])
+        assert close(ours[8], whale.loc[rank, "cumulative_client_share"])
+        assert close(ours[9], whale.loc[rank, "cumulative_profit_share"])
+    engine = pd.read_parquet(company / "out" / "client_metrics.parquet").set_index("client_id")
+    model = model_table(computed)
+    assert "Rank by contribution" not in model.columns
+    for client, row in engine.iterrows():
+        assert model.loc[client, "ABC by contribution"] == row["abc_contribution"], client

@@ -225,8 +225,8 @@ def write_whale_sheet(book: Book, model: Columns, n: int) -> tuple[int, int]:
     book.text(sheet, 0, 0, title, "title")
     contrib, pos = model.range("contribution", n), model.range("contribution_pos", n)
     top20 = (
-        f'=IF(co_contribution<>0,SUMIF({contrib},">="&LARGE({contrib},'
-        f'CEILING(co_clients*0.2,1)))/co_contribution,"")'
+        f"=IF(co_contribution<>0,SUMPRODUCT(({contrib}>=LARGE({contrib},"
+        f'CEILING(co_clients*0.2,1)))*{contrib})/co_contribution,"")'
     )
     # The peak of the cumulative curve is the sum of the positive contributions (the largest
     # contribution when none is positive).
@@ -342,7 +342,7 @@ def _bisection(contrib: str, pos: str):
                 out.append(
                     (
                         ord(s) - 65,
-                        f'=IF({mid}<=1,0,SUMIF({contrib},">="&LARGE({contrib},{mid}-1),{pos}))',
+                        f"=IF({mid}<=1,0,SUMPRODUCT(({contrib}>=LARGE({contrib},{mid}-1))*{pos}))",
                     )
                 )
         return out
@@ -377,9 +377,10 @@ def _whale_row(book: Book, sheet, model: Columns, n: int, k: int, rows: int, per
         sheet.write_formula(row, 8, f"=A{r}/ROWS($A$5:$A${4 + rows})", book.fmt("percent"))
     else:
         # The k-th largest contribution and the sum of those from it up (clients with the same
-        # contribution as the k-th are all counted).
+        # contribution as the k-th are all counted). SUMPRODUCT, not SUMIF(">="&amount): the
+        # criterion text would round the amount to 15 digits and could leave the k-th out.
         sheet.write_formula(row, 6, f"=LARGE({contrib},A{r})", book.fmt("money"))
-        sheet.write_formula(row, 7, f'=SUMIF({contrib},">="&G{r})', book.fmt("money"))
+        sheet.write_formula(row, 7, f"=SUMPRODUCT(({contrib}>=G{r})*{contrib})", book.fmt("money"))
         total = f"SUM({contrib})"
         sheet.write_formula(row, 8, f"=A{r}/COUNT({contrib})", book.fmt("percent"))
     sheet.write_formula(row, 9, f'=IF({total}<>0,H{r}/{total},"")', book.fmt("percent"))
