@@ -15,7 +15,7 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from clientload.export.text import write_text
 from clientload.i18n import translator
@@ -33,6 +33,16 @@ class PlainFormulaWorksheet(Worksheet):
         if formula.startswith("{") and formula.endswith("}"):  # an array formula
             formula = formula[1:-1]
         return formula[1:] if formula.startswith("=") else formula
+
+    def _write_formula(self, row, col, formula, cell_format=None, value=0):
+        # XlsxWriter's own also searches every formula for dynamic-array functions (none here):
+        # a tenth of the time of writing 4 million formulas. Array formulas go the usual way.
+        if formula.startswith("{") or not formula or self._check_dimensions(row, col):
+            return super()._write_formula(row, col, formula, cell_format, value)
+        if self.constant_memory and row > self.previous_row:
+            self._write_single_row(row)
+        self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
+        return 0
 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
