@@ -1,8 +1,9 @@
 """The Data sheet: the period's per-client inputs, the one sheet a user replaces each period.
 
 Values only (no formulas): revenue, cost of goods and the driver counts from which the Model sheet
-recomputes every client's load and cost. Rows are sorted by client id; ties in the rankings are
-broken by row order, i.e. by client id, as the engine does.
+recomputes every client's load and cost. Rows are sorted by revenue, largest first, ties by
+client id (the engine's ranking order): the Model sheet's rank by revenue is the row number and
+its cumulative revenue share a running sum.
 """
 
 from __future__ import annotations
@@ -119,28 +120,38 @@ def write_data_sheet(book: Book, inputs: WorkbookInputs, cols: Columns, as_table
         for i, c in enumerate(cols.items):
             book.text(sheet, HEADER_ROW, i, c.header, "header")
     formats = [book.fmt(c.fmt) for c in cols.items]
-    blank = [None] * n
     prev = inputs.history.get("previous_segments", {})
-    values = {c.key: (df[c.key].tolist() if c.key in df.columns else blank) for c in cols.items}
+    ids = df["client_id"].tolist() if n else []
+    # Each column's cells cleaned once (missing → None, dates → datetime, numbers → float), so
+    # that the row loop only writes.
+    columns = []
+    for c in cols.items:
+        raw = df[c.key].tolist() if c.key in df.columns else [None] * n
+        if c.key == "prev_segment":
+            columns.append(("text", [prev.get(i) for i in ids]))
+        elif c.kind == "text":
+            columns.append(("text", [None if _missing(v) else v for v in raw]))
+        elif c.kind == "date":
+            columns.append(("value", [None if _missing(v) else _as_datetime(v) for v in raw]))
+        else:
+            columns.append(("value", [None if _missing(v) else float(v) for v in raw]))
+    write_number, write_datetime, write_blank = (
+        sheet.write_number,
+        sheet.write_datetime,
+        sheet.write_blank,
+    )
     for r in range(n):
         row = FIRST_ROW + r
-        for i, c in enumerate(cols.items):
-            if c.key == "prev_segment":
-                book.text(sheet, row, i, prev.get(values["client_id"][r]))
-                continue
-            v = values[c.key][r]
-            if c.kind == "text":
-                book.text(sheet, row, i, None if _missing(v) else v)
-            elif c.kind == "date":
-                if _missing(v):
-                    sheet.write_blank(row, i, None, formats[i])
-                else:
-                    d = v.date() if hasattr(v, "date") else v
-                    sheet.write_datetime(row, i, datetime(d.year, d.month, d.day), formats[i])
-            elif _missing(v):
-                sheet.write_blank(row, i, None, formats[i])
+        for i, (kind, values) in enumerate(columns):
+            v = values[r]
+            if kind == "text":
+                book.text(sheet, row, i, v)
+            elif v is None:
+                write_blank(row, i, None, formats[i])
+            elif isinstance(v, datetime):
+                write_datetime(row, i, v, formats[i])
             else:
-                sheet.write_number(row, i, float(v), formats[i])
+                write_number(row, i, v, formats[i])
     last = FIRST_ROW + max(n, 1) - 1
     if as_table:
         sheet.add_table(
@@ -160,6 +171,11 @@ def write_data_sheet(book: Book, inputs: WorkbookInputs, cols: Columns, as_table
         sheet.autofilter(HEADER_ROW, 0, last, len(cols.items) - 1)
     sheet.freeze_panes(FIRST_ROW, 2)
     book.print_setup(sheet, HEADER_ROW, pages_wide=3)
+
+
+def _as_datetime(v) -> datetime:
+    d = v.date() if hasattr(v, "date") else v
+    return datetime(d.year, d.month, d.day)
 
 
 def period_date(d: date) -> datetime:

@@ -3,10 +3,12 @@
 Load minutes per activity from the time equations and the Settings sheet's standard minutes;
 minutes and cost per department at its cost per minute; storage and financing; contribution and
 rates; ABC, XYZ and the group by the engine's rules (`clientload.model.segments`); the career
-level and its gaps; the cost of each policy deviation. Ranks break ties by row order (the Data
-sheet is sorted by client id, as the engine breaks ties by client id). Rankings and cumulative
-shares use RANK, COUNTIF and SUMIF over integer ranks, which Excel and LibreOffice both compute
-exactly.
+level and its gaps; the cost of each policy deviation. The Data sheet is sorted by revenue
+(largest first, ties by client id, the engine's order), so the rank by revenue is the row number
+and the revenue before a client a running sum. ABC by contribution compares each contribution
+with the last A and B clients' contribution, found once on the Whale curve sheet; the rank by
+contribution (RANK + COUNTIFS, ties by row order; quadratic) is there only up to
+WHALE_CLIENT_LIMIT clients, for the per-client whale curve.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Sheets that read the Model sheet: groups, whale curve, heaviest clients, policy, career path.
 
-All formulas; the lists ordered by rank look each rank up with MATCH on the Model sheet's rank
-columns (ranks are unique: ties broken by row order), so they follow any change in Settings.
+All formulas, so they follow any change in Settings. The per-client whale curve looks each rank
+up with MATCH on the Model sheet's rank by contribution (unique: ties broken by row order); above
+WHALE_CLIENT_LIMIT clients it is drawn at percentiles with LARGE.
 """
 
 from __future__ import annotations
