@@ -10,7 +10,8 @@ reused when it already holds a run). Printed, as JSON:
   floor any writer of this many cells pays, and `ratio` = write_s / values_s;
 - `peak_rss_mib`: peak resident memory of the process;
 - with `--recalc`: `libreoffice_recalc_s`, a full recalculation on load in headless LibreOffice
-  (the rankings and cumulative shares are O(clients²): this is what a user waits for).
+  (what a user waits for; the rank by contribution, quadratic, exists only up to
+  `WHALE_CLIENT_LIMIT` clients, so the time jumps below that limit and is near linear above).
 """
 
 from __future__ import annotations
