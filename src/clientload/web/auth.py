@@ -159,29 +159,58 @@ class Sessions:
 
 
 class LoginLimiter:
-    """At most `attempts` failed sign-ins per username and address within `window` seconds."""
+    """At most `attempts` failed sign-ins per user name and address, and `address_attempts` per
+    address whatever the names tried (password spraying), within `window` seconds. Failures older
+    than the window are forgotten, keys and all, so the record cannot grow without end."""
 
-    def __init__(self, attempts: int = 5, window: float = 60.0):
+    def __init__(self, attempts: int = 5, window: float = 60.0, address_attempts: int = 20):
         self.attempts = attempts
+        self.address_attempts = address_attempts
         self.window = window
         self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._by_address: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
+        self._pruned = 0.0
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        times = self._failures[key]
+    def _prune(self, now: float) -> None:
+        """Drop every key whose failures are all older than the window (at most once a window)."""
+        if now - self._pruned < self.window:
+            return
+        self._pruned = now
+        for record in (self._failures, self._by_address):
+            for key in [k for k, times in record.items() if not times or
+                        times[-1] < now - self.window]:
+                del record[key]
+
+    def _recent(self, times: deque[float], now: float) -> deque[float]:
         while times and times[0] < now - self.window:
             times.popleft()
         return times
 
     def blocked(self, username: str, address: str) -> bool:
         with self._lock:
-            return len(self._recent((username, address), time.time())) >= self.attempts
+            now = time.time()
+            self._prune(now)
+            pair = self._failures.get((username, address))
+            by_address = self._by_address.get(address)
+            return ((pair is not None and len(self._recent(pair, now)) >= self.attempts)
+                    or (by_address is not None
+                        and len(self._recent(by_address, now)) >= self.address_attempts))
 
     def failed(self, username: str, address: str) -> None:
         with self._lock:
             now = time.time()
-            self._recent((username, address), now).append(now)
+            self._prune(now)
+            self._recent(self._failures[(username, address)], now).append(now)
+            self._recent(self._by_address[address], now).append(now)
 
     def succeeded(self, username: str, address: str) -> None:
+        """A right password clears that name's failures; the address's count stays, so one
+        account the guesser owns cannot reset the spraying limit."""
         with self._lock:
             self._failures.pop((username, address), None)
+
+    def keys(self) -> int:
+        """How many (name, address) pairs and addresses are remembered (for tests)."""
+        with self._lock:
+            return len(self._failures) + len(self._by_address)

@@ -13,7 +13,7 @@ from clientload.web.auth import User
 from clientload.web.pages.clients import visible_client
 from clientload.web.pages.overview import results
 from clientload.web.render import NEED_MANAGER, language, page
-from clientload.web.store import rows, store
+from clientload.web.store import one_by_one, rows, store, writer
 
 router = APIRouter()
 
@@ -60,14 +60,28 @@ def _web_import_id(con: Any) -> int:
     return int(new_id)
 
 
+_CHOICES: dict[tuple[str, int, int], dict[str, list[str]]] = {}
+
+
 def _choices(request: Request) -> dict[str, list[str]]:
+    """Interaction types and departments of the settings, parsed again only when the file
+    changes (parsing costs milliseconds, and every logged entry is checked against them)."""
+    path = request.app.state.ws.settings_path
     try:
-        settings = request.app.state.ws.settings()
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        choices = _CHOICES.get(key)
+        if choices is None:
+            settings = request.app.state.ws.settings()
+            types = sorted({a.type for a in settings.activities.values()
+                            if a.driver == "interactions" and a.type})
+            choices = {"types": types, "departments": list(settings.departments)}
+            if len(_CHOICES) > 100:  # old versions of the file, or other workspaces' (tests)
+                _CHOICES.clear()
+            _CHOICES[key] = choices
+        return choices
     except Exception:
         return {"types": ["call", "email", "meeting", "visit"], "departments": ["sales"]}
-    types = sorted({a.type for a in settings.activities.values()
-                    if a.driver == "interactions" and a.type})
-    return {"types": types, "departments": list(settings.departments)}
 
 
 def my_entries(request: Request, user: User, limit: int = 20) -> list[dict]:
@@ -118,9 +132,12 @@ def _checked_entry(request: Request, user: User, client_id: str, type_: str, dep
 def _check_client(request: Request, user: User, client_id: str) -> None:
     """The client must be one the user may see: in the results, or (not analysed yet, e.g. no
     sales in the period) in the store's `clients` table with the user as its manager."""
-    if data.client(results(request), client_id) is not None:
+    try:
         visible_client(request, user, client_id)
         return
+    except HTTPException as exc:
+        if exc.status_code != 404:
+            raise
     with store(request.app.state.ws) as con:
         found = con.execute("SELECT manager FROM clients WHERE client_id = ?",
                             [client_id]).fetchone()
@@ -134,15 +151,26 @@ def _check_client(request: Request, user: User, client_id: str) -> None:
 def log_interaction(request: Request, client_id: str = Form(...), type: str = Form(...),
                     department: str = Form(""), minutes: float = Form(0), date: str = Form(""),
                     note: str = Form(""), user: User = NEED_MANAGER) -> Response:
-    values = _checked_entry(request, user, client_id.strip(), type, department, minutes, date, note)
-    with store(request.app.state.ws, write=True) as con:
-        import_id = _web_import_id(con)
-        line = con.execute("SELECT coalesce(max(_line), 0) + 1 FROM interactions WHERE "
-                           "_import_id = ?", [import_id]).fetchone()[0]
-        con.execute('INSERT INTO interactions (client_id, type, date, minutes, "count", '
-                    "department, employee, note, _import_id, _line) VALUES (?, ?, ?, ?, 1, ?, ?, "
-                    "?, ?, ?)", [*values, import_id, line])
+    with writer(request.app.state.ws).expecting() as submit:
+        values = _checked_entry(request, user, client_id.strip(), type, department, minutes,
+                                date, note)
+        submit(_insert_entries, values)
     return RedirectResponse("/log?saved=1", status_code=303)
+
+
+def _insert_entries(con: Any, entries: list[list[Any]]) -> list[int]:
+    """Append checked entries to the web form's interactions in one statement; their numbers
+    (`_line`) back. The statement is placeholders repeated; the values go as parameters."""
+    import_id = _web_import_id(con)
+    first = con.execute("SELECT coalesce(max(_line), 0) + 1 FROM interactions WHERE "
+                        "_import_id = ?", [import_id]).fetchone()[0]
+    lines = [int(first) + k for k in range(len(entries))]
+    placeholders = ", ".join(["(?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"] * len(entries))
+    con.execute('INSERT INTO interactions (client_id, type, date, minutes, "count", department, '
+                f"employee, note, _import_id, _line) VALUES {placeholders}",
+                [value for entry, line in zip(entries, lines, strict=True)
+                 for value in (*entry, import_id, line)])
+    return lines
 
 
 @router.post("/log/{entry}", summary="Change one of your own logged interactions")
@@ -150,16 +178,27 @@ def edit_interaction(request: Request, entry: int, client_id: str = Form(...),
                      type: str = Form(...), department: str = Form(""), minutes: float = Form(0),
                      date: str = Form(""), note: str = Form(""),
                      user: User = NEED_MANAGER) -> Response:
-    values = _checked_entry(request, user, client_id.strip(), type, department, minutes, date, note)
-    with store(request.app.state.ws, write=True) as con:
-        import_id = _web_import_id(con)
-        owner = con.execute("SELECT employee FROM interactions WHERE _import_id = ? AND _line = ?",
-                            [import_id, entry]).fetchone()
-        if owner is None:
-            raise HTTPException(404, f"entry {entry} not found")
-        if owner[0] != user.username and not user.can("admin"):
-            raise HTTPException(403, "only the person who logged an entry can change it")
-        con.execute('UPDATE interactions SET client_id = ?, type = ?, date = ?, minutes = ?, '
-                    "department = ?, employee = ?, note = ? WHERE _import_id = ? AND _line = ?",
-                    [*values[:5], owner[0], values[6], import_id, entry])
+    with writer(request.app.state.ws).expecting() as submit:
+        values = _checked_entry(request, user, client_id.strip(), type, department, minutes,
+                                date, note)
+        submit(_update_entries, (user, entry, values))
     return RedirectResponse("/log?saved=1", status_code=303)
+
+
+def _update_entry(con: Any, change: tuple[User, int, list[Any]]) -> None:
+    """Change one entry of the web form; only its author (or an admin) may. Checks first, then
+    the one write, as the group writer asks of its handlers."""
+    user, entry, values = change
+    import_id = _web_import_id(con)
+    owner = con.execute("SELECT employee FROM interactions WHERE _import_id = ? AND _line = ?",
+                        [import_id, entry]).fetchone()
+    if owner is None:
+        raise HTTPException(404, f"entry {entry} not found")
+    if owner[0] != user.username and not user.can("admin"):
+        raise HTTPException(403, "only the person who logged an entry can change it")
+    con.execute('UPDATE interactions SET client_id = ?, type = ?, date = ?, minutes = ?, '
+                "department = ?, employee = ?, note = ? WHERE _import_id = ? AND _line = ?",
+                [*values[:5], owner[0], values[6], import_id, entry])
+
+
+_update_entries = one_by_one(_update_entry)
