@@ -3,8 +3,10 @@ while client cards keep being read. Every entry is stored exactly once, nothing 
 the latencies are printed (not asserted: timings belong in bench/).
 
 uvicorn runs in a subprocess on 127.0.0.1 with a free port. 20 clients; each logs
-`CLIENTLOAD_LOAD_PER_CLIENT` interactions (default 5, so CI stays short; the issue's full size is
-1,000 each = 20,000 — run with `CLIENTLOAD_LOAD_PER_CLIENT=1000 pytest tests/test_load.py -s`).
+`CLIENTLOAD_LOAD_PER_CLIENT` interactions. The issue asks for 1,000 each (20,000); with the group
+commit the shared 2-core test machine manages about 90 entries a second, so 20,000 take about
+3.5 minutes and CI runs 300 each (6,000, about a minute). The full size:
+`CLIENTLOAD_LOAD_PER_CLIENT=1000 uv run pytest tests/test_load.py -s`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from clientload.web.auth import add_user
 
 CLIENTS = 20
 ACCOUNTS = 4  # 5 sessions each: every argon2 hash costs a fraction of a second to make
-PER_CLIENT = int(os.environ.get("CLIENTLOAD_LOAD_PER_CLIENT", "5"))
+PER_CLIENT = int(os.environ.get("CLIENTLOAD_LOAD_PER_CLIENT", "300"))
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

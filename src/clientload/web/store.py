@@ -124,7 +124,8 @@ class GroupWriter:
     request, with its own result or error.
 
     Requests say they are coming (`expecting()`) before their checks, so the writer, once it has
-    work, waits a little (at most `gather` seconds) for the others already on their way; writes
+    work, waits `settle` seconds and then as long as others are on their way (at most `gather`
+    seconds in all) for them to join; writes
     of the same kind (`Handler`) are then handed over together, e.g. as one multi-row INSERT.
     Should the database refuse a statement, the batch is rolled back and each item is written
     again in its own transaction, so one bad item never costs the others theirs. The store is
@@ -133,8 +134,9 @@ class GroupWriter:
     """
 
     def __init__(self, ws: Workspace, max_batch: int = 500, gather: float = 0.05,
-                 busy_wait: float = 1.0, idle_seconds: float = 30.0):
+                 settle: float = 0.01, busy_wait: float = 1.0, idle_seconds: float = 30.0):
         self.ws = ws
+        self.settle = settle
         self.max_batch = max_batch
         self.gather = gather
         self.busy_wait = busy_wait
@@ -189,12 +191,16 @@ class GroupWriter:
                     if not self._changed.wait(self.idle_seconds) and not self._pending:
                         self._thread = None  # _submit() starts another when work comes
                         return
-                deadline = time.monotonic() + self.gather
-                while self._coming > 0 and len(self._pending) < self.max_batch:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
+                # Answers of the last batch bring the next requests within milliseconds, most
+                # still being parsed: a short settle lets them in before the store is opened.
+                now = time.monotonic()
+                settled, deadline = now + self.settle, now + self.gather
+                while len(self._pending) < self.max_batch:
+                    now = time.monotonic()
+                    if now >= deadline or (self._coming == 0 and now >= settled):
                         break
-                    self._changed.wait(left)
+                    self._changed.wait(min(deadline, settled if self._coming == 0 else deadline)
+                                       - now)
                 batch = self._pending[:self.max_batch]
                 del self._pending[:self.max_batch]
             self._write(batch)
