@@ -118,6 +118,7 @@ def test_a_store_held_by_another_process_is_a_503_and_the_next_try_works(ws) -> 
         holder.wait()
     assert busy.status_code == 503
     assert "try again" in busy.json()["detail"]
+    assert busy.headers["Retry-After"] == "5"
     assert manager.post("/log", data=entry, follow_redirects=False).status_code == 303
     with duckdb.connect(str(ws.store_path)) as con:
         assert con.execute("SELECT count(*) FROM interactions WHERE note = 'busy'").fetchone() \

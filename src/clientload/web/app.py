@@ -134,8 +134,14 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if is_json_request(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return render(request, "error.html.j2", {"status": exc.status_code, "detail": exc.detail},
-                      status_code=exc.status_code)
+            response: Response = JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        else:
+            response = render(request, "error.html.j2",
+                              {"status": exc.status_code, "detail": exc.detail},
+                              status_code=exc.status_code)
+        # e.g. Retry-After on a 503 while another process holds the store
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
 
     return app
