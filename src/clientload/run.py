@@ -97,12 +97,17 @@ def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
         return open_spark(ws, counts)
     import ibis
 
-    from clientload.model.facts import Store
-
     if engine != "duckdb":
         raise ClientloadError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
     backend = ibis.duckdb.connect(str(ws.store_path), read_only=True)
-    store = Store(
+    return backend, store_of(backend, counts)
+
+
+def store_of(backend, counts: dict[str, int]):
+    """The model's input tables on an Ibis backend that holds the contract's table names."""
+    from clientload.model.facts import Store
+
+    return Store(
         sales=backend.table("sales"),
         clients=backend.table("clients"),
         products=backend.table("products"),
@@ -113,7 +118,6 @@ def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
         has_orders=counts["orders"] > 0,
         has_products=counts["products"] > 0,
     )
-    return backend, store
 
 
 def run_model(

@@ -20,6 +20,11 @@ parity_app = typer.Typer(
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON object instead of a table.")
 LANG_OPTION = typer.Option("en", "--lang", help="Language of the explanation: en or ru.")
+FIXED_COST_OPTION = typer.Option("0", "--fixed-cost", help="Extra fixed cost of the move (money).")
+REVENUE_OPTION = typer.Option(None, "--revenue", help="Today's revenue, needed with --fixed-cost.")
+ELASTICITY_OPTION = typer.Option(
+    None, "--elasticity", help="Price elasticity (magnitude), e.g. 2."
+)
 
 LABELS: dict[str, tuple[str, str]] = {
     "margin": ("Margin", "Маржа"),
@@ -121,15 +126,9 @@ def _print_json(data: Any) -> None:
 def volume(
     margin: str = typer.Option(..., "--margin", help="Contribution margin, e.g. 30% or 0.3."),
     discount: str = typer.Option(..., "--discount", help="Discount off today's price, e.g. 10%."),
-    fixed_cost: str = typer.Option(
-        "0", "--fixed-cost", help="Extra fixed cost of the move (money)."
-    ),
-    revenue: str = typer.Option(
-        None, "--revenue", help="Today's revenue, needed with --fixed-cost."
-    ),
-    elasticity: str = typer.Option(
-        None, "--elasticity", help="Price elasticity (magnitude), e.g. 2."
-    ),
+    fixed_cost: str = FIXED_COST_OPTION,
+    revenue: str = REVENUE_OPTION,
+    elasticity: str = ELASTICITY_OPTION,
     as_json: bool = JSON_OPTION,
     lang: str = LANG_OPTION,
 ) -> None:
@@ -153,12 +152,8 @@ def volume(
 def max_discount(
     margin: str = typer.Option(..., "--margin", help="Contribution margin, e.g. 30%."),
     volume_change: str = typer.Option(..., "--volume-change", help="Volume change, e.g. 25%."),
-    fixed_cost: str = typer.Option(
-        "0", "--fixed-cost", help="Extra fixed cost of the move (money)."
-    ),
-    revenue: str = typer.Option(
-        None, "--revenue", help="Today's revenue, needed with --fixed-cost."
-    ),
+    fixed_cost: str = FIXED_COST_OPTION,
+    revenue: str = REVENUE_OPTION,
     as_json: bool = JSON_OPTION,
     lang: str = LANG_OPTION,
 ) -> None:
@@ -179,15 +174,9 @@ def max_discount(
 def price_increase(
     margin: str = typer.Option(..., "--margin", help="Contribution margin, e.g. 30%."),
     increase: str = typer.Option(..., "--increase", help="Price increase, e.g. 5%."),
-    fixed_cost: str = typer.Option(
-        "0", "--fixed-cost", help="Extra fixed cost of the move (money)."
-    ),
-    revenue: str = typer.Option(
-        None, "--revenue", help="Today's revenue, needed with --fixed-cost."
-    ),
-    elasticity: str = typer.Option(
-        None, "--elasticity", help="Price elasticity (magnitude), e.g. 2."
-    ),
+    fixed_cost: str = FIXED_COST_OPTION,
+    revenue: str = REVENUE_OPTION,
+    elasticity: str = ELASTICITY_OPTION,
     as_json: bool = JSON_OPTION,
     lang: str = LANG_OPTION,
 ) -> None:

@@ -80,7 +80,7 @@ def read_inputs(ws: Workspace) -> WorkbookInputs:
     import pandas as pd
 
     from clientload.model import facts, metrics, policy
-    from clientload.model.facts import Store
+    from clientload.run import store_of
 
     info = _run_info(ws)
     settings = ws.settings()
@@ -111,17 +111,7 @@ def read_inputs(ws: Workspace) -> WorkbookInputs:
     backend = ibis.duckdb.connect(str(ws.store_path), read_only=True)
     try:
         counts = {t: backend.table(t).count().execute() for t in ("orders", "products")}
-        store = Store(
-            sales=backend.table("sales"),
-            clients=backend.table("clients"),
-            products=backend.table("products"),
-            orders=backend.table("orders"),
-            interactions=backend.table("interactions"),
-            storage=backend.table("storage"),
-            receivables=backend.table("receivables"),
-            has_orders=counts["orders"] > 0,
-            has_products=counts["products"] > 0,
-        )
+        store = store_of(backend, counts)
         finance = settings.section("finance")
         thresholds = policy.min_order_values(settings.section("policy"))
         lines = facts.priced_lines(store, settings.assumed_margin_rate)
