@@ -122,6 +122,14 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _fixed_cost_terms(fixed_cost: str, revenue: str | None) -> dict[str, float | None]:
+    """`--fixed-cost` and `--revenue` as the keyword arguments the break-even functions take."""
+    return {
+        "incremental_fixed_cost": _amount(fixed_cost, "--fixed-cost") or 0.0,
+        "revenue": _amount(revenue, "--revenue"),
+    }
+
+
 @parity_app.command("volume")
 def volume(
     margin: str = typer.Option(..., "--margin", help="Contribution margin, e.g. 30% or 0.3."),
@@ -138,8 +146,7 @@ def volume(
     result = break_even_volume(
         _fraction(margin, "--margin"),  # type: ignore[arg-type]
         _fraction(discount, "--discount"),  # type: ignore[arg-type]
-        incremental_fixed_cost=_amount(fixed_cost, "--fixed-cost") or 0.0,
-        revenue=_amount(revenue, "--revenue"),
+        **_fixed_cost_terms(fixed_cost, revenue),
         elasticity=_amount(elasticity, "--elasticity"),
     )
     keys = ("margin", "discount", "required_volume_change", "required_revenue_change")
@@ -163,8 +170,7 @@ def max_discount(
     result = max_discount_for_volume(
         _fraction(margin, "--margin"),  # type: ignore[arg-type]
         _fraction(volume_change, "--volume-change"),  # type: ignore[arg-type]
-        incremental_fixed_cost=_amount(fixed_cost, "--fixed-cost") or 0.0,
-        revenue=_amount(revenue, "--revenue"),
+        **_fixed_cost_terms(fixed_cost, revenue),
     )
     keys = ("margin", "volume_change", "max_discount", "revenue_change")
     _emit(result, _lang(lang), as_json, keys, "Largest discount for a volume change")
@@ -186,8 +192,7 @@ def price_increase(
     result = price_increase_volume_loss(
         _fraction(margin, "--margin"),  # type: ignore[arg-type]
         _fraction(increase, "--increase"),  # type: ignore[arg-type]
-        incremental_fixed_cost=_amount(fixed_cost, "--fixed-cost") or 0.0,
-        revenue=_amount(revenue, "--revenue"),
+        **_fixed_cost_terms(fixed_cost, revenue),
         elasticity=_amount(elasticity, "--elasticity"),
     )
     keys = ("margin", "increase", "max_volume_loss", "revenue_change")
