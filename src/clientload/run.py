@@ -95,11 +95,11 @@ def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
         from clientload.engines.spark import open_spark
 
         return open_spark(ws, counts)
-    import ibis
-
     if engine != "duckdb":
         raise ClientloadError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
-    backend = ibis.duckdb.connect(str(ws.store_path), read_only=True)
+    from clientload.engines.duckdb import open_duckdb
+
+    backend = open_duckdb(ws.store_path)
     return backend, store_of(backend, counts)
 
 
@@ -152,11 +152,16 @@ def run_model(
         )
     backend, store = _open_engine(engine, ws, counts)
     report("read", 1, 1)
+    writer = OutputWriter(ws.out_dir)
     try:
-        result = compute_model(backend, store, settings, chosen, progress=report)
-    finally:
-        backend.disconnect()
+        result = compute_model(backend, store, settings, chosen, progress=report, on_output=writer)
+    except BaseException:
+        backend.disconnect()  # first: its queued queries may still hand tables to the writer
+        writer.abandon()
+        raise
+    backend.disconnect()
     if result.headlines["clients"] == 0:
+        writer.abandon()
         raise ClientloadError(
             f"--period {chosen.start}:{chosen.end}: no clients with sales or activity in the "
             f"period; the sales run to {last_sales}"
@@ -180,7 +185,11 @@ def run_model(
     }
     report("write", 0, 1)
     clock = time.perf_counter()
-    write_outputs(ws.out_dir, result.tables)
+    try:
+        writer.finish()
+    except BaseException:
+        writer.abandon()
+        raise
     info["timings"]["write"] = round(time.perf_counter() - clock, 3)
     if keep_history:
         clock = time.perf_counter()
@@ -194,26 +203,55 @@ def run_model(
     return RunResult(info=info, out_dir=ws.out_dir, tables=result.tables)
 
 
-def write_outputs(out_dir: Path, tables: dict[str, Any]) -> None:
-    """Each table as `NAME.parquet` and `NAME.csv` (UTF-8, comma, header row).
+class OutputWriter:
+    """Writes each output table as `NAME.parquet` and `NAME.csv` (UTF-8, comma, header row) while
+    the model goes on computing the rest, then moves them all into `out/` at once.
 
-    The files are written by a few threads: Arrow's writers release the GIL, so the large tables'
-    CSV and Parquet files are written at the same time on a machine with several cores.
+    The model emits a table as soon as it is final; Arrow's writers release the GIL, so writing
+    runs on the cores the engine's small per-client queries leave idle. Files go to a staging
+    folder first: a run that fails half-way leaves the previous run's `out/` as it was.
     """
-    import os
-    from concurrent.futures import ThreadPoolExecutor
 
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
+    def __init__(self, out_dir: Path, workers: int = 2):
+        import shutil
+        from concurrent.futures import ThreadPoolExecutor
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [(pq.write_table, table, out_dir / f"{name}.parquet") for name, table in tables.items()]
-    jobs += [(pacsv.write_csv, table, out_dir / f"{name}.csv") for name, table in tables.items()]
-    # the largest tables first, so that no thread is left with a big one at the end
-    jobs.sort(key=lambda job: -job[1].nbytes)
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        for future in [pool.submit(write, table, path) for write, table, path in jobs]:
-            future.result()
+        self.out_dir = out_dir
+        self.staging = out_dir / ".writing"
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir(parents=True, exist_ok=True)
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clientload-out")
+        self._futures: list[Any] = []
+        self.names: list[str] = []
+
+    def __call__(self, name: str, table: Any) -> None:
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        self.names.append(name)
+        for write, suffix in ((pq.write_table, "parquet"), (pacsv.write_csv, "csv")):
+            path = self.staging / f"{name}.{suffix}"
+            self._futures.append(self._pool.submit(write, table, path))
+
+    def finish(self) -> None:
+        """Wait for every file, then move them into `out/` (a failed write raises here)."""
+        import os
+
+        try:
+            for future in self._futures:
+                future.result()
+        finally:
+            self._pool.shutdown(wait=True)
+        for name in self.names:
+            for suffix in ("parquet", "csv"):
+                os.replace(self.staging / f"{name}.{suffix}", self.out_dir / f"{name}.{suffix}")
+        self.staging.rmdir()
+
+    def abandon(self) -> None:
+        import shutil
+
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def append_history(ws: Workspace, info: dict[str, Any], settings_text: str, clients: Any) -> int:

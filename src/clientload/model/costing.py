@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
 
+from clientload.model.literal import literal_table
 from clientload.settings.loader import Activity, Department
 
 # How each non-interaction driver is counted in the per-client drivers table.
@@ -74,17 +74,13 @@ def activity_minutes(activity: Activity, drivers: ir.Table) -> tuple[ir.Value, i
 
 def _activity_table(chosen: dict[str, Activity]) -> ir.Table:
     """The names of the chosen activities with their department, driver and interaction type."""
-    return ibis.memtable(
-        pa.table(
-            {
-                "a_activity": pa.array(list(chosen), pa.string()),
-                "a_department": pa.array([a.department for a in chosen.values()], pa.string()),
-                "a_driver": pa.array([a.driver for a in chosen.values()], pa.string()),
-                "a_type": pa.array(
-                    [(a.type or "").lower().strip() for a in chosen.values()], pa.string()
-                ),
-            }
-        )
+    return literal_table(
+        {
+            "a_activity": ("string", list(chosen)),
+            "a_department": ("string", [a.department for a in chosen.values()]),
+            "a_driver": ("string", [a.driver for a in chosen.values()]),
+            "a_type": ("string", [(a.type or "").lower().strip() for a in chosen.values()]),
+        }
     )
 
 
@@ -189,15 +185,13 @@ def capacity(costs: ir.Table, rates: dict[str, DepartmentRate]) -> ir.Table:
     Used + unused = capacity (minutes and cost). A department whose clients used more than its
     practical capacity gets negative unused capacity and `over_capacity` true.
     """
-    departments = ibis.memtable(
-        pa.table(
-            {
-                "department": list(rates),
-                "cost": [r.cost for r in rates.values()],
-                "capacity_minutes": [r.capacity_minutes for r in rates.values()],
-                "cost_per_minute": [r.cost_per_minute for r in rates.values()],
-            }
-        )
+    departments = literal_table(
+        {
+            "department": ("string", list(rates)),
+            "cost": ("float64", [r.cost for r in rates.values()]),
+            "capacity_minutes": ("float64", [r.capacity_minutes for r in rates.values()]),
+            "cost_per_minute": ("float64", [r.cost_per_minute for r in rates.values()]),
+        }
     )
     used = (
         costs.filter(costs.department != "direct")

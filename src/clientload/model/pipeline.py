@@ -8,6 +8,8 @@ materialised (as temporary tables on the same backend); the fact tables are each
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,11 +134,32 @@ def compute_model(
     settings: Settings,
     period: Period,
     progress: ProgressFn | None = None,
+    on_output: Callable[[str, pa.Table], None] | None = None,
 ) -> ModelResult:
-    """Run the whole model for `period` on `backend` (the tables of `store` live there)."""
+    """Run the whole model for `period` on `backend` (the tables of `store` live there).
+
+    `on_output(name, table)` is called as soon as each output table is final, before the rest of
+    the model is computed: the caller can write it while the engine works on.
+    """
     report = progress or no_progress
     keep = _Materialiser(backend)
     timings: dict[str, float] = {}
+    pending: dict[str, Future] = {}
+
+    def emit(name: str, expr: ir.Table) -> None:
+        """Fetch an output table; with an engine that queues queries, without waiting."""
+        fetch_later = getattr(backend, "fetch_later", None)
+        if fetch_later is not None:
+            future = fetch_later(expr)
+        else:
+            future = Future()
+            future.set_result(backend.to_pyarrow(expr))
+        if on_output is not None:
+            future.add_done_callback(
+                lambda f: on_output(name, f.result()) if f.exception() is None else None
+            )
+        pending[name] = future
+
     clock = time.perf_counter()
 
     def done(stage: str) -> None:
@@ -176,6 +199,7 @@ def compute_model(
     range_categories = int(
         backend.to_pyarrow(facts.range_categories(store, lines, period)).as_py() or 0
     )
+    emit("client_assortment", assortment.order_by(["client_id", ibis.desc("revenue"), "category"]))
     done("facts")
 
     # 2. Time-driven costing.
@@ -202,14 +226,15 @@ def compute_model(
         ),
     )
     capacity = keep("capacity", costing.capacity(client_costs, rates))
+    emit("client_costs", client_costs.order_by(["client_id", "department", "activity"]))
+    emit("capacity", capacity)
     done("costs")
 
     # 3. The client P&L, ABC × XYZ and the groups.
     universe = metrics.client_universe(sales, orders, interactions, client_costs)
     categories = metrics.categories_per_client(assortment)
-    pnl = keep(
-        "pnl",
-        metrics.client_pnl(
+    # Not kept: the groups' query below reads it once; the company totals come from the facts.
+    pnl = metrics.client_pnl(
             universe=universe,
             clients=store.clients,
             sales=sales,
@@ -222,16 +247,8 @@ def compute_model(
             range_categories=range_categories,
             period=period,
             default_terms_days=float(finance_s["default_payment_terms_days"]),
-        ),
     )
-    totals = _row(
-        backend,
-        pnl.aggregate(
-            revenue=pnl.revenue.sum(),
-            margin=pnl.gross_margin.sum(),
-            cost_to_serve=pnl.cost_to_serve.sum(),
-        ),
-    )
+    totals = _row(backend, metrics.company_totals(sales, client_costs))
     company_revenue = _float(totals.get("revenue")) or 0.0
     company_margin = _float(totals.get("margin")) or 0.0
     company_margin_rate = company_margin / company_revenue if company_revenue else 0.0
@@ -292,6 +309,7 @@ def compute_model(
             cost_of_capital=settings.cost_of_capital,
         ),
     )
+    emit("policy_deviations", deviations)
     per_client = policy.deviation_costs(deviations).rename(d_client_id="client_id")
     final = grouped.left_join(per_client, grouped.client_id == per_client.d_client_id)
     final = final.mutate(deviations_cost=ibis.coalesce(final.deviations_cost, 0.0))
@@ -307,18 +325,14 @@ def compute_model(
     curve = whale.whale_curve(client_metrics)
     top_share = float(analysis.get("whale_top_share", 0.2))
     headline_row = _row(backend, whale.whale_headlines(curve, top_share))
-    capacity_rows = backend.to_pyarrow(capacity).to_pylist()
+    capacity_rows = pending["capacity"].result().to_pylist()
     out: dict[str, ir.Table] = {
         "client_metrics": client_metrics,
-        "client_costs": client_costs.order_by(["client_id", "department", "activity"]),
-        "capacity": capacity,
-        "client_assortment": assortment.order_by(["client_id", ibis.desc("revenue"), "category"]),
         "client_assortment_sku": facts.client_assortment_sku(
             lines, period, heavy_list.select("client_id").distinct()
         ).order_by(["client_id", ibis.desc("revenue"), "sku"]),
         "heavy_clients": heavy_list,
         "whale_curve": curve,
-        "policy_deviations": deviations,
         "career": career_mod.career(
             client_metrics, settings.section("career").get("levels", [])
         ).order_by("client_id"),
@@ -332,7 +346,9 @@ def compute_model(
             sales_department=str(act_s.get("sales_department", "sales")),
         ),
     }
-    tables = {name: backend.to_pyarrow(expr) for name, expr in out.items()}
+    for name, expr in out.items():
+        emit(name, expr)
+    tables = {name: pending[name].result() for name in OUTPUT_TABLES}
     done("outputs")
     headlines = _headlines(headline_row, capacity_rows, company_revenue, company_margin_rate)
     headlines["data_checks"] = _row(
@@ -348,7 +364,10 @@ def compute_model(
     for name in keep.names:
         backend.drop_table(name, force=True)
     return ModelResult(
-        tables=tables, headlines=headlines, timings={**timings, "tables": keep.seconds}
+        tables=tables,
+        headlines=headlines,
+        # an engine that queues queries times them itself: the keep() calls return at once
+        timings={**timings, "tables": dict(getattr(backend, "seconds", None) or keep.seconds)},
     )
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
 
 from clientload.model.costing import DepartmentRate
+from clientload.model.literal import literal_table
 from clientload.settings.loader import Activity
 
 
@@ -121,13 +121,11 @@ def policy_deviations(
             excess_events=ibis.literal(0.0),
             cost=ibis.literal(0.0),
         ).limit(0)
-    table = ibis.memtable(
-        pa.table(
-            {
-                "p_segment": pa.array([segment for segment, _ in rules], pa.string()),
-                "p_rule": pa.array([rule for _, rule in rules], pa.string()),
-            }
-        )
+    table = literal_table(
+        {
+            "p_segment": ("string", [segment for segment, _ in rules]),
+            "p_rule": ("string", [rule for _, rule in rules]),
+        }
     )
     t = m.join(table, m.segment == table.p_segment)
     figures = {key: fn(t) for key, fn in rules.items()}

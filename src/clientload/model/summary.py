@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
 
 from clientload.model.labels import SEGMENT_LABELS, SEGMENT_ORDER
+from clientload.model.literal import literal_table
 
 
 def segment_summary(m: ir.Table) -> ir.Table:
@@ -27,15 +27,13 @@ def segment_summary(m: ir.Table) -> ir.Table:
         return ibis.ifelse(total != 0, g[column] / total, ibis.null("float64"))
 
     codes = list(SEGMENT_ORDER) + [c for c in SEGMENT_LABELS if c not in SEGMENT_ORDER]
-    labels = ibis.memtable(
-        pa.table(
-            {
-                "l_segment": codes,
-                "order": list(range(len(codes))),
-                "label_en": [SEGMENT_LABELS[c]["en"] for c in codes],
-                "label_ru": [SEGMENT_LABELS[c]["ru"] for c in codes],
-            }
-        )
+    labels = literal_table(
+        {
+            "l_segment": ("string", codes),
+            "order": ("int64", range(len(codes))),
+            "label_en": ("string", [SEGMENT_LABELS[c]["en"] for c in codes]),
+            "label_ru": ("string", [SEGMENT_LABELS[c]["ru"] for c in codes]),
+        }
     )
     with_shares = g.mutate(
         share_of_clients=share("clients"),

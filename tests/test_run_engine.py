@@ -1,0 +1,106 @@
+"""The DuckDB engine's queued queries and the output writer: a failure anywhere leaves `out/` as
+the previous run left it, an error in a query reaches the caller, and a run needs no pandas."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import ibis
+import pytest
+from test_model_fixtures import make_workspace
+from test_model_small import SETTINGS, small_company
+
+from clientload.engines.duckdb import open_duckdb
+from clientload.model import pipeline
+from clientload.model.literal import literal_table
+from clientload.run import run_model
+
+
+@pytest.fixture()
+def workspace(tmp_path):
+    return make_workspace(tmp_path / "ws", small_company(), SETTINGS)
+
+
+def _snapshot(out_dir):
+    return {p.name: p.read_bytes() for p in sorted(out_dir.iterdir()) if p.is_file()}
+
+
+def test_a_run_that_fails_half_way_leaves_the_previous_outputs(workspace, monkeypatch):
+    run_model(workspace.root, period="2025-01:2025-12")
+    before = _snapshot(workspace.out_dir)
+    real = pipeline.policy.policy_deviations
+
+    def broken(*args, **kwargs):  # after the assortment and client costs were emitted
+        raise RuntimeError("boom in the policy stage")
+
+    monkeypatch.setattr(pipeline.policy, "policy_deviations", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        run_model(workspace.root, period="2025-03:2025-12")
+    monkeypatch.setattr(pipeline.policy, "policy_deviations", real)
+    assert _snapshot(workspace.out_dir) == before
+    assert not (workspace.out_dir / ".writing").exists()
+
+
+def test_a_failing_query_reaches_the_caller_and_its_dependents(workspace):
+    backend = open_duckdb(workspace.store_path)
+    try:
+        sales = backend.table("sales")
+        bad = sales.select(x=sales.client_id.cast("int64"))  # client ids are not integers
+        kept = backend.create_table("_bad", bad, temp=True)  # queued: fails in a worker
+        later = backend.fetch_later(kept.select(y=kept.x + 1))  # depends on it
+        with pytest.raises(Exception, match=r"(?i)conver|cast"):
+            later.result(timeout=60)
+        with pytest.raises(Exception, match=r"(?i)conver|cast"):
+            backend.to_pyarrow(kept.count())
+    finally:
+        backend.disconnect()
+
+
+def test_kept_tables_have_the_types_ibis_declares(workspace):
+    backend = open_duckdb(workspace.store_path)
+    try:
+        sales = backend.table("sales")
+        per_client = sales.group_by("client_id").aggregate(
+            lines=sales.count(), quantity=sales.quantity.sum()
+        )
+        kept = backend.create_table("_per_client", per_client, temp=True)
+        result = backend.to_pyarrow(kept)
+        assert result.schema == per_client.schema().to_pyarrow()
+        assert result.num_rows == backend.to_pyarrow(sales.client_id.nunique()).as_py()
+        total = backend.to_pyarrow(kept.lines.sum()).as_py()
+        assert total == backend.to_pyarrow(sales.count()).as_py()
+    finally:
+        backend.disconnect()
+
+
+def test_literal_tables():
+    con = ibis.duckdb.connect()
+    t = literal_table(
+        {"a": ("string", ["x", "y"]), "b": ("float64", [1, 2.5]), "c": ("int64", [3, 4])}
+    )
+    assert con.to_pyarrow(t.order_by("a")).to_pylist() == [
+        {"a": "x", "b": 1.0, "c": 3},
+        {"a": "y", "b": 2.5, "c": 4},
+    ]
+    empty = literal_table({"a": ("string", []), "b": ("float64", [])})
+    assert con.to_pyarrow(empty).num_rows == 0
+    assert dict(empty.schema().items()) == {"a": ibis.dtype("string"), "b": ibis.dtype("float64")}
+    with pytest.raises(ValueError, match="rows"):
+        literal_table({"a": ("string", ["x"]), "b": ("float64", [])})
+
+
+def test_a_run_does_not_import_pandas(workspace):
+    """pandas costs 0.25 s to import and a run needs none of it (pyarrow imports it as soon as
+    it builds an array from a Python list: the model's constant tables are SQL literals)."""
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from clientload.run import run_model
+        run_model({str(workspace.root)!r}, period="2025-01:2025-12", keep_history=False)
+        print("pandas" in sys.modules)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "False"
