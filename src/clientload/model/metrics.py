@@ -27,17 +27,20 @@ def _z(value: ir.Value, zero: float | int = 0) -> ir.Value:
     return ibis.coalesce(value, zero)
 
 
-def company_totals(sales: ir.Table, costs: ir.Table) -> ir.Table:
-    """One row: the company's revenue, gross margin and cost to serve — the sums of the client
-    P&L's columns, read from the facts it is built of (every client of `sales` and `costs` is a
-    row of the P&L, and its cost to serve is its activities' cost plus storage and financing)."""
-    served = (costs.department != "direct") | costs.activity.isin(("storage", "financing"))
-    money = sales.aggregate(
+def company_sales_totals(sales: ir.Table) -> ir.Table:
+    """One row: the company's revenue and gross margin in the period — the sums of the client
+    P&L's columns (every client of `sales` is a row of the P&L)."""
+    return sales.aggregate(
         revenue=ibis.coalesce(sales.revenue.sum(), 0.0),
         margin=ibis.coalesce((sales.revenue - sales.cost_of_goods).sum(), 0.0),
     )
-    serve = costs.aggregate(cost_to_serve=ibis.coalesce(costs.cost.sum(where=served), 0.0))
-    return money.cross_join(serve)
+
+
+def company_cost_to_serve(costs: ir.Table) -> ir.Table:
+    """One row: the sum of the clients' cost to serve — their activities' cost plus storage and
+    financing, read from `client_costs` (every client there is a row of the P&L)."""
+    served = (costs.department != "direct") | costs.activity.isin(("storage", "financing"))
+    return costs.aggregate(cost_to_serve=ibis.coalesce(costs.cost.sum(where=served), 0.0))
 
 
 def client_pnl(

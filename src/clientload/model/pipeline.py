@@ -128,6 +128,12 @@ def _row(backend: Any, expr: ir.Table) -> dict[str, Any]:
     return rows[0] if rows else {}
 
 
+def _first(result: Future) -> dict[str, Any]:
+    """The first row of a pending one-row result, when it comes."""
+    rows = result.result().to_pylist()
+    return rows[0] if rows else {}
+
+
 def compute_model(
     backend: Any,
     store: facts.Store,
@@ -146,14 +152,18 @@ def compute_model(
     timings: dict[str, float] = {}
     pending: dict[str, Future] = {}
 
-    def emit(name: str, expr: ir.Table) -> None:
-        """Fetch an output table; with an engine that queues queries, without waiting."""
+    def later(expr: ir.Table) -> Future:
+        """A result; with an engine that queues queries, computed while Python goes on."""
         fetch_later = getattr(backend, "fetch_later", None)
         if fetch_later is not None:
-            future = fetch_later(expr)
-        else:
-            future = Future()
-            future.set_result(backend.to_pyarrow(expr))
+            return fetch_later(expr)
+        future: Future = Future()
+        future.set_result(backend.to_pyarrow(expr))
+        return future
+
+    def emit(name: str, expr: ir.Table) -> None:
+        """Fetch an output table and hand it to `on_output` as soon as it is there."""
+        future = later(expr)
         if on_output is not None:
             future.add_done_callback(
                 lambda f: on_output(name, f.result()) if f.exception() is None else None
@@ -199,6 +209,11 @@ def compute_model(
     range_categories = int(
         backend.to_pyarrow(facts.range_categories(store, lines, period)).as_py() or 0
     )
+    # The company's margin rate is a threshold of the groups: known once the sales are.
+    money = _row(backend, metrics.company_sales_totals(sales))
+    company_revenue = _float(money.get("revenue")) or 0.0
+    company_margin = _float(money.get("margin")) or 0.0
+    company_margin_rate = company_margin / company_revenue if company_revenue else 0.0
     emit("client_assortment", assortment.order_by(["client_id", ibis.desc("revenue"), "category"]))
     done("facts")
 
@@ -248,10 +263,6 @@ def compute_model(
             period=period,
             default_terms_days=float(finance_s["default_payment_terms_days"]),
     )
-    totals = _row(backend, metrics.company_totals(sales, client_costs))
-    company_revenue = _float(totals.get("revenue")) or 0.0
-    company_margin = _float(totals.get("margin")) or 0.0
-    company_margin_rate = company_margin / company_revenue if company_revenue else 0.0
     classified = pnl.mutate(
         abc_revenue=metrics.abc_class(pnl, "revenue", seg["abc_a_share"], seg["abc_b_share"]),
         abc_contribution=metrics.abc_class(
@@ -317,6 +328,7 @@ def compute_model(
         "client_metrics",
         final.select(*CLIENT_METRICS_COLUMNS).order_by([ibis.desc("load_minutes"), "client_id"]),
     )
+    emit("client_metrics", client_metrics)
     done("policy")
 
     # 5. The other outputs.
@@ -324,10 +336,7 @@ def compute_model(
     heavy_list = keep("heavy", heavy.heavy_clients(client_metrics, client_costs, assortment, top_n))
     curve = whale.whale_curve(client_metrics)
     top_share = float(analysis.get("whale_top_share", 0.2))
-    headline_row = _row(backend, whale.whale_headlines(curve, top_share))
-    capacity_rows = pending["capacity"].result().to_pylist()
     out: dict[str, ir.Table] = {
-        "client_metrics": client_metrics,
         "client_assortment_sku": facts.client_assortment_sku(
             lines, period, heavy_list.select("client_id").distinct()
         ).order_by(["client_id", ibis.desc("revenue"), "sku"]),
@@ -348,18 +357,26 @@ def compute_model(
     }
     for name, expr in out.items():
         emit(name, expr)
-    tables = {name: pending[name].result() for name in OUTPUT_TABLES}
-    done("outputs")
-    headlines = _headlines(headline_row, capacity_rows, company_revenue, company_margin_rate)
-    headlines["data_checks"] = _row(
-        backend,
+    # the one-row figures last, so that no query waits for Python to ask for them
+    headline_row = later(whale.whale_headlines(curve, top_share))
+    checks = later(
         orders.aggregate(
             orders_not_in_orders_table=orders.orders_not_in_table.sum(),
             orders_without_sales_lines=orders.orders_without_lines.sum(),
-        ),
+        )
     )
+    serving = later(metrics.company_cost_to_serve(client_costs))
+    tables = {name: pending[name].result() for name in OUTPUT_TABLES}
+    done("outputs")
+    headlines = _headlines(
+        _first(headline_row),
+        tables["capacity"].to_pylist(),
+        company_revenue,
+        company_margin_rate,
+    )
+    headlines["data_checks"] = _first(checks)
     headlines["gross_margin"] = company_margin
-    headlines["cost_to_serve"] = _float(totals.get("cost_to_serve")) or 0.0
+    headlines["cost_to_serve"] = _float(_first(serving).get("cost_to_serve")) or 0.0
     headlines["whale"]["top_client_share"] = top_share
     for name in keep.names:
         backend.drop_table(name, force=True)
