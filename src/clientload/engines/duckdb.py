@@ -61,7 +61,8 @@ class DuckDBModelBackend:
         self._backend._run_pre_execute_hooks(expr)
         schema = expr.schema()
         compiler = self._backend.compiler
-        inner = compiler.to_sqlglot(expr).subquery("t")
+        # copy=False: sqlglot otherwise deep-copies the whole tree for each wrapper (0.1 s a run)
+        inner = compiler.to_sqlglot(expr).subquery("t", copy=False)
         columns = [
             sge.Cast(
                 this=sg.column(name, table="t", quoted=True),
@@ -69,7 +70,7 @@ class DuckDBModelBackend:
             ).as_(name, quoted=True)
             for name, dtype in schema.items()
         ]
-        return sg.select(*columns).from_(inner).sql("duckdb"), schema
+        return sg.select(*columns, copy=False).from_(inner, copy=False).sql("duckdb"), schema
 
     def _inputs(self, expr: Any) -> list[Future]:
         """The pending kept tables that `expr` reads."""
