@@ -152,7 +152,7 @@ def run_model(
         )
     backend, store = _open_engine(engine, ws, counts)
     report("read", 1, 1)
-    writer = OutputWriter(ws.out_dir)
+    writer = OutputWriter(ws.out_dir, started=started)
     try:
         result = compute_model(backend, store, settings, chosen, progress=report, on_output=writer)
     except BaseException:
@@ -191,6 +191,7 @@ def run_model(
         writer.abandon()
         raise
     info["timings"]["write"] = round(time.perf_counter() - clock, 3)
+    info["timings"]["ready"] = dict(writer.ready)
     if keep_history:
         clock = time.perf_counter()
         info["run_id"] = append_history(ws, info, settings_text, result.tables["client_metrics"])
@@ -212,10 +213,12 @@ class OutputWriter:
     folder first: a run that fails half-way leaves the previous run's `out/` as it was.
     """
 
-    def __init__(self, out_dir: Path, workers: int = 2):
+    def __init__(self, out_dir: Path, workers: int = 2, started: float | None = None):
         import shutil
         from concurrent.futures import ThreadPoolExecutor
 
+        self.started = time.perf_counter() if started is None else started
+        self.ready: dict[str, float] = {}  # seconds from `started` until each table was handed in
         self.out_dir = out_dir
         self.staging = out_dir / ".writing"
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -228,6 +231,7 @@ class OutputWriter:
         import pyarrow.csv as pacsv
         import pyarrow.parquet as pq
 
+        self.ready[name] = round(time.perf_counter() - self.started, 3)
         self.names.append(name)
         for write, suffix in ((pq.write_table, "parquet"), (pacsv.write_csv, "csv")):
             path = self.staging / f"{name}.{suffix}"
