@@ -104,3 +104,35 @@ def test_a_run_does_not_import_pandas(workspace):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_run_shares_the_store_with_the_web_apps_connections(workspace):
+    """Inside the web app a recalculation runs while requests open the store read-write: both
+    use the process's one DuckDB instance, and the model's kept tables leave nothing behind."""
+    import duckdb
+
+    from clientload.web.store import connect_store
+
+    request = connect_store(workspace)  # a request holding the store while the run starts
+    try:
+        result = run_model(workspace.root, period="2025-01:2025-12", keep_history=False)
+        assert result.info["rows"]["client_metrics"] > 0
+        backend = open_duckdb(workspace.store_path)
+        try:
+            kept = backend.create_table("_kept", backend.table("clients"), temp=True)
+            request.execute("CREATE TABLE web_note (x INTEGER)")  # a write meanwhile
+            request.execute("INSERT INTO web_note VALUES (1)")
+            assert backend.to_pyarrow(kept.count()).as_py() > 0
+        finally:
+            backend.disconnect()
+        catalogs = {row[0] for row in request.execute("SHOW DATABASES").fetchall()}
+        assert not any(name.startswith("clientload_model_") for name in catalogs)
+        assert request.execute("SELECT count(*) FROM web_note").fetchone()[0] == 1
+    finally:
+        request.close()
+    assert (
+        duckdb.connect(str(workspace.store_path))
+        .execute("SELECT count(*) FROM web_note")
+        .fetchone()[0]
+        == 1
+    )

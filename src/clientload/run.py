@@ -65,9 +65,13 @@ def _store_facts(ws: Workspace) -> tuple[dict[str, int], date | None]:
 
 
 def _has_activity(ws: Workspace, period: Period) -> bool:
-    """Any sales in the period or the previous one, or any interaction or storage in the period."""
+    """Any sales in the period or the previous one, or any interaction or storage in the period.
+
+    Read-write as everywhere else in a run: inside the web app a read-only connection would be
+    refused while a request holds the store (DuckDB allows one configuration per file and process).
+    """
     previous = period.previous()
-    con = ws.connect(read_only=True)
+    con = ws.connect()
     try:
         found = con.execute(
             """SELECT EXISTS (SELECT 1 FROM sales WHERE date BETWEEN ? AND ?)

@@ -1,10 +1,14 @@
 """The DuckDB engine: the model's queries run on two connections while Python builds the next.
 
-The store is attached read-only to an in-memory database, where the model keeps its
-intermediate per-client tables as ordinary tables, so that every connection of the database
-sees them. `create_table` and `fetch_later` compile the query at once (in the calling thread)
-and hand it to two worker threads, each with its own connection; a query starts when the kept
-tables it reads are ready. Queries are queued in the order the model asks for them, which is an
+The store is opened as the rest of the program opens it (read-write, so that inside the web app
+a recalculation shares the process's one DuckDB instance with the requests instead of locking
+them out; the model itself never writes to it), and an in-memory database is attached beside it
+where the model keeps its intermediate per-client tables as ordinary tables, so that every
+connection of the instance sees them; it is detached when the model is done.
+
+`create_table` and `fetch_later` compile the query at once (in the calling thread) and hand it
+to two worker threads, each with its own connection; a query starts when the kept tables it
+reads are ready. Queries are queued in the order the model asks for them, which is an
 order in which each one's inputs come first, so two workers can never wait on each other.
 
 Why: at 10 million lines about a third of a run was Python building and compiling Ibis
@@ -27,15 +31,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-STORE = "store"  # the catalog name of the attached store
-
 
 class DuckDBModelBackend:
     """The model's backend on DuckDB; see the module's docstring. Everything the pipeline does
     not call here (compile, table…) goes to the Ibis backend."""
 
-    def __init__(self, backend: Any, workers: int = 2):
+    def __init__(self, backend: Any, store: str, work: str, workers: int = 2):
         self._backend = backend
+        self._store = store  # the store's catalog
+        self._work = work  # the in-memory catalog of the kept tables (a plain identifier)
         self._local = threading.local()
         self._cursors: list[Any] = []
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clientload-q")
@@ -48,8 +52,8 @@ class DuckDBModelBackend:
     # ---- the input tables ------------------------------------------------------------------
 
     def table(self, name: str, database: Any = None) -> Any:
-        """An input table of the attached store (or of `database` when given)."""
-        return self._backend.table(name, database=database or (STORE, "main"))
+        """An input table of the store (or of `database` when given)."""
+        return self._backend.table(name, database=database or (self._store, "main"))
 
     # ---- compiling ---------------------------------------------------------------------------
 
@@ -85,6 +89,7 @@ class DuckDBModelBackend:
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
             cursor = self._backend.con.cursor()
+            cursor.execute(f"USE {self._work}")  # a cursor starts in the instance's default
             self._local.cursor = cursor
             self._cursors.append(cursor)
         return cursor
@@ -111,8 +116,7 @@ class DuckDBModelBackend:
         if not isinstance(obj, ir.Table) or kwargs.get("database"):
             return self._backend.create_table(name, obj, temp=temp, **kwargs)
         sql, schema = self._select_sql(obj)
-        quoted = '"' + name.replace('"', '""') + '"'
-        statement = f"CREATE OR REPLACE TABLE {quoted} AS {sql}"
+        statement = f"CREATE OR REPLACE TABLE {_quoted(name)} AS {sql}"
         label = name.removeprefix("_clientload_")
         self._kept[name] = self._pool.submit(self._run, label, statement, self._inputs(obj), False)
         return ibis.table(schema, name=name)
@@ -153,22 +157,38 @@ class DuckDBModelBackend:
             self._backend.drop_table(name, force=force, **kwargs)
             return
         pending.exception()  # wait for it, whatever its outcome
-        quoted = '"' + name.replace('"', '""') + '"'
-        self._backend.con.execute(f"DROP TABLE IF EXISTS {quoted}")
+        self._backend.con.execute(f"DROP TABLE IF EXISTS {_quoted(name)}")
 
     def disconnect(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
         for cursor in self._cursors:
             cursor.close()
-        self._backend.disconnect()
+        con = self._backend.con
+        try:
+            con.execute(f"USE {_quoted(self._store)}")
+            con.execute(f"DETACH DATABASE IF EXISTS {self._work}")
+        finally:
+            self._backend.disconnect()
 
 
 def open_duckdb(path: Path) -> DuckDBModelBackend:
-    """The store at `path`, attached read-only, as the model's backend."""
+    """The store at `path` with an in-memory database attached for the model's kept tables."""
+    import uuid
+
     import duckdb
     import ibis
 
-    con = duckdb.connect(":memory:")
-    quoted_path = str(path).replace("'", "''")
-    con.execute(f"ATTACH '{quoted_path}' AS {STORE} (READ_ONLY)")
-    return DuckDBModelBackend(ibis.duckdb.from_connection(con))
+    con = duckdb.connect(str(path))
+    try:
+        store = con.execute("SELECT current_database()").fetchone()[0]
+        work = f"clientload_model_{uuid.uuid4().hex[:12]}"
+        con.execute(f"ATTACH ':memory:' AS {work}")
+        con.execute(f"USE {work}")
+    except BaseException:
+        con.close()
+        raise
+    return DuckDBModelBackend(ibis.duckdb.from_connection(con), store=store, work=work)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
