@@ -136,3 +136,17 @@ def test_a_run_shares_the_store_with_the_web_apps_connections(workspace):
         .fetchone()[0]
         == 1
     )
+
+
+def test_the_workbooks_inputs_are_read_while_a_request_holds_the_store(workspace):
+    from clientload.export.inputs import read_inputs
+    from clientload.web.store import connect_store
+
+    run_model(workspace.root, period="2025-01:2025-12", keep_history=False)
+    request = connect_store(workspace)
+    try:
+        inputs = read_inputs(workspace)
+        assert inputs is not None
+        request.execute("SELECT count(*) FROM sales").fetchone()
+    finally:
+        request.close()

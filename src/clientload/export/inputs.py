@@ -76,6 +76,7 @@ def _history(backend: Any) -> dict[str, Any]:
 
 def read_inputs(ws: Workspace) -> WorkbookInputs:
     """Read the last run's period and outputs and aggregate the drivers per client."""
+    import duckdb
     import ibis
     import pandas as pd
 
@@ -108,7 +109,10 @@ def read_inputs(ws: Workspace) -> WorkbookInputs:
         )
     metrics_df = outputs["client_metrics"]
 
-    backend = ibis.duckdb.connect(str(ws.store_path), read_only=True)
+    # Read-write like every other connection to the store, so that inside the web app this shares
+    # the process's DuckDB instance with the requests and a recalculation (DuckDB refuses a
+    # read-only and a read-write connection to one file in one process); nothing is written.
+    backend = ibis.duckdb.from_connection(duckdb.connect(str(ws.store_path)))
     try:
         counts = {t: backend.table(t).count().execute() for t in ("orders", "products")}
         store = store_of(backend, counts)
