@@ -160,6 +160,7 @@ def run_model(
     try:
         result = compute_model(backend, store, settings, chosen, progress=report, on_output=writer)
     except BaseException:
+        getattr(backend, "interrupt", lambda: None)()
         backend.disconnect()  # first: its queued queries may still hand tables to the writer
         writer.abandon()
         raise

@@ -25,6 +25,7 @@ to the declared schema. Ibis's `to_pyarrow` converts through a layer that import
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -158,6 +159,15 @@ class DuckDBModelBackend:
             return
         pending.exception()  # wait for it, whatever its outcome
         self._backend.con.execute(f"DROP TABLE IF EXISTS {_quoted(name)}")
+
+    def interrupt(self) -> None:
+        """Stop the queries running now and drop the queued ones (the run failed or was
+        interrupted: at 50 million lines a query can take seconds more)."""
+        for future in self._kept.values():
+            future.cancel()
+        for cursor in list(self._cursors):
+            with contextlib.suppress(Exception):  # a closed cursor has nothing to stop
+                cursor.interrupt()
 
     def disconnect(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
