@@ -150,3 +150,33 @@ def test_the_workbooks_inputs_are_read_while_a_request_holds_the_store(workspace
         request.execute("SELECT count(*) FROM sales").fetchone()
     finally:
         request.close()
+
+
+def test_a_store_held_by_another_process_is_one_line_and_exit_2(workspace):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            f"con = duckdb.connect({str(workspace.store_path)!r})\n"
+            "print('held', flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        done = subprocess.run(
+            [sys.executable, "-m", "clientload.cli.app", "run", str(workspace.root)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "in use by another process" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    finally:
+        holder.kill()
+        holder.wait()

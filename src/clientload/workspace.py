@@ -20,6 +20,27 @@ class WorkspaceError(ClientloadError):
     """A workspace that cannot be used as asked; the message says why and what to do."""
 
 
+class StoreInUse(WorkspaceError):
+    """Another process holds the store file (DuckDB lets one process write a file)."""
+
+
+def open_store_file(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect` on the store, with a message a user can act on when another process
+    (an import, a run, `clientload serve`) holds it."""
+    import duckdb
+
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        detail = str(exc).splitlines()[0].split(". See also")[0]
+        raise StoreInUse(
+            f"{path}: the store is in use by another process ({detail}); run this again when "
+            "that import, run or `clientload serve` has finished"
+        ) from exc
+
+
 @dataclass(frozen=True)
 class Workspace:
     root: Path
@@ -45,13 +66,11 @@ class Workspace:
 
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         """Open the store, creating the input tables on first use."""
-        import duckdb
-
         from clientload.schema import IMPORTS_TABLE, TABLES, create_statement
 
         if read_only and self.store_path.exists():
-            return duckdb.connect(str(self.store_path), read_only=True)
-        con = duckdb.connect(str(self.store_path))
+            return open_store_file(self.store_path, read_only=True)
+        con = open_store_file(self.store_path)
         con.execute(IMPORTS_TABLE)
         for table in TABLES.values():
             con.execute(create_statement(table))

@@ -185,10 +185,11 @@ def open_duckdb(path: Path) -> DuckDBModelBackend:
     """The store at `path` with an in-memory database attached for the model's kept tables."""
     import uuid
 
-    import duckdb
     import ibis
 
-    con = duckdb.connect(str(path))
+    from clientload.workspace import open_store_file
+
+    con = open_store_file(path)
     try:
         store = con.execute("SELECT current_database()").fetchone()[0]
         work = f"clientload_model_{uuid.uuid4().hex[:12]}"

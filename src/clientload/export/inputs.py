@@ -19,7 +19,7 @@ from typing import Any
 from clientload.errors import ClientloadError
 from clientload.model.period import Period
 from clientload.settings import Settings
-from clientload.workspace import Workspace
+from clientload.workspace import Workspace, open_store_file
 
 
 @dataclass
@@ -76,7 +76,6 @@ def _history(backend: Any) -> dict[str, Any]:
 
 def read_inputs(ws: Workspace) -> WorkbookInputs:
     """Read the last run's period and outputs and aggregate the drivers per client."""
-    import duckdb
     import ibis
     import pandas as pd
 
@@ -112,7 +111,7 @@ def read_inputs(ws: Workspace) -> WorkbookInputs:
     # Read-write like every other connection to the store, so that inside the web app this shares
     # the process's DuckDB instance with the requests and a recalculation (DuckDB refuses a
     # read-only and a read-write connection to one file in one process); nothing is written.
-    backend = ibis.duckdb.from_connection(duckdb.connect(str(ws.store_path)))
+    backend = ibis.duckdb.from_connection(open_store_file(ws.store_path))
     try:
         counts = {t: backend.table(t).count().execute() for t in ("orders", "products")}
         store = store_of(backend, counts)

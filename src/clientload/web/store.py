@@ -28,7 +28,7 @@ import duckdb
 from fastapi import HTTPException
 
 from clientload.errors import ClientloadError
-from clientload.workspace import Workspace
+from clientload.workspace import StoreInUse, Workspace
 
 WRITE_LOCK = threading.RLock()
 _READY: set[Path] = set()  # stores whose tables this process has made sure of
@@ -66,6 +66,8 @@ def connect_store(ws: Workspace) -> duckdb.DuckDBPyConnection:
         if ws.store_path in _READY:
             return duckdb.connect(str(ws.store_path))
         con = ws.connect()
+    except StoreInUse:
+        raise StoreBusy() from None
     except duckdb.Error as exc:
         if is_lock_conflict(exc):
             raise StoreBusy() from None
