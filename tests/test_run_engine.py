@@ -180,3 +180,30 @@ def test_a_store_held_by_another_process_is_one_line_and_exit_2(workspace):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_the_web_apps_writes_wait_while_it_recalculates(workspace, monkeypatch):
+    """Several connections read for the model: a write committed half-way would reach some of
+    its tables and not others, so the app's writes wait for the recalculation."""
+    import threading
+
+    import clientload.run
+    from clientload.web.jobs import model_runner
+    from clientload.web.store import WRITE_LOCK
+
+    seen = {}
+
+    def run_model(root, progress=None):
+        outcome = {}
+        other = threading.Thread(target=lambda: outcome.update(got=WRITE_LOCK.acquire(timeout=0)))
+        other.start()
+        other.join()
+        seen["writer_got_the_lock"] = outcome["got"]
+        if outcome["got"]:
+            WRITE_LOCK.release()
+
+    monkeypatch.setattr(clientload.run, "run_model", run_model)
+    model_runner(workspace, lambda *args: None)
+    assert seen == {"writer_got_the_lock": False}
+    assert WRITE_LOCK.acquire(timeout=0)
+    WRITE_LOCK.release()

@@ -104,7 +104,11 @@ def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
     from clientload.engines.duckdb import open_duckdb
 
     backend = open_duckdb(ws.store_path)
-    return backend, store_of(backend, counts)
+    try:
+        return backend, store_of(backend, counts)
+    except BaseException:
+        backend.disconnect()
+        raise
 
 
 def store_of(backend, counts: dict[str, int]):
@@ -154,17 +158,24 @@ def run_model(
             f"--period {chosen.start}:{chosen.end}: no clients with sales or activity in the "
             f"period; the sales run to {last_sales}"
         )
-    backend, store = _open_engine(engine, ws, counts)
-    report("read", 1, 1)
     writer = OutputWriter(ws.out_dir, started=started)
+    try:
+        backend, store = _open_engine(engine, ws, counts)
+    except BaseException:
+        writer.abandon()
+        raise
+    report("read", 1, 1)
     try:
         result = compute_model(backend, store, settings, chosen, progress=report, on_output=writer)
     except BaseException:
-        getattr(backend, "interrupt", lambda: None)()
-        backend.disconnect()  # first: its queued queries may still hand tables to the writer
-        writer.abandon()
+        try:
+            getattr(backend, "interrupt", lambda: None)()
+            # before the writer: the engine's workers may still hand it tables until they stop
+            backend.disconnect()
+        finally:
+            writer.abandon()
         raise
-    backend.disconnect()
+    backend.disconnect()  # waits for the workers, so every emitted table reached the writer
     if result.headlines["clients"] == 0:
         writer.abandon()
         raise ClientloadError(
@@ -191,7 +202,7 @@ def run_model(
     report("write", 0, 1)
     clock = time.perf_counter()
     try:
-        writer.finish()
+        writer.finish(expected=result.tables)
     except BaseException:
         writer.abandon()
         raise
@@ -211,7 +222,7 @@ def run_model(
 
 class OutputWriter:
     """Writes each output table as `NAME.parquet` and `NAME.csv` (UTF-8, comma, header row) while
-    the model goes on computing the rest, then moves them all into `out/` at once.
+    the model goes on computing the rest, then moves them into `out/` when all are written.
 
     The model emits a table as soon as it is final; Arrow's writers release the GIL, so writing
     runs on the cores the engine's small per-client queries leave idle. Files go to a staging
@@ -242,10 +253,15 @@ class OutputWriter:
             path = self.staging / f"{name}.{suffix}"
             self._futures.append(self._pool.submit(write, table, path))
 
-    def finish(self) -> None:
-        """Wait for every file, then move them into `out/` (a failed write raises here)."""
+    def finish(self, expected: Any = ()) -> None:
+        """Wait for every file, then move them into `out/`, file by file (each replaced
+        atomically; `run_info.json` is written after them). A failed write raises here, and so
+        does a table of `expected` that never reached the writer."""
         import os
 
+        missing = sorted(set(expected) - set(self.names))
+        if missing:
+            raise RuntimeError(f"output tables not written: {', '.join(missing)}")
         try:
             for future in self._futures:
                 future.result()

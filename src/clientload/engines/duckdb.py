@@ -45,6 +45,7 @@ class DuckDBModelBackend:
         self._cursors: list[Any] = []
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clientload-q")
         self._kept: dict[str, Future] = {}
+        self._stopped = threading.Event()
         self.seconds: dict[str, float] = {}
 
     def __getattr__(self, name: str) -> Any:
@@ -60,10 +61,15 @@ class DuckDBModelBackend:
 
     def _select_sql(self, expr: Any) -> tuple[str, Any]:
         """The query of a table expression, its columns cast to the types Ibis declares."""
+        import ibis.expr.operations as ops
         import sqlglot as sg
         import sqlglot.expressions as sge
 
-        self._backend._run_pre_execute_hooks(expr)
+        if expr.op().find(ops.InMemoryTable):
+            # Ibis registers a memtable on one connection; the workers would not see it.
+            raise NotImplementedError(
+                "the DuckDB model engine takes no memtables: use clientload.model.literal"
+            )
         schema = expr.schema()
         compiler = self._backend.compiler
         # copy=False: sqlglot otherwise deep-copies the whole tree for each wrapper (0.1 s a run)
@@ -91,6 +97,9 @@ class DuckDBModelBackend:
         if cursor is None:
             cursor = self._backend.con.cursor()
             cursor.execute(f"USE {self._work}")  # a cursor starts in the instance's default
+            # what Ibis sets on its own connection (settings are per connection)
+            cursor.execute("SET TimeZone = 'UTC'")
+            cursor.execute("SET python_enable_replacements = false")
             self._local.cursor = cursor
             self._cursors.append(cursor)
         return cursor
@@ -98,6 +107,8 @@ class DuckDBModelBackend:
     def _run(self, label: str, sql: str, inputs: list[Future], fetch: bool) -> Any:
         for future in inputs:
             future.result()  # an input's error surfaces here, as this query's
+        if self._stopped.is_set():
+            raise RuntimeError("the model was stopped")
         started = time.perf_counter()
         cursor = self._cursor()
         if fetch:
@@ -143,8 +154,8 @@ class DuckDBModelBackend:
         """The result now: a Table, or a Scalar/Array for a scalar/column expression."""
         import ibis.expr.types as ir
 
-        if kwargs:
-            return self._backend.to_pyarrow(expr, **kwargs)
+        if kwargs:  # Ibis's own path would not wait for the kept tables the query reads
+            raise NotImplementedError(f"to_pyarrow options {sorted(kwargs)} on the model engine")
         result = self.fetch_later(expr.as_table()).result()
         if isinstance(expr, ir.Scalar):
             return result.column(0)[0]
@@ -153,6 +164,8 @@ class DuckDBModelBackend:
         return result
 
     def drop_table(self, name: str, *, force: bool = False, **kwargs: Any) -> None:
+        """Drop a kept table once created. Queries queued since that read it must be awaited
+        first (the pipeline drops its tables after every result is in)."""
         pending = self._kept.pop(name, None)
         if pending is None:
             self._backend.drop_table(name, force=force, **kwargs)
@@ -163,8 +176,8 @@ class DuckDBModelBackend:
     def interrupt(self) -> None:
         """Stop the queries running now and drop the queued ones (the run failed or was
         interrupted: at 50 million lines a query can take seconds more)."""
-        for future in self._kept.values():
-            future.cancel()
+        self._stopped.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
         for cursor in list(self._cursors):
             with contextlib.suppress(Exception):  # a closed cursor has nothing to stop
                 cursor.interrupt()
@@ -190,12 +203,16 @@ def open_duckdb(path: Path) -> DuckDBModelBackend:
     from clientload.workspace import open_store_file
 
     con = open_store_file(path)
+    work = f"clientload_model_{uuid.uuid4().hex[:12]}"
+    store = "main"
     try:
         store = con.execute("SELECT current_database()").fetchone()[0]
-        work = f"clientload_model_{uuid.uuid4().hex[:12]}"
         con.execute(f"ATTACH ':memory:' AS {work}")
         con.execute(f"USE {work}")
     except BaseException:
+        with contextlib.suppress(Exception):  # the instance may be shared: leave nothing attached
+            con.execute(f"USE {_quoted(store)}")
+            con.execute(f"DETACH DATABASE IF EXISTS {work}")
         con.close()
         raise
     return DuckDBModelBackend(ibis.duckdb.from_connection(con), store=store, work=work)

@@ -36,11 +36,23 @@ def company_sales_totals(sales: ir.Table) -> ir.Table:
     )
 
 
+def _cost_kinds(costs: ir.Table) -> dict[str, ir.BooleanValue]:
+    """Which `client_costs` rows make each part of the cost to serve: the departments'
+    activities, and the direct costs of storage and financing (an activity that a company names
+    "storage" in one of its departments stays an activity)."""
+    direct = costs.department == "direct"
+    return {
+        "activity_cost": ~direct,
+        "storage_cost": direct & (costs.activity == "storage"),
+        "financing_cost": direct & (costs.activity == "financing"),
+    }
+
+
 def company_cost_to_serve(costs: ir.Table) -> ir.Table:
-    """One row: the sum of the clients' cost to serve — their activities' cost plus storage and
-    financing, read from `client_costs` (every client there is a row of the P&L)."""
-    served = (costs.department != "direct") | costs.activity.isin(("storage", "financing"))
-    return costs.aggregate(cost_to_serve=ibis.coalesce(costs.cost.sum(where=served), 0.0))
+    """One row: the sum of the clients' cost to serve, read from `client_costs` with the P&L's
+    own parts (every client there is a row of the P&L)."""
+    parts = [ibis.coalesce(costs.cost.sum(where=rows), 0.0) for rows in _cost_kinds(costs).values()]
+    return costs.aggregate(cost_to_serve=parts[0] + parts[1] + parts[2])
 
 
 def client_pnl(
@@ -63,11 +75,10 @@ def client_pnl(
     `costs` is `client_costs` (activities and direct costs); `calls` has the client's call events.
     """
     months = period.months
+    kind = _cost_kinds(costs)
     by_kind = costs.group_by(k_client_id=costs.client_id).aggregate(
         load_minutes=costs.minutes.sum(),
-        activity_cost=costs.cost.sum(where=costs.department != "direct"),
-        storage_cost=costs.cost.sum(where=costs.activity == "storage"),
-        financing_cost=costs.cost.sum(where=costs.activity == "financing"),
+        **{name: costs.cost.sum(where=rows) for name, rows in kind.items()},
     )
     c = clients.select(
         c_client_id="client_id",

@@ -2,7 +2,8 @@
 
 `compute_model` takes an Ibis backend holding the input tables, the settings and the period, and
 returns every output table as Arrow plus the headline figures. Only small per-client tables are
-materialised (as temporary tables on the same backend); the fact tables are each read once.
+materialised (kept on the same backend, as its engine keeps tables); the fact tables are each
+read once. An engine with `fetch_later` (DuckDB) runs the queries while this builds the next.
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ class ModelResult:
 
 
 class _Materialiser:
-    """Keeps intermediate per-client tables on the backend as temporary tables."""
+    """Keeps intermediate per-client tables on the backend (`create_table(temp=True)`: a temporary
+    table, a Spark view, or a table the DuckDB engine queues)."""
 
     def __init__(self, backend: Any):
         self.backend = backend
@@ -120,12 +122,6 @@ class _Materialiser:
         table = self.backend.create_table(table_name, expr, temp=True, overwrite=True)
         self.seconds[name] = round(time.perf_counter() - started, 3)
         return table
-
-
-def _row(backend: Any, expr: ir.Table) -> dict[str, Any]:
-    """The first row of a one-row result as a dict (NULL → None)."""
-    rows = backend.to_pyarrow(expr).to_pylist()
-    return rows[0] if rows else {}
 
 
 def _first(result: Future) -> dict[str, Any]:
@@ -206,14 +202,9 @@ def compute_model(
         ),
     )
     assortment = keep("assortment", facts.client_assortment(lines, period))
-    range_categories = int(
-        backend.to_pyarrow(facts.range_categories(store, lines, period)).as_py() or 0
-    )
-    # The company's margin rate is a threshold of the groups: known once the sales are.
-    money = _row(backend, metrics.company_sales_totals(sales))
-    company_revenue = _float(money.get("revenue")) or 0.0
-    company_margin = _float(money.get("margin")) or 0.0
-    company_margin_rate = company_margin / company_revenue if company_revenue else 0.0
+    # Two figures the groups' rules need as numbers; asked for now, awaited when needed.
+    range_pending = later(facts.range_categories(store, lines, period).name("n").as_table())
+    money_pending = later(metrics.company_sales_totals(sales))
     emit("client_assortment", assortment.order_by(["client_id", ibis.desc("revenue"), "category"]))
     done("facts")
 
@@ -246,6 +237,11 @@ def compute_model(
     done("costs")
 
     # 3. The client P&L, ABC × XYZ and the groups.
+    range_categories = int(_first(range_pending).get("n") or 0)
+    money = _first(money_pending)
+    company_revenue = _float(money.get("revenue")) or 0.0
+    company_margin = _float(money.get("margin")) or 0.0
+    company_margin_rate = company_margin / company_revenue if company_revenue else 0.0
     universe = metrics.client_universe(sales, orders, interactions, client_costs)
     categories = metrics.categories_per_client(assortment)
     # Not kept: the groups' query below reads it once; the company totals come from the facts.

@@ -19,10 +19,17 @@ Runner = Callable[[Workspace, Callable[[str, int, int], None]], Any]
 
 
 def model_runner(ws: Workspace, progress: Callable[[str, int, int], None]) -> Any:
-    """Run the model of `clientload run` on the workspace with default options."""
-    from clientload.run import run_model
+    """Run the model of `clientload run` on the workspace with default options.
 
-    return run_model(ws.root, progress=progress)
+    The app's writes (imports, logged interactions, settings) wait meanwhile: the model's
+    queries run on several connections, each its own transaction, so an import committed half-way
+    through would reach some of its tables and not others.
+    """
+    from clientload.run import run_model
+    from clientload.web.store import WRITE_LOCK
+
+    with WRITE_LOCK:
+        return run_model(ws.root, progress=progress)
 
 
 @dataclass
