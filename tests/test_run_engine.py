@@ -207,3 +207,25 @@ def test_the_web_apps_writes_wait_while_it_recalculates(workspace, monkeypatch):
     assert seen == {"writer_got_the_lock": False}
     assert WRITE_LOCK.acquire(timeout=0)
     WRITE_LOCK.release()
+
+
+@pytest.mark.parametrize("picking_name", ["picking", "storage"])
+def test_the_cost_to_serve_headline_is_the_sum_of_the_clients(tmp_path, picking_name):
+    """Even when a department's activity is named like a direct cost ("storage"): it stays an
+    activity, the client's storage cost is the pallets' only, and the headline adds up."""
+    settings = SETTINGS.replace("[activities.picking]", f"[activities.{picking_name}]")
+    ws = make_workspace(tmp_path / "ws", small_company(), settings)
+    result = run_model(ws.root, period="2025-01:2025-12", keep_history=False)
+    clients = result.tables["client_metrics"].to_pylist()
+    total = sum(c["cost_to_serve"] for c in clients)
+    assert result.info["headlines"]["cost_to_serve"] == pytest.approx(total, rel=1e-12)
+    a = next(c for c in clients if c["client_id"] == "A")
+    assert a["storage_cost"] == pytest.approx(20)  # 10 pallet-days at 2, as in test_model_small
+    costs = result.tables["client_costs"].to_pylist()
+    warehouse = sum(
+        r["cost"] for r in costs if r["client_id"] == "A" and r["department"] == "warehouse"
+    )
+    assert a["activity_cost"] == pytest.approx(
+        sum(r["cost"] for r in costs if r["client_id"] == "A" and r["department"] != "direct")
+    )
+    assert warehouse > 0
