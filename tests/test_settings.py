@@ -89,7 +89,7 @@ def test_syntax_error_names_the_line():
 
 
 def test_career_levels_are_validated_item_by_item():
-    with pytest.raises(SettingsError, match="career.levels.min_monthly_revenue"):
+    with pytest.raises(SettingsError, match=r"career\.levels\.min_monthly_revenue"):
         parse_settings("[[career.levels]]\ncode = 'x'\nmin_monthly_revenue = 'lots'\n")
     s = parse_settings("[[career.levels]]\ncode = 'only'\n")
     assert s.section("career")["levels"][0]["min_categories"] == 0

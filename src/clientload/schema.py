@@ -51,9 +51,21 @@ TABLES: dict[str, Table] = {
                 _c("date", "DATE", True, "date of the sale (shipment or invoice)"),
                 _c("sku", "VARCHAR", True, "the product"),
                 _c("quantity", "DOUBLE", True, "units; negative for a return"),
-                _c("revenue", "DOUBLE", True, "line amount after discounts (or derived from price)"),
-                _c("price", "DOUBLE", False, "unit price; revenue = quantity x price when no revenue"),
-                _c("cost", "DOUBLE", False, "line cost of goods; NULL when unknown (the model fills it)"),
+                _c(
+                    "revenue", "DOUBLE", True, "line amount after discounts (or derived from price)"
+                ),
+                _c(
+                    "price",
+                    "DOUBLE",
+                    False,
+                    "unit price; revenue = quantity x price when no revenue",
+                ),
+                _c(
+                    "cost",
+                    "DOUBLE",
+                    False,
+                    "line cost of goods; NULL when unknown (the model fills it)",
+                ),
                 _c("order_id", "VARCHAR", False, "the order or document"),
                 _c("manager", "VARCHAR", False, "the responsible sales manager"),
                 _c("discount", "DOUBLE", False, "discount given on the line (fraction)"),
@@ -70,7 +82,12 @@ TABLES: dict[str, Table] = {
                 _c("channel", "VARCHAR"),
                 _c("payment_terms_days", "DOUBLE"),
                 _c("phones", "VARCHAR", False, "several separated by ;"),
-                _c("emails", "VARCHAR", False, "addresses or whole domains (@acme.ru), separated by ;"),
+                _c(
+                    "emails",
+                    "VARCHAR",
+                    False,
+                    "addresses or whole domains (@acme.ru), separated by ;",
+                ),
             ),
             key=("client_id",),
         ),
@@ -152,7 +169,8 @@ TABLES: dict[str, Table] = {
 def create_statement(table: Table) -> str:
     """CREATE TABLE IF NOT EXISTS for an input table, with lineage columns.
 
-    `_import_id` names the import that brought the row (see `imports`), `_line` its line in the file.
+    `_import_id` names the import that brought the row (see `imports`), `_line` its line in the
+    file.
     """
     cols = [f'"{c.name}" {c.type}' for c in table.columns]
     cols += ['"_import_id" BIGINT', '"_line" BIGINT']

@@ -94,7 +94,9 @@ def open_workspace(directory: str | Path) -> Workspace:
     """An existing workspace; a clear error when the folder is not one."""
     root = Path(directory)
     if not root.is_dir():
-        raise WorkspaceError(f"{root} is not a folder; create a workspace with `clientload init {root}`")
+        raise WorkspaceError(
+            f"{root} is not a folder; create a workspace with `clientload init {root}`"
+        )
     ws = Workspace(root)
     if not ws.settings_path.exists() and not ws.store_path.exists():
         raise WorkspaceError(

@@ -1,8 +1,9 @@
 """Russian and English: gettext catalogues read with Babel, and number/money/date formats.
 
-Message ids are English; the `.po` files in `locale/ru/LC_MESSAGES/` hold the Russian. The catalogues are
-read at run time with Babel (no compile step, so a translator edits one text file). A message with
-no translation falls back to its English id, so a missing entry shows English, never a blank.
+Message ids are English; the `.po` files in `locale/ru/LC_MESSAGES/` hold the Russian. The
+catalogues are read at run time with Babel (no compile step, so a translator edits one text
+file). A message with no translation falls back to its English id, so a missing entry shows
+English, never a blank.
 """
 
 from __future__ import annotations

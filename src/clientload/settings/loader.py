@@ -143,16 +143,17 @@ class _Locator:
         section, key = path[:-1], path[-1]
         start = 0
         if section:
-            header = re.compile(r"^\s*\[{1,2}\s*" + r"\s*\.\s*".join(map(re.escape, section)) + r"\s*\]")
+            dotted = r"\s*\.\s*".join(map(re.escape, section))
+            header = re.compile(r"^\s*\[{1,2}\s*" + dotted + r"\s*\]")
             starts = [i for i, ln in enumerate(self.lines) if header.match(ln)]
             if not starts:
                 return None
             start = starts[0]
         key_re = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
         for i in range(start, len(self.lines)):
-            if i > start and section and self.lines[i].lstrip().startswith("["):
-                if not self.lines[i].lstrip().startswith("[["):
-                    break
+            line = self.lines[i].lstrip()
+            if i > start and section and line.startswith("[") and not line.startswith("[["):
+                break
             if key_re.match(self.lines[i]):
                 return i + 1
         return start + 1 if section else None
@@ -180,6 +181,14 @@ def _is_type(value: Any, expected: type | tuple[type, ...]) -> bool:
     return isinstance(value, expected)
 
 
+def _accepted_type(default: Any) -> type | tuple[type, ...]:
+    """The types a setting accepts given its default: any number where the default is a number
+    (but not a bool), else the default's own type."""
+    if isinstance(default, (int, float)) and not isinstance(default, bool):
+        return (int, float)
+    return type(default)
+
+
 def _merge(defaults: dict, user: dict, locate: _Locator, problems: list[str], path=()) -> dict:
     out: dict[str, Any] = {}
     for key, value in user.items():
@@ -201,7 +210,9 @@ def _merge(defaults: dict, user: dict, locate: _Locator, problems: list[str], pa
                 out[key] = _merge(expected, value, locate, problems, here)
         elif isinstance(expected, list) and expected and isinstance(expected[0], dict):
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-                problems.append(f"{locate.where(*here)} should be a list of [[{'.'.join(here)}]] tables")
+                problems.append(
+                    f"{locate.where(*here)} should be a list of [[{'.'.join(here)}]] tables"
+                )
                 continue
             template = expected[0]
             items = []
@@ -212,9 +223,10 @@ def _merge(defaults: dict, user: dict, locate: _Locator, problems: list[str], pa
                 for k, v in item.items():
                     if k not in template:
                         problems.append(f"unknown setting {locate.where(*here, k)}")
-                    elif not _is_type(v, type(template[k]) if not isinstance(template[k], (int, float)) or isinstance(template[k], bool) else (int, float)):
+                    elif not _is_type(v, _accepted_type(template[k])):
+                        expected_name = _type_name(type(template[k]))
                         problems.append(
-                            f"{locate.where(*here, k)} should be {_type_name(type(template[k]))}, got {v!r}"
+                            f"{locate.where(*here, k)} should be {expected_name}, got {v!r}"
                         )
                     else:
                         merged_item[k] = v
@@ -259,8 +271,9 @@ def _check_fields(kind, name, entry, spec, required, locate, problems) -> bool:
         return False
     for key, value in entry.items():
         if key not in spec:
+            known = ", ".join(spec)
             problems.append(
-                f"unknown setting {locate.where(kind, name, key)}; expected one of {', '.join(spec)}"
+                f"unknown setting {locate.where(kind, name, key)}; expected one of {known}"
             )
             ok = False
         elif not _is_type(value, spec[key]):
@@ -279,7 +292,13 @@ def _departments(section: dict, locate: _Locator, problems: list[str]) -> dict[s
     out = {}
     for name, entry in section.items():
         if not _check_fields(
-            "departments", name, entry, DEPARTMENT_KEYS, ("cost", "capacity_minutes"), locate, problems
+            "departments",
+            name,
+            entry,
+            DEPARTMENT_KEYS,
+            ("cost", "capacity_minutes"),
+            locate,
+            problems,
         ):
             continue
         if entry["cost"] < 0:
@@ -307,7 +326,13 @@ def _activities(
     out = {}
     for name, entry in section.items():
         if not _check_fields(
-            "activities", name, entry, ACTIVITY_KEYS, ("driver", "department", "minutes"), locate, problems
+            "activities",
+            name,
+            entry,
+            ACTIVITY_KEYS,
+            ("driver", "department", "minutes"),
+            locate,
+            problems,
         ):
             continue
         if entry["driver"] not in DRIVERS:
@@ -317,7 +342,8 @@ def _activities(
             )
             continue
         if entry["driver"] == "interactions" and "type" not in entry:
-            problems.append(f"{locate.where('activities', name)} counts interactions but has no `type`")
+            where = locate.where("activities", name)
+            problems.append(f"{where} counts interactions but has no `type`")
             continue
         if entry["department"] not in departments:
             problems.append(
@@ -365,7 +391,8 @@ def _check_values(merged: dict, locate: _Locator, problems: list[str]) -> None:
     for section, key in _FRACTIONS:
         value = merged.get(section, {}).get(key)
         if isinstance(value, (int, float)) and not 0 <= value <= 1:
-            problems.append(f"{locate.where(section, key)} is {value}; expected a fraction from 0 to 1")
+            where = locate.where(section, key)
+            problems.append(f"{where} is {value}; expected a fraction from 0 to 1")
     margin = merged.get("margin", {}).get("assumed_margin_rate")
     if isinstance(margin, (int, float)) and margin >= 1:
         problems.append(f"{locate.where('margin', 'assumed_margin_rate')} must be below 1")
