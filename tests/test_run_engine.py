@@ -229,3 +229,35 @@ def test_the_cost_to_serve_headline_is_the_sum_of_the_clients(tmp_path, picking_
         sum(r["cost"] for r in costs if r["client_id"] == "A" and r["department"] != "direct")
     )
     assert warehouse > 0
+
+
+def test_the_duckdb_settings_bound_memory_and_threads(workspace):
+    backend = open_duckdb(workspace.store_path, memory_limit="256MB", threads=1)
+    try:
+        limit, threads = backend.con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('threads')"
+        ).fetchone()
+        assert limit.startswith(("244", "256")) and int(threads) == 1
+    finally:
+        backend.disconnect()
+    settings = (
+        workspace.settings_path.read_text("utf-8")
+        + '\n[duckdb]\nmemory_limit = "300MB"\nthreads = 1\n'
+    )
+    workspace.settings_path.write_text(settings, "utf-8")
+    assert run_model(workspace.root, keep_history=False).info["rows"]["client_metrics"] > 0
+
+
+@pytest.mark.parametrize(
+    ("memory_limit", "threads", "message"),
+    [
+        ("lots", 0, "duckdb.memory_limit"),
+        ("1GB'; DROP TABLE sales; --", 0, "memory_limit"),
+        ("", -2, "duckdb.threads"),
+    ],
+)
+def test_wrong_duckdb_settings_are_named(workspace, memory_limit, threads, message):
+    from clientload.errors import ClientloadError
+
+    with pytest.raises(ClientloadError, match=message):
+        open_duckdb(workspace.store_path, memory_limit=memory_limit, threads=threads)

@@ -103,7 +103,12 @@ def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
         raise ClientloadError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
     from clientload.engines.duckdb import open_duckdb
 
-    backend = open_duckdb(ws.store_path)
+    limits = ws.settings().section("duckdb")
+    backend = open_duckdb(
+        ws.store_path,
+        memory_limit=str(limits.get("memory_limit", "")),
+        threads=int(limits.get("threads", 0)),
+    )
     try:
         return backend, store_of(backend, counts)
     except BaseException:

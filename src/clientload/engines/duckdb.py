@@ -26,6 +26,7 @@ to the declared schema. Ibis's `to_pyarrow` converts through a layer that import
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -194,15 +195,40 @@ class DuckDBModelBackend:
             self._backend.disconnect()
 
 
-def open_duckdb(path: Path) -> DuckDBModelBackend:
-    """The store at `path` with an in-memory database attached for the model's kept tables."""
+def open_duckdb(path: Path, memory_limit: str = "", threads: int = 0) -> DuckDBModelBackend:
+    """The store at `path` with an in-memory database attached for the model's kept tables.
+
+    `memory_limit` ("2GB"; empty: DuckDB's default) and `threads` (0: one per core) are the
+    `[duckdb]` settings; they apply to the whole DuckDB instance of this process.
+    """
     import uuid
 
+    import duckdb
     import ibis
 
+    from clientload.errors import ClientloadError
     from clientload.workspace import open_store_file
 
+    limit = memory_limit.strip()
+    if limit and not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit, flags=re.IGNORECASE):
+        raise ClientloadError(
+            f"duckdb.memory_limit = {memory_limit!r}: expected an amount such as \"2GB\" or "
+            '"500MB", or "" for DuckDB\'s default (80 % of the memory)'
+        )
+    if threads < 0:
+        raise ClientloadError(f"duckdb.threads = {threads}: expected 0 (one per core) or more")
     con = open_store_file(path)
+    # SET takes no parameters; both values are checked above (an amount, an integer)
+    for statement in ([f"SET memory_limit = '{limit}'"] if limit else []) + (
+        [f"SET threads = {int(threads)}"] if threads else []
+    ):
+        try:
+            con.execute(statement)
+        except duckdb.Error as exc:
+            con.close()
+            raise ClientloadError(
+                f"[duckdb] {statement[4:]}: DuckDB refuses it ({str(exc).splitlines()[0]})"
+            ) from None
     work = f"clientload_model_{uuid.uuid4().hex[:12]}"
     store = "main"
     try:
