@@ -19,20 +19,10 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import shutil
-import subprocess
 import tempfile
 import time
 import zipfile
 from pathlib import Path
-
-RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
- <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 
 
 def _prepare(root: Path, clients: int, lines: int) -> float:
@@ -75,29 +65,13 @@ def _values_only(path: Path, rows: int, cols: int) -> float:
 
 
 def _recalc(book: Path) -> float:
-    soffice = shutil.which("soffice")
-    if soffice is None:
+    from clientload.export.libreoffice import recalculate, soffice_path
+
+    if soffice_path() is None:
         raise SystemExit("--recalc needs LibreOffice (soffice)")
-    with tempfile.TemporaryDirectory() as profile:
-        user = Path(profile) / "user"
-        user.mkdir()
-        (user / "registrymodifications.xcu").write_text(RECALC_ALWAYS, "utf-8")
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation={Path(profile).as_uri()}",
-                "--headless",
-                "--convert-to",
-                "xlsx",
-                "--outdir",
-                str(book.parent / "recalculated"),
-                str(book),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        return time.perf_counter() - started
+    started = time.perf_counter()
+    recalculate(book, book.parent / "recalculated")
+    return time.perf_counter() - started
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -18,6 +17,7 @@ import pytest
 
 from clientload.export import model_sheet, views, write_workbook
 from clientload.export.book import Book
+from clientload.export.libreoffice import recalculate, soffice_path, write_profile
 from clientload.export.parity_sheet import ParityInputs
 from clientload.export.text import needs_quote_prefix
 from clientload.generate.into import generate_workspace
@@ -33,13 +33,6 @@ from clientload.parity.plan import plan_max_discount
 from clientload.run import run_model
 from clientload.workspace import open_workspace
 
-RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
- <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 # Functions both Excel (2007 and later) and LibreOffice compute without a future-function prefix.
 ALLOWED_FUNCTIONS = {
     "ABS",
@@ -103,33 +96,14 @@ def company(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def libreoffice(tmp_path_factory):
     """Recalculate a workbook in LibreOffice headless and return the path of the saved copy."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
+    if soffice_path() is None:
         pytest.skip("LibreOffice (soffice) is not installed; .ci/apt-packages installs it")
-    profile = tmp_path_factory.mktemp("lo-profile")
-    (profile / "user").mkdir()
-    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, "utf-8")
+    profile = write_profile(tmp_path_factory.mktemp("lo-profile"))
 
-    def recalculate(book: Path) -> Path:
-        out = book.parent / "recalculated"
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation={profile.as_uri()}",
-                "--headless",
-                "--convert-to",
-                "xlsx",
-                "--outdir",
-                str(out),
-                str(book),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-        return out / book.name
+    def recalculate_book(book: Path) -> Path:
+        return recalculate(book, book.parent / "recalculated", profile, timeout=300)
 
-    return recalculate
+    return recalculate_book
 
 
 def sheet_rows(book: Path, sheet: str) -> list[tuple]:

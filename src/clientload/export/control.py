@@ -87,17 +87,7 @@ def write_control_sheet(
     last = 3 + max(history_rows, 1) - 1
     h = {
         key: f"{HISTORY}!${column(i)}$4:${column(i)}${last + 1}"
-        for i, key in enumerate(
-            (
-                "run_id",
-                "client_id",
-                "segment",
-                "revenue",
-                "contribution",
-                "load_minutes",
-                "deviations_cost",
-            )
-        )
+        for i, key in enumerate(HISTORY_COLUMNS)
     }
     seg = model.range("segment", n)
     blocks = (
