@@ -12,26 +12,17 @@ from typing import Any
 
 import pyarrow as pa
 
+from clientload.generate.tables import arrow_schema
 from clientload.schema import TABLES, create_statement
 from clientload.settings import parse_settings
 
 Rows = dict[str, list[dict[str, Any]]]
 
-_ARROW = {
-    "VARCHAR": pa.string(),
-    "DOUBLE": pa.float64(),
-    "BIGINT": pa.int64(),
-    "DATE": pa.date32(),
-    "TIMESTAMP": pa.timestamp("us"),
-    "BOOLEAN": pa.bool_(),
-}
-
-
 def arrow_rows(table: str, rows: list[dict[str, Any]]) -> pa.Table:
     """Rows of an input table as Arrow with the schema's types (missing columns are NULL)."""
-    columns = TABLES[table].columns
+    schema = arrow_schema(table)
     return pa.table(
-        {c.name: pa.array([r.get(c.name) for r in rows], _ARROW[c.type]) for c in columns}
+        {f.name: pa.array([r.get(f.name) for r in rows], f.type) for f in schema}, schema=schema
     )
 
 
