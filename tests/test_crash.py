@@ -1,7 +1,7 @@
 """A process killed (SIGKILL: no rollback, no cleanup) in the middle of an import or a model run
 leaves the store exactly as it was: same tables, same row counts, same checksum of every table.
 
-Two ways to kill: the real command in a subprocess, killed about a second after it started work;
+Two ways to kill: the real command in a subprocess, killed once it shows it is mid-work;
 and a child process that kills itself at a chosen point inside the store's transaction (after the
 rows are written, before the commit), which a timer cannot hit reliably.
 
@@ -14,11 +14,13 @@ finish. The store, which the web app and the history read, is exact.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -57,13 +59,17 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "clientload.cli.app", *args]
 
 
-def kill_when_busy(command: list[str], after: float = 1.0) -> int:
-    """Start `command`, wait until it has been working for `after` seconds, SIGKILL it."""
+def kill_when(command: list[str], busy: Callable[[], bool], timeout: float = 120.0) -> int:
+    """Start `command`, wait until `busy()` says it is in the middle of its work, SIGKILL it.
+
+    A sign from the work itself rather than a delay: a faster machine (or a faster release)
+    finished the run before a fixed 1.5 s had passed."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + after
-    while time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
-    assert process.poll() is None, "the command finished before it could be killed"
+    deadline = time.monotonic() + timeout
+    while not busy():
+        assert process.poll() is None, "the command finished before it could be killed"
+        assert time.monotonic() < deadline, "the command never reached the point to kill it at"
+        time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
     return process.wait(timeout=30)
 
@@ -83,7 +89,11 @@ def ws(tmp_path: Path) -> Workspace:
 def test_a_killed_import_command_leaves_the_store_as_it_was(ws: Workspace, tmp_path: Path) -> None:
     before = store_state(ws)
     big = big_sales(tmp_path / "big.csv", 1_500_000)
-    code = kill_when_busy(cli("import", str(ws.root), str(big), "--table", "sales"))
+    size = ws.store_path.stat().st_size
+    # 1.5M rows are a dozen DuckDB row groups, written to the file before the commit: kill
+    # when the first of them has made the file grow.
+    grown = lambda: ws.store_path.stat().st_size > size  # noqa: E731
+    code = kill_when(cli("import", str(ws.root), str(big), "--table", "sales"), grown)
     assert code == -signal.SIGKILL
     assert store_state(ws) == before
     assert not list(ws.rejects_dir.glob("*.csv"))  # no rejects file of a killed import
@@ -159,13 +169,23 @@ def test_a_run_killed_inside_its_history_transaction_leaves_the_store_as_it_was(
     assert store_state(ws) == before
 
 
+def writing(staging: Path) -> bool:
+    """True once the run has handed its first output to the writer: the model is half-way."""
+    try:
+        return any(staging.iterdir())
+    except FileNotFoundError:
+        return False
+
+
 @pytest.mark.slow
 def test_a_killed_run_command_leaves_the_store_as_it_was_and_the_next_run_mends_out(
     company: Path,
 ) -> None:
     ws = Workspace(company)
     before = store_state(ws)
-    code = kill_when_busy(cli("run", str(company)), after=1.5)
+    staging = ws.out_dir / ".writing"
+    shutil.rmtree(staging, ignore_errors=True)
+    code = kill_when(cli("run", str(company)), lambda: writing(staging))
     assert code == -signal.SIGKILL
     after = store_state(ws)
     if after != before:
