@@ -43,6 +43,39 @@ def test_a_run_that_fails_half_way_leaves_the_previous_outputs(workspace, monkey
     assert not (workspace.out_dir / ".writing").exists()
 
 
+def test_a_run_lets_go_of_each_output_once_written_and_reads_it_back_on_request(workspace):
+    """The run keeps row counts, not tables; `RunResult.tables` reads `out/` lazily and gives
+    exactly what the model handed to the writer (same schema, same rows)."""
+    from clientload.model.facts import Store
+    from clientload.model.period import parse_period
+
+    backend = open_duckdb(workspace.store_path)
+    handed = {}
+    try:
+        names = ("sales", "clients", "products", "orders", "interactions", "storage",
+                 "receivables")
+        store = Store(**{n: backend.table(n) for n in names}, has_orders=True, has_products=True)
+        with pytest.raises(ValueError, match="on_output"):
+            pipeline.compute_model(backend, store, workspace.settings(),
+                                   parse_period("2025-01:2025-12"), keep_outputs=False)
+        model = pipeline.compute_model(
+            backend, store, workspace.settings(), parse_period("2025-01:2025-12"),
+            on_output=handed.__setitem__, keep_outputs=False,
+        )
+    finally:
+        backend.disconnect()
+    assert set(model.tables) == {"capacity"}  # the one the headlines read
+    assert model.rows == {name: handed[name].num_rows for name in pipeline.OUTPUT_TABLES}
+
+    result = run_model(workspace.root, period="2025-01:2025-12", keep_history=False)
+    assert list(result.tables) == list(pipeline.OUTPUT_TABLES)
+    assert result.info["rows"] == model.rows
+    for name in pipeline.OUTPUT_TABLES:
+        assert result.tables[name].equals(handed[name], check_metadata=False), name
+    with pytest.raises(KeyError):
+        result.tables["sales"]
+
+
 def test_a_failing_query_reaches_the_caller_and_its_dependents(workspace):
     backend = open_duckdb(workspace.store_path)
     try:

@@ -113,7 +113,7 @@ class Analysis:
             raise ClientloadError(f"no input table {name!r}; expected one of {', '.join(TABLES)}")
         con = self.workspace.connect(read_only=True)
         try:
-            return Result(name, con.execute(f'SELECT * FROM "{name}"').to_arrow_table())
+            return Result(name, con.sql(f'SELECT * FROM "{name}"').to_arrow_table())
         finally:
             con.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,6 +32,11 @@ HISTORY_DDL = (
         gross_margin DOUBLE, contribution DOUBLE, load_minutes DOUBLE, cost_to_serve DOUBLE,
         deviations_cost DOUBLE)""",
 )
+# the columns of client_metrics each run keeps in history_clients
+HISTORY_CLIENT_COLUMNS = (
+    "client_id", "segment", "revenue", "gross_margin", "contribution", "load_minutes",
+    "cost_to_serve", "deviations_cost",
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,36 @@ class RunResult:
 
     info: dict[str, Any]
     out_dir: Path
-    tables: dict[str, Any]  # name → pyarrow.Table
+    tables: Mapping[str, Any]  # name → pyarrow.Table
+
+
+class OutputTables(Mapping[str, Any]):
+    """A run's output tables, each read from `out/NAME.parquet` the first time it is asked for.
+
+    The run hands every table to its writers and lets go of it, instead of keeping them all (0.57
+    GB of Arrow at 50 million lines) for callers that mostly want one small table or none. A
+    table read after another run has replaced `out/` is that run's table.
+    """
+
+    def __init__(self, out_dir: Path, names: Iterator[str] | list[str]):
+        self.out_dir = out_dir
+        self._names = list(names)
+        self._read: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._read:
+            import pyarrow.parquet as pq
+
+            self._read[name] = pq.read_table(self.out_dir / f"{name}.parquet")
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def _settings_text(ws: Workspace) -> str:
@@ -171,7 +206,9 @@ def run_model(
         raise
     report("read", 1, 1)
     try:
-        result = compute_model(backend, store, settings, chosen, progress=report, on_output=writer)
+        result = compute_model(
+            backend, store, settings, chosen, progress=report, on_output=writer, keep_outputs=False
+        )
     except BaseException:
         try:
             getattr(backend, "interrupt", lambda: None)()
@@ -199,7 +236,7 @@ def run_model(
         "cost_of_capital": settings.cost_of_capital,
         "currency": analysis["currency"],
         "settings_sha256": hashlib.sha256(settings_text.encode("utf-8")).hexdigest(),
-        "rows": {name: t.num_rows for name, t in result.tables.items()},
+        "rows": dict(result.rows),
         "input_rows": counts,
         "headlines": result.headlines,
         "timings": dict(result.timings),
@@ -207,7 +244,7 @@ def run_model(
     report("write", 0, 1)
     clock = time.perf_counter()
     try:
-        writer.finish(expected=result.tables)
+        writer.finish(expected=result.rows)
     except BaseException:
         writer.abandon()
         raise
@@ -215,14 +252,18 @@ def run_model(
     info["timings"]["ready"] = dict(writer.ready)
     if keep_history:
         clock = time.perf_counter()
-        info["run_id"] = append_history(ws, info, settings_text, result.tables["client_metrics"])
+        import pyarrow.parquet as pq
+
+        metrics = ws.out_dir / "client_metrics.parquet"
+        clients = pq.read_table(metrics, columns=list(HISTORY_CLIENT_COLUMNS))
+        info["run_id"] = append_history(ws, info, settings_text, clients)
         info["timings"]["history"] = round(time.perf_counter() - clock, 3)
     info["timings"]["total"] = round(time.perf_counter() - started, 3)
     (ws.out_dir / "run_info.json").write_text(
         json.dumps(info, indent=2, ensure_ascii=False, default=str), "utf-8"
     )
     report("write", 1, 1)
-    return RunResult(info=info, out_dir=ws.out_dir, tables=result.tables)
+    return RunResult(info=info, out_dir=ws.out_dir, tables=OutputTables(ws.out_dir, result.rows))
 
 
 class OutputWriter:
@@ -306,18 +347,7 @@ def append_history(ws: Workspace, info: dict[str, Any], settings_text: str, clie
                     json.dumps({**info, "run_id": run_id}, default=str, ensure_ascii=False),
                 ],
             )
-            snapshot = clients.select(
-                [
-                    "client_id",
-                    "segment",
-                    "revenue",
-                    "gross_margin",
-                    "contribution",
-                    "load_minutes",
-                    "cost_to_serve",
-                    "deviations_cost",
-                ]
-            )
+            snapshot = clients.select(list(HISTORY_CLIENT_COLUMNS))
             con.register("_clientload_snapshot", snapshot)
             con.execute(
                 "INSERT INTO history_clients SELECT ?, client_id, segment, revenue, gross_margin, "
