@@ -72,3 +72,42 @@ def test_1c_export_imports_without_mapping_and_sums_match_to_the_kopeck(tmp_path
         Decimal(str(stored)).quantize(Decimal("0.01")) == kopecks(row[5])
         for stored, row in zip((r[5] for r in rows), ROWS, strict=True)
     )
+
+
+def test_russian_delivery_and_source_words_become_the_models_codes(tmp_path: Path) -> None:
+    """«Доставка»/«Самовывоз» and «Портал»/«по телефону» are what Russian order exports say; the
+    model counts deliveries and portal orders by the codes. An unknown delivery word is a
+    rejected row naming the value (read as "no delivery" it would drop the cost silently); an
+    unknown source stays as given (it only counts as "not the portal")."""
+    ws = init_workspace(tmp_path / "ws")
+    path = tmp_path / "Заказы.csv"
+    rows = [
+        "Номер;Контрагент;Способ доставки;Источник",
+        "З-1;К1;Доставка;Портал",
+        "З-2;К1; САМОВЫВОЗ ;по телефону",
+        "З-3;К2;дрон;EDI",
+        "З-4;К2;;1С:Документооборот",
+        "З-5;К2;Delivery;e-mail",
+    ]
+    path.write_bytes("\r\n".join(rows).encode("cp1251"))
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[columns]\norder_id = "Номер"\nclient_id = "Контрагент"\n', "utf-8")
+    result = import_files(ws, [path], "orders", mapping=mapping)
+
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (5, 4, 1)
+    with duckdb.connect(str(ws.store_path), read_only=True) as con:
+        stored = con.execute(
+            "SELECT order_id, delivery, source FROM orders ORDER BY _line"
+        ).fetchall()
+    assert stored == [
+        ("З-1", "delivery", "portal"),
+        ("З-2", "pickup", "phone"),
+        ("З-4", None, "1С:Документооборот"),
+        ("З-5", "delivery", "email"),
+    ]
+    (rejects,) = ws.rejects_dir.glob("orders-*.csv")
+    reason = rejects.read_text("utf-8").splitlines()[1]
+    assert (
+        "Заказы.csv line 4: Способ доставки (delivery): 'дрон' is not one of "
+        "delivery (доставка), pickup (самовывоз)"
+    ) in reason

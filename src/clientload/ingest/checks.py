@@ -36,6 +36,33 @@ NON_NEGATIVE: dict[str, set[str]] = {
 SHAPES: dict[tuple[str, str], tuple[str, str]] = {
     ("plans", "period"): (r"^\d{4}-(0[1-9]|1[0-2])$", "a month as YYYY-MM"),
 }
+# Text columns the model reads as codes: each code with the words exports use for it (compared
+# trimmed and lower-cased). `strict`: any other value is a rejected row (a delivery read as
+# "not a delivery" would silently drop its cost); otherwise other values are kept as given.
+CODES: dict[tuple[str, str], tuple[dict[str, tuple[str, ...]], bool]] = {
+    ("orders", "delivery"): (
+        {
+            "delivery": ("delivery", "deliver", "delivered", "shipping", "shipment", "courier",
+                         "доставка", "доставкой", "курьер", "курьерская доставка",
+                         "транспортная компания", "тк"),
+            "pickup": ("pickup", "pick-up", "pick up", "self-pickup", "collect", "collection",
+                       "самовывоз", "самовывозом"),
+        },
+        True,
+    ),
+    ("orders", "source"): (
+        {
+            "manager": ("manager", "sales rep", "менеджер", "через менеджера"),
+            "phone": ("phone", "telephone", "call", "телефон", "по телефону", "звонок"),
+            "email": ("email", "e-mail", "mail", "почта", "эл. почта", "электронная почта",
+                      "e-mail письмо"),
+            "portal": ("portal", "web", "website", "site", "online", "b2b", "b2b portal", "edi",
+                       "портал", "сайт", "онлайн", "личный кабинет", "интернет-магазин",
+                       "b2b-портал"),
+        },
+        False,
+    ),
+}
 NUMERIC_TARGETS = {"DOUBLE", "BIGINT"}
 DATE_TARGETS = {"DATE", "TIMESTAMP"}
 
@@ -224,7 +251,17 @@ def checked_select(
             t, v = names[column.name]
             label = plan.sources[column.name].label
             fallback = plan.fallbacks.get(column.name)
-            if fallback is None:
+            codes = CODES.get((table.name, column.name))
+            if fallback is None and codes is not None:
+                coded, unknown = _code_sql(v, *codes)
+                outer.append(f"{coded} AS {column.name}")
+                empty = f"{t} IS NULL"
+                if unknown:
+                    reasons.append(
+                        f"CASE WHEN {t} IS NOT NULL AND {coded} IS NULL THEN "
+                        f"{lit(label + ': ')} || {_quoted(t)} || {lit(' is not ' + unknown)} END"
+                    )
+            elif fallback is None:
                 outer.append(f"{_final_value(column.type, v)} AS {column.name}")
                 empty = f"{t} IS NULL"
             else:
@@ -261,6 +298,23 @@ def checked_select(
         )
     outer.append(f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '') AS _reason")
     return f"SELECT {', '.join(outer)} FROM ({inner})"
+
+
+def _code_sql(value: str, codes: dict[str, tuple[str, ...]], strict: bool) -> tuple[str, str]:
+    """The code a value means, and (when `strict`) what a good value looks like; a strict
+    column's unknown value gives NULL, a lenient one's stays as it was."""
+    key = f"lower(trim({value}))"
+    whens = " ".join(
+        f"WHEN {key} IN ({', '.join(lit(w) for w in words)}) THEN {lit(code)}"
+        for code, words in codes.items()
+    )
+    otherwise = "NULL" if strict else value
+    expected = ""
+    if strict:
+        examples = [f"{code} ({next((w for w in words if not w.isascii()), code)})"
+                    for code, words in codes.items()]
+        expected = f"one of {', '.join(examples)}"
+    return f"(CASE {whens} ELSE {otherwise} END)", expected
 
 
 def _negative(label: str, value: str) -> str:
