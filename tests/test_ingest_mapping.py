@@ -66,6 +66,23 @@ def test_options_in_the_mapping_file(ws: Workspace, tmp_path: Path) -> None:
     ]
 
 
+def test_options_given_with_a_mapping_file_override_its_own(ws: Workspace, tmp_path: Path) -> None:
+    """`--mapping` with `--date-format` / `--encoding`: the given options win, each in any of
+    its spellings (they were checked twice, the second time already translated)."""
+    data = tmp_path / "s.csv"
+    data.write_bytes("c;d;s;q;r\nК1;03.05.2024;X;1;1,5\n".encode("cp1251"))
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(
+        '[columns]\nclient_id = "c"\ndate = "d"\nsku = "s"\nquantity = "q"\nrevenue = "r"\n'
+        '[options]\ndate_format = "mm/dd/yyyy"\n'
+    )
+    import_files(ws, [data], "sales", mapping=mapping, date_format="dd.mm.yyyy",
+                 encoding="windows-1251", delimiter="semicolon", decimal=",")
+    assert stored(ws, "SELECT client_id, CAST(date AS VARCHAR), revenue FROM sales") == [
+        ("К1", "2024-05-03", 1.5)
+    ]
+
+
 def test_lookup_brings_client_and_date_from_the_orders_file(ws: Workspace, tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text("order,customer,when\n1,C1,2024-01-05\n2,C2,2024-01-06\n")
     lines = tmp_path / "lines.csv"

@@ -104,6 +104,8 @@ def test_grid_rows_and_price_increase_rows(monkeypatch, capsys):
     cells = data["rows"][0]["values"]
     assert cells[0]["required_volume_change"] == pytest.approx(1.0)
     assert cells[1]["feasible"] is False and cells[1]["required_volume_change"] is None
+    assert "25.0% discount is at or above the 20.0% margin" in cells[1]["reason"]
+    assert "reason" not in cells[0]
     assert data["price_increase_rows"][1]["values"][0]["max_volume_loss"] == pytest.approx(1 / 7)
 
 

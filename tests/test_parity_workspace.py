@@ -11,6 +11,7 @@ from clientload.cli.app import app
 from clientload.errors import ClientloadError
 from clientload.parity import check_combination, give_get_menu, proposal_from_mapping
 from clientload.parity.from_workspace import load_client_figures
+from clientload.workspace import init_workspace
 
 METRICS = {
     "client_id": [7, 8],
@@ -126,7 +127,11 @@ def test_missing_dso_falls_back_to_payment_terms_and_no_assortment_means_no_mix(
 
 def test_without_a_run_the_user_is_told_to_run_first(tmp_path):
     with pytest.raises(ClientloadError, match="run `clientload run"):
+        load_client_figures(init_workspace(tmp_path / "ws").root, "7")
+    with pytest.raises(ClientloadError, match="not a clientload workspace"):
         load_client_figures(tmp_path, "7")
+    with pytest.raises(ClientloadError, match="is not a folder"):
+        load_client_figures(tmp_path / "none", "7")
 
 
 def test_unknown_client_is_named(tmp_path):
@@ -145,6 +150,14 @@ def test_parity_client_command_json_and_table(tmp_path):
     data = json.loads(result.output)
     assert {"kind", "required", "explanation"} <= set(data["options"][0])
     assert data["check"]["parity_reached"] is True
+    assert data["feasible"] is True and "reason" not in data
+    beyond = runner.invoke(
+        app, ["parity", "client", str(root), "7", "--discount", "95%", "--json", "--lang", "ru"]
+    )
+    assert beyond.exit_code == 0, beyond.output
+    data = json.loads(beyond.output)
+    assert not any(option["feasible"] for option in data["options"])
+    assert data["feasible"] is False and "при скидке 95,0" in data["reason"]
     table = runner.invoke(
         app, ["parity", "client", str(root), "7", "--discount", "2%", "--lang", "ru"]
     )

@@ -42,7 +42,7 @@ def main() -> None:
     from clientload.settings import SettingsError
 
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="clientload")
         if isinstance(code, int) and code:
             sys.exit(code)
     except (ClientloadError, SettingsError) as exc:
@@ -56,11 +56,19 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
+    except OSError as exc:  # a path the user gave that cannot be written or read
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(2)
     except Exception as exc:
-        # Click's usage errors (vendored by Typer) arrive here in non-standalone mode.
-        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
-            exc.show()
-            sys.exit(exc.exit_code)
+        # Click's usage errors (vendored by Typer) arrive here in non-standalone mode: one line
+        # too, with where to read the usage, instead of Click's usage block.
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            ctx = getattr(exc, "ctx", None)
+            usage = f"; see `{ctx.command_path} --help`" if ctx is not None else ""
+            message = " ".join(str(exc.format_message()).split()).rstrip(".")
+            typer.echo(f"error: {message}{usage}", err=True)
+            sys.exit(2)
         raise
 
 

@@ -433,10 +433,12 @@ def grid(
         data: dict[str, Any] = {
             "margins": list(margin_list),
             "discounts": list(discount_list),
-            "rows": grid_rows(rows, "discount", "required_volume_change"),
+            "rows": grid_rows(rows, "discount", "required_volume_change", lang),
         }
         if increase_rows is not None:
-            data["price_increase_rows"] = grid_rows(increase_rows, "increase", "max_volume_loss")
+            data["price_increase_rows"] = grid_rows(
+                increase_rows, "increase", "max_volume_loss", lang
+            )
         _print_json(data)
         return
     from rich.console import Console
@@ -522,12 +524,31 @@ def client(
             "months": figures.months,
             "currency": figures.currency,
             "options": plain(options, lang),
+            "feasible": any(o.feasible for o in options),
         }
+        if not data["feasible"]:
+            data["reason"] = _no_option_reason(d, lang)
         if check is not None:
             data["check"] = plain(check, lang)
         _print_json(data)
         return
     _print_client(figures, d, options, check, lang)  # type: ignore[arg-type]
+
+
+def _no_option_reason(d: float, lang: str) -> str:
+    """Why the menu has no answer: the contract's `reason` next to `feasible: false`."""
+    from clientload.parity.text import pct
+
+    if lang == "ru":
+        return (
+            f"Ни одна уступка по отдельности не возвращает вклад клиента при скидке "
+            f"{pct(d, 'ru')} (причина у каждой — в options); нужна меньшая скидка или "
+            "несколько уступок вместе (--with)."
+        )
+    return (
+        f"No option alone restores this client's contribution after a {pct(d)} discount (each "
+        "option's reason is in options); a smaller discount, or several together (--with), may."
+    )
 
 
 KIND_LABELS = {

@@ -13,10 +13,12 @@ def report(
     lang: str = typer.Option(None, "--lang", help="ru or en (default: the settings' language)."),
 ) -> None:
     """Write the dashboard, groups, heaviest clients and policy into one HTML file to mail."""
+    from clientload.cli.output import output_file
     from clientload.report import write_report
     from clientload.workspace import open_workspace
 
-    path = write_report(open_workspace(directory), html, lang)
+    ws = open_workspace(directory)
+    path = write_report(ws, output_file(html, "--html", "report.html"), lang)
     typer.echo(f"report {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 

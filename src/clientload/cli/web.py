@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import secrets
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -40,9 +41,34 @@ def serve(
             add_user(ws, username, password, role, manager_name if role == "manager" else None)
             suffix = f" (sees clients of {manager_name})" if role == "manager" else ""
             typer.echo(f"  {username:8} {role:8} {password}{suffix}")
+    listening = _listen(host, port)  # before the banner: a taken port is one line, exit 2
     app = create_app(ws.root, demo=demo)
     typer.echo(f"clientload web on http://{host}:{port}/ — Ctrl+C to stop")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or one line saying why there cannot be one."""
+    if not 0 <= port <= 65535:
+        raise ClientloadError(f"--port {port}: expected a port number from 1 to 65535")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise ClientloadError(f"--host {host}: not an address of this machine ({exc})") from exc
+    listening = socket.socket(family, kind, proto)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+        listening.listen(2048)
+    except OSError as exc:
+        listening.close()
+        raise ClientloadError(
+            f"{host}:{port}: cannot listen there ({exc.strerror or exc}); "
+            "is clientload serve already running? choose another --port"
+        ) from exc
+    return listening
 
 
 def _first_manager(ws) -> str | None:  # type: ignore[no-untyped-def]
@@ -74,6 +100,10 @@ def user_add(
     ws = open_workspace(directory)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
+    elif not sys.stdin.isatty():
+        raise ClientloadError(
+            "no terminal to ask the password on; pass it on standard input with --password-stdin"
+        )
     else:
         password = getpass.getpass("password: ")
         if getpass.getpass("again: ") != password:

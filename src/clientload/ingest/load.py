@@ -95,10 +95,13 @@ def import_files(
     paths = [Path(f) for f in files]
     for path in paths:
         if not path.is_file():
-            raise ClientloadError(f"{path}: file not found")
-    overrides = check_options({k: v for k, v in options.items() if v is not None})
+            what = "is a folder; name the files in it" if path.is_dir() else "file not found"
+            raise ClientloadError(f"{path}: {what}")
+    given = {k: v for k, v in options.items() if v is not None}
+    overrides = check_options(given)
     plan = (
-        load_mapping(Path(mapping), schema.column_names, overrides)
+        # the options as given: the mapping checks them again with its own [options]
+        load_mapping(Path(mapping), schema.column_names, given)
         if mapping
         else Mapping(options=overrides)
     )

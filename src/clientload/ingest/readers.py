@@ -64,7 +64,8 @@ def stage_file(
 ) -> Staged:
     """Stage `path` as the temporary view `name`; errors are ClientloadErrors naming the file."""
     if not path.is_file():
-        raise ClientloadError(f"{path}: file not found")
+        what = "is a folder; name the files in it" if path.is_dir() else "file not found"
+        raise ClientloadError(f"{path}: {what}")
     suffix = path.suffix.lower()
     sha256 = scan.sha256 if scan else None
     if suffix in PARQUET_SUFFIXES:

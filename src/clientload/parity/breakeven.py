@@ -303,6 +303,7 @@ class GridCell:
 
     price_change: float
     value: float | None
+    reason: Explanation | None = None  # why there is no answer, where there is none
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,11 @@ def discount_grid(
         cells = []
         for d in discounts:
             result = break_even_volume(m, d)
-            cells.append(GridCell(result.discount, result.required_volume_change))
+            cells.append(GridCell(
+                result.discount,
+                result.required_volume_change,
+                None if result.feasible else result.explanation,
+            ))
         rows.append(GridRow(check_margin(m), tuple(cells)))
     return tuple(rows)
 
@@ -336,10 +341,13 @@ def price_increase_table(
     increases: Sequence[float] = DEFAULT_GRID_INCREASES,
 ) -> tuple[GridRow, ...]:
     """Tolerated volume loss for each margin × price increase."""
-    return tuple(
-        GridRow(
-            check_margin(m),
-            tuple(GridCell(i, price_increase_volume_loss(m, i).max_volume_loss) for i in increases),
-        )
-        for m in margins
-    )
+    rows = []
+    for m in margins:
+        cells = []
+        for i in increases:
+            result = price_increase_volume_loss(m, i)
+            cells.append(GridCell(
+                i, result.max_volume_loss, None if result.feasible else result.explanation
+            ))
+        rows.append(GridRow(check_margin(m), tuple(cells)))
+    return tuple(rows)

@@ -138,10 +138,13 @@ def missing_categories(path: Path, client_id: str) -> tuple[CategoryMargin, ...]
 
 def load_client_figures(directory: str | Path, client_id: str) -> ClientFigures:
     """The client's figures from `DIR/out/`, priced at its own time-driven costs."""
+    from clientload.workspace import open_workspace
+
     root = Path(directory)
     out = root / "out"
     metrics_path = out / "client_metrics.parquet"
     if not metrics_path.exists():
+        open_workspace(root)  # "not a folder / not a workspace" before "no model results"
         raise ClientloadError(
             f"{metrics_path} is missing: no model results; run `clientload run {root}` first"
         )

@@ -30,15 +30,16 @@ def plain(value: Any, lang: str = "en") -> Any:
     return value
 
 
-def grid_rows(rows: tuple[GridRow, ...], column: str, value: str) -> list[dict[str, Any]]:
-    """A margin × price-change table as rows: {margin, values: [{column, value, feasible}]}."""
-    return [
-        {
-            "margin": row.margin,
-            "values": [
-                {column: cell.price_change, value: cell.value, "feasible": cell.value is not None}
-                for cell in row.cells
-            ],
-        }
-        for row in rows
-    ]
+def grid_rows(
+    rows: tuple[GridRow, ...], column: str, value: str, lang: str = "en"
+) -> list[dict[str, Any]]:
+    """A margin × price-change table as rows: {margin, values: [{column, value, feasible}]}, and
+    a `reason` in `lang` in each cell with no answer."""
+
+    def cell_dict(cell: Any) -> dict[str, Any]:
+        out = {column: cell.price_change, value: cell.value, "feasible": cell.value is not None}
+        if cell.value is None and cell.reason is not None:
+            out["reason"] = cell.reason.text(lang)
+        return out
+
+    return [{"margin": row.margin, "values": [cell_dict(c) for c in row.cells]} for row in rows]
