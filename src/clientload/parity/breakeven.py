@@ -14,8 +14,9 @@ when it beats the break-even one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from clientload.errors import ClientloadError
 from clientload.parity.checks import (
@@ -317,23 +318,31 @@ DEFAULT_GRID_DISCOUNTS = (0.02, 0.03, 0.05, 0.075, 0.10, 0.15, 0.20)
 DEFAULT_GRID_INCREASES = (0.02, 0.03, 0.05, 0.075, 0.10, 0.15, 0.20)
 
 
+def _grid(
+    margins: Sequence[float],
+    changes: Sequence[float],
+    solve: Callable[[float, float], Any],
+    answer: Callable[[Any], float | None],
+) -> tuple[GridRow, ...]:
+    """`solve(margin, change)` for every pair: the answer, or why there is none."""
+    return tuple(
+        GridRow(
+            check_margin(m),
+            tuple(
+                GridCell(c, answer(r), None if r.feasible else r.explanation)
+                for c, r in ((c, solve(m, c)) for c in changes)
+            ),
+        )
+        for m in margins
+    )
+
+
 def discount_grid(
     margins: Sequence[float] = DEFAULT_GRID_MARGINS,
     discounts: Sequence[float] = DEFAULT_GRID_DISCOUNTS,
 ) -> tuple[GridRow, ...]:
     """Required volume change for each margin × discount; None where the discount ≥ the margin."""
-    rows = []
-    for m in margins:
-        cells = []
-        for d in discounts:
-            result = break_even_volume(m, d)
-            cells.append(GridCell(
-                result.discount,
-                result.required_volume_change,
-                None if result.feasible else result.explanation,
-            ))
-        rows.append(GridRow(check_margin(m), tuple(cells)))
-    return tuple(rows)
+    return _grid(margins, discounts, break_even_volume, lambda r: r.required_volume_change)
 
 
 def price_increase_table(
@@ -341,13 +350,4 @@ def price_increase_table(
     increases: Sequence[float] = DEFAULT_GRID_INCREASES,
 ) -> tuple[GridRow, ...]:
     """Tolerated volume loss for each margin × price increase."""
-    rows = []
-    for m in margins:
-        cells = []
-        for i in increases:
-            result = price_increase_volume_loss(m, i)
-            cells.append(GridCell(
-                i, result.max_volume_loss, None if result.feasible else result.explanation
-            ))
-        rows.append(GridRow(check_margin(m), tuple(cells)))
-    return tuple(rows)
+    return _grid(margins, increases, price_increase_volume_loss, lambda r: r.max_volume_loss)
