@@ -56,10 +56,15 @@ def translator(lang: str) -> Callable[[str], str]:
     return gettext
 
 
+def _missing(value: float | None) -> bool:
+    """None, or NaN (what an empty cell of a pandas column is): shown as a dash, never "NaN"."""
+    return value is None or value != value
+
+
 def format_number(value: float | None, lang: str, digits: int = 0) -> str:
     from babel.numbers import format_decimal
 
-    if value is None:
+    if _missing(value):
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=_LOCALES[lang])
@@ -69,7 +74,7 @@ def format_money(value: float | None, lang: str, currency: str = "RUB", digits: 
     """`1 234 568 ₽` in Russian, `1,234,568 RUB` in English."""
     from babel.numbers import format_currency
 
-    if value is None:
+    if _missing(value):
         return "—"
     # Amount then currency in both languages: "1 234 568 ₽", "1,234,568 RUB".
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + " ¤"
@@ -81,6 +86,6 @@ def format_money(value: float | None, lang: str, currency: str = "RUB", digits: 
 def format_percent(value: float | None, lang: str, digits: int = 1) -> str:
     from babel.numbers import format_percent as _fp
 
-    if value is None:
+    if _missing(value):
         return "—"
     return _fp(value, format="#,##0." + "0" * digits + "%", locale=_LOCALES[lang])

@@ -39,22 +39,32 @@ def headline(metrics: pd.DataFrame, capacity: pd.DataFrame) -> Headline:
     )
 
 
-def whale_headline(curve: pd.DataFrame) -> tuple[float, float, float]:
-    """(share of clients at the peak, peak share of profit, share of profit of the top 20 %).
+def whale_headline(curve: pd.DataFrame) -> dict[str, float]:
+    """The whale curve in figures: `total` contribution; the share of clients at the curve's peak
+    (`peak_clients`), what they earn (`peak_amount`) and, when the total is positive, as a share of
+    it (`peak_profit`, else None); the share of profit of the top 20 % (`top20`, None likewise).
 
     `curve` is the model's `whale_curve`: clients from the most to the least profitable with
-    `cumulative_client_share` and `cumulative_profit_share`.
+    `cumulative_contribution` and `cumulative_client_share`. The peak is found on the amounts, not
+    the shares: when the clients lose money together the shares (over a negative total) fall
+    while the amounts rise, and the last client would look like the peak.
     """
     if curve.empty:
-        return 0.0, 0.0, 0.0
-    peak = curve["cumulative_profit_share"].idxmax()
-    top20 = curve[curve["cumulative_client_share"] <= 0.2]
-    top20_share = float(top20["cumulative_profit_share"].iloc[-1]) if len(top20) else 0.0
-    return (
-        float(curve["cumulative_client_share"].iloc[peak]),
-        float(curve["cumulative_profit_share"].iloc[peak]),
-        top20_share,
-    )
+        return {"total": 0.0, "peak_clients": 0.0, "peak_amount": 0.0, "peak_profit": None,
+                "top20": None}
+    cumulative = curve["cumulative_contribution"].astype(float)
+    total = float(cumulative.iloc[-1])
+    peak = int(cumulative.to_numpy().argmax())
+    top20 = cumulative[curve["cumulative_client_share"] <= 0.2]
+    top20_amount = float(top20.iloc[-1]) if len(top20) else 0.0
+    positive = total > 0
+    return {
+        "total": total,
+        "peak_clients": float(curve["cumulative_client_share"].iloc[peak]),
+        "peak_amount": float(cumulative.iloc[peak]),
+        "peak_profit": float(cumulative.iloc[peak]) / total if positive else None,
+        "top20": top20_amount / total if positive else None,
+    }
 
 
 def groups(metrics: pd.DataFrame) -> pd.DataFrame:

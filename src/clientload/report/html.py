@@ -52,7 +52,7 @@ def write_report(ws: Workspace, path: Path, lang: str | None = None) -> Path:
 
     money = lambda v: format_money(v, lang, currency)  # noqa: E731
     head = figures.headline(metrics, capacity)
-    peak_clients, peak_profit, top20 = figures.whale_headline(curve)
+    whale_figures = figures.whale_headline(curve)
     group_table = figures.groups(metrics)
     heavy = figures.heaviest(heavy_lists)
     by_rule = figures.deviations_by_rule(deviations)
@@ -82,7 +82,7 @@ def write_report(ws: Workspace, path: Path, lang: str | None = None) -> Path:
         info=info,
         generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         head=head,
-        whale=dict(peak_clients=peak_clients, peak_profit=peak_profit, top20=top20),
+        whale=whale_figures,
         groups=group_table.to_dict("records"),
         segment_labels=labels,
         capacity=capacity.to_dict("records"),
