@@ -83,8 +83,9 @@ def _settings_text(ws: Workspace) -> str:
     return ws.settings_path.read_text("utf-8") if ws.settings_path.exists() else default_toml_text()
 
 
-def _store_facts(ws: Workspace) -> tuple[dict[str, int], date | None]:
-    """Row counts of the input tables and the last sales date; creates the tables if missing."""
+def _store_facts(ws: Workspace) -> tuple[dict[str, int], date | None, date | None]:
+    """Row counts of the input tables and the first and last sales dates; creates the tables if
+    missing."""
     from clientload.schema import TABLES
 
     con = ws.connect()
@@ -93,10 +94,10 @@ def _store_facts(ws: Workspace) -> tuple[dict[str, int], date | None]:
             name: int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
             for name in TABLES
         }
-        last = con.execute("SELECT max(date) FROM sales").fetchone()[0]
+        first, last = con.execute("SELECT min(date), max(date) FROM sales").fetchone()
     finally:
         con.close()
-    return counts, last
+    return counts, first, last
 
 
 def _has_activity(ws: Workspace, period: Period) -> bool:
@@ -177,6 +178,7 @@ def run_model(
 ) -> RunResult:
     """Compute the model for the workspace in `directory` and write `out/`."""
     from clientload.model.pipeline import compute_model
+    from clientload.model.warnings import run_warnings
 
     report = progress or no_progress
     started = time.perf_counter()
@@ -185,7 +187,7 @@ def run_model(
     ws = open_workspace(directory)
     settings = ws.settings()
     report("read", 0, 1)
-    counts, last_sales = _store_facts(ws)
+    counts, first_sales, last_sales = _store_facts(ws)
     if not counts["sales"] or last_sales is None:
         raise ClientloadError(
             f"{ws.store_path}: no sales in the store; import them with "
@@ -239,6 +241,14 @@ def run_model(
         "rows": dict(result.rows),
         "input_rows": counts,
         "headlines": result.headlines,
+        "warnings": run_warnings(
+            period=chosen,
+            first_sales=first_sales,
+            headlines=result.headlines,
+            capacity=result.tables["capacity"].to_pylist(),
+            assumed_margin_rate=settings.assumed_margin_rate,
+            low_capacity_use=float(analysis.get("low_capacity_use", 0.05)),
+        ),
         "timings": dict(result.timings),
     }
     report("write", 0, 1)

@@ -26,6 +26,7 @@ def run(
 ) -> None:
     """Compute the client load model and write every output table to DIR/out/."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from clientload.progress import progress_bar
@@ -54,6 +55,8 @@ def run(
     table.add_row("time, s", f"{info['timings']['total']:.1f}")
     console = Console()
     console.print(table)
+    for warning in info.get("warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {escape(warning['en'])}")
     console.print(f"results in {result.out_dir}")
 
 

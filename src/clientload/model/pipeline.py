@@ -382,6 +382,12 @@ def compute_model(
         )
     )
     serving = later(metrics.company_cost_to_serve(client_costs))
+    assumed = later(
+        client_metrics.aggregate(
+            clients_with_assumed_cost=client_metrics.cost_assumed.sum(),
+            revenue_with_assumed_cost=client_metrics.revenue.sum(where=client_metrics.cost_assumed),
+        )
+    )
     collected = {name: pending[name].result() for name in OUTPUT_TABLES}
     pending.clear()
     tables = {k: v for k, v in collected.items() if not isinstance(v, int)}
@@ -393,7 +399,7 @@ def compute_model(
         company_revenue,
         company_margin_rate,
     )
-    headlines["data_checks"] = _first(checks)
+    headlines["data_checks"] = {**_first(checks), **_first(assumed)}
     headlines["gross_margin"] = company_margin
     headlines["cost_to_serve"] = _float(_first(serving).get("cost_to_serve")) or 0.0
     headlines["whale"]["top_client_share"] = top_share
@@ -427,9 +433,10 @@ def _headlines(whale_row, capacity_rows, company_revenue: float, margin_rate: fl
         "over_capacity_departments": over,
         "whale": {
             "top_client_share": 0.2,
-            "top_clients_profit_share": top / total if total else None,
+            # shares of a negative total would rank the losses as the "peak": none then
+            "top_clients_profit_share": top / total if total > 0 else None,
             "peak_contribution": peak,
-            "peak_profit_share": peak / total if total else None,
+            "peak_profit_share": peak / total if total > 0 else None,
             "peak_client_share": _float(whale_row["peak_client_share"]),
             "loss_making_clients": losers,
             "loss_making_share": losers / clients if clients else None,

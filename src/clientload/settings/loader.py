@@ -384,6 +384,7 @@ _FRACTIONS = (
     ("segments", "abc_b_share"),
     ("activation", "self_service_load_reduction"),
     ("analysis", "whale_top_share"),
+    ("analysis", "low_capacity_use"),
 )
 
 
