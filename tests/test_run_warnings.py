@@ -87,3 +87,24 @@ def test_a_run_writes_its_warnings_prints_them_and_the_report_shows_them(tmp_pat
     html = write_report(ws, tmp_path / "r.html", "ru").read_text("utf-8")
     assert "Проверьте, прежде чем доверять цифрам" in html
     assert info["warnings"][0]["ru"].split(":")[0] in html
+
+
+def test_the_dashboard_shows_the_warnings_in_the_chosen_language(tmp_path) -> None:
+    from fastapi.testclient import TestClient
+    from test_web_support import PASSWORD, sign_in
+
+    from clientload.run import run_model
+    from clientload.web import create_app
+    from clientload.web.auth import add_user
+
+    ws = make_workspace(tmp_path / "ws", small_company(), SETTINGS)
+    warnings = run_model(ws.root, period="2025-01:2025-12").info["warnings"]
+    add_user(ws, "analyst", PASSWORD, "analyst")
+    client = TestClient(create_app(ws.root, secret_key="test-secret"))
+    assert sign_in(client, "analyst").status_code == 303
+    client.get("/lang/ru?next=/dashboard")
+    page = client.get("/dashboard").text
+    assert "Проверьте, прежде чем доверять цифрам" in page
+    assert warnings[0]["ru"].split(":")[0] in page
+    client.get("/lang/en?next=/dashboard")
+    assert warnings[0]["en"].split(":")[0] in client.get("/dashboard").text
