@@ -112,4 +112,35 @@ def test_orders_the_two_tables_do_not_share_are_counted():
     assert result.headlines["data_checks"] == {
         "orders_not_in_orders_table": 0,
         "orders_without_sales_lines": 1,
+        # no cost anywhere: every client's margin is the assumed one
+        "clients_with_assumed_cost": 2,
+        "revenue_with_assumed_cost": pytest.approx(210.0),
     }
+
+
+def _no_cost_company():
+    """Every line without cost (the assumed 22 % everywhere, so the company's margin is 22 %
+    too): a large, profitable, irregular buyer and a small regular one, the same both years."""
+    rows = []
+    for year in (2024, 2025):
+        for month, amount in ((1, 10_000.0), (6, 50_000.0), (12, 40_000.0)):
+            rows.append({"client_id": "big", "date": dt.date(year, month, 20), "sku": "x",
+                         "quantity": 1.0, "revenue": amount})
+        for month in range(1, 13):
+            rows.append({"client_id": "small", "date": dt.date(year, month, 5), "sku": "x",
+                         "quantity": 1.0, "revenue": 100.0})
+    return rows
+
+
+def test_an_assumed_margin_does_not_make_a_large_profitable_client_price_driven():
+    """Seen on Northwind (no cost data): the largest class-A client was `price_driven` because
+    its assumed 22 % was not above the company's assumed 22 %."""
+    result = compute({"sales": _no_cost_company()}, SETTINGS, "2025-01:2025-12")
+    clients = by_client(result.tables["client_metrics"])
+    big, small = clients["big"], clients["small"]
+    assert big["cost_assumed"] and small["cost_assumed"]
+    assert big["contribution"] > 0 and big["cv_monthly_revenue"] > 0.5  # not core: irregular
+    assert big["segment"] == "growing"
+    assert small["segment"] == "price_driven"
+    assert "margin assumed (22%: no cost of goods)" in small["segment_reason"]
+    assert "маржа принята (22%: нет себестоимости)" in small["segment_reason_ru"]

@@ -87,6 +87,13 @@ def company(tmp_path_factory) -> Path:
                 "(SELECT client_id FROM clients ORDER BY client_id LIMIT 1 OFFSET ?)",
                 [name, rank],
             )
+        # Forty clients without cost of goods: their margin is the assumed rate, which the group
+        # rules must treat alike in the engine and in the workbook's formulas.
+        con.execute("UPDATE products SET unit_cost = NULL")
+        con.execute(
+            "UPDATE sales SET cost = NULL WHERE client_id IN "
+            "(SELECT client_id FROM clients ORDER BY client_id LIMIT 40 OFFSET 5)"
+        )
     finally:
         con.close()
     run_model(root)
@@ -211,6 +218,7 @@ def test_libreoffice_recalculation_equals_the_engine(company, workbook, libreoff
     engine = pd.read_parquet(company / "out" / "client_metrics.parquet").set_index("client_id")
     model = model_table(computed)
     assert sorted(model.index) == sorted(engine.index)
+    assert engine["cost_assumed"].sum() >= 30  # the group rules' assumed-margin branch is used
     for client, row in engine.iterrows():
         got = model.loc[client]
         for ours, theirs in (

@@ -35,6 +35,8 @@ def data_columns(book: Book, inputs: WorkbookInputs) -> Columns:
     ]
     for key, header in money:
         cols.add(Column(key, header, "money", 14))
+    # above 0: the client's margin is (partly) the assumed rate, which the group rules ignore
+    cols.add(Column("assumed_lines", _("Sales lines without cost of goods")))
     cols.add(Column("quantity", _("Quantity"), "number"))
     cols.add(Column("first_date", _("First purchase"), "date", 11, kind="date"))
     cols.add(Column("last_date", _("Last purchase"), "date", 11, kind="date"))

@@ -383,11 +383,16 @@ def model_columns(
         "text",
         lambda r: (
             # IF, not AND, so that the company's margin is summed for profitable clients only.
+            # An assumed margin (lines without cost) earns no premium and does not count against
+            # a large client: the engine's `margin_known`.
             f'=IF({M("contribution", r)}>0,OR(AND({M("growth", r)}<>"",'
-            f'N({M("growth", r)})>=seg_growing_min_growth),AND({M("margin_rate", r)}<>"",'
+            f'N({M("growth", r)})>=seg_growing_min_growth),AND({D("assumed_lines", r)}=0,'
+            f'{M("margin_rate", r)}<>"",'
             f"N({M('margin_rate', r)})>={company_margin}+seg_growing_min_margin_premium),"
-            f'AND(seg_growing_includes_large,{M("is_large", r)},{M("margin_rate", r)}<>"",'
-            f"N({M('margin_rate', r)})>{company_margin}-seg_price_driven_max_margin_rate)),FALSE)"
+            f'AND(seg_growing_includes_large,{M("is_large", r)},OR({D("assumed_lines", r)}>0,'
+            f'AND({M("margin_rate", r)}<>"",'
+            f"N({M('margin_rate', r)})>{company_margin}-seg_price_driven_max_margin_rate)))),"
+            "FALSE)"
         ),
         7,
     )

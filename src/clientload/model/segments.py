@@ -12,6 +12,11 @@ Rules, applied in this order (thresholds from the `[segments]` and `[analysis]` 
    criterion and whose margin rate is above the company's minus `price_driven_max_margin_rate`.
 5. `price_driven`: everyone else — small or irregular buyers whose contribution is negative or
    whose margin is no better than the company's.
+
+A client with sales lines priced at the assumed margin (`cost_assumed`: no cost of goods) has no
+margin of its own to compare: its rate is the assumption, equal to the company's when every line
+is assumed. Such a margin neither earns a premium (rule 4's margin test) nor counts against a large
+profitable client (rule 4's last test passes), and its reason says the margin is assumed.
 """
 
 from __future__ import annotations
@@ -76,8 +81,11 @@ def assign_segments(
     is_core = large & broad & ibis.coalesce(regular, False)
     profitable = t.contribution > 0
     grows = ibis.coalesce(t.growth >= min_growth, False)
-    rich = ibis.coalesce(t.margin_rate >= company_margin_rate + premium, False)
-    large_on_way = large & ibis.coalesce(t.margin_rate > company_margin_rate - price_gap, False)
+    margin_known = ~ibis.coalesce(t.cost_assumed, False)
+    rich = margin_known & ibis.coalesce(t.margin_rate >= company_margin_rate + premium, False)
+    large_on_way = large & (
+        ~margin_known | ibis.coalesce(t.margin_rate > company_margin_rate - price_gap, False)
+    )
     is_growing = profitable & (grows | rich | (large_on_way if large_grow else ibis.literal(False)))
 
     segment = ibis.cases(
@@ -106,7 +114,9 @@ def assign_segments(
         "months": analysis["new_client_months"],
         "days": analysis["lapsed_days"],
     }
-    flags = _Flags(is_new, is_lapsed, is_core, is_growing, large, regular, grows, rich)
+    flags = _Flags(
+        is_new, is_lapsed, is_core, is_growing, large, regular, grows, rich, margin_known
+    )
     reasons = {
         language: _reason(REASON_PHRASES[language], flags, facts, numbers, t)
         for language in REASON_PHRASES
@@ -124,6 +134,7 @@ class _Flags:
     regular: ir.BooleanValue
     grows: ir.BooleanValue
     rich: ir.BooleanValue
+    margin_known: ir.BooleanValue
 
 
 # The words of `segment_reason` in each language; {name} is a fact of the client.
@@ -136,6 +147,7 @@ REASON_PHRASES: dict[str, dict[str, str]] = {
         "irregular": "irregular (CV {cv})",
         "no_cv": "no regular buying",
         "margin": "margin {margin} vs company {company}%",
+        "margin_assumed": "margin assumed ({margin}: no cost of goods)",
         "growth": "revenue {growth} on the previous period",
         "no_previous": "no sales in the previous period",
         "contribution": "contribution {contribution}",
@@ -151,6 +163,7 @@ REASON_PHRASES: dict[str, dict[str, str]] = {
         "irregular": "покупает нерегулярно (CV {cv})",
         "no_cv": "нет регулярных покупок",
         "margin": "маржа {margin} при {company}% по компании",
+        "margin_assumed": "маржа принята ({margin}: нет себестоимости)",
         "growth": "выручка {growth} к прошлому периоду",
         "no_previous": "не было продаж в прошлом периоде",
         "contribution": "вклад {contribution}",
@@ -199,5 +212,11 @@ def _reason(words, f: _Flags, facts, numbers, t: ir.Table) -> ir.StringValue:
             + sep
             + say("contribution"),
         ),
-        else_=size + sep + say("margin") + sep + say("contribution") + sep + say("buys"),
+        else_=size
+        + sep
+        + ibis.ifelse(f.margin_known, say("margin"), say("margin_assumed"))
+        + sep
+        + say("contribution")
+        + sep
+        + say("buys"),
     )
