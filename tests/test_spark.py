@@ -37,7 +37,7 @@ def engines(tmp_path_factory):
     ws = generated.workspace
     duck = run_model(ws.root, keep_history=False)
     period = parse_period(f"{duck.info['period_start']}:{duck.info['period_end']}")
-    counts, _ = _store_facts(ws)
+    counts, _, _ = _store_facts(ws)
     backend, store = open_spark(ws, counts)
     try:
         spark = compute_model(backend, store, ws.settings(), period)
