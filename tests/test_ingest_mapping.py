@@ -83,6 +83,37 @@ def test_options_given_with_a_mapping_file_override_its_own(ws: Workspace, tmp_p
     ]
 
 
+def test_exclude_leaves_rows_out_with_the_rule_as_their_reason(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    data = tmp_path / "s.csv"
+    data.write_text(
+        "client,day,item,qty,sum,kind\n"
+        "A,2024-01-05,X,1,10,goods\nA,2024-01-05,POST,1,5, Postage \nB,2024-01-06,Y,2,20,GOODS\n"
+        "B,2024-01-06,FEE,1,1,goods\n"
+    )
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(
+        '[columns]\nclient_id = "client"\ndate = "day"\nsku = "item"\nquantity = "qty"\n'
+        'revenue = "sum"\n[exclude]\nkind = "postage"\nitem = ["fee", "\'; DROP TABLE x"]\n'
+    )
+    result = import_files(ws, [data], "sales", mapping=mapping)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (4, 2, 2)
+    assert stored(ws, "SELECT sku FROM sales ORDER BY _line") == [("X",), ("Y",)]
+    reasons = result.rejects_path.read_text("utf-8")
+    assert "excluded by map.toml [exclude] kind: 'Postage'" in reasons
+    assert "excluded by map.toml [exclude] item: 'FEE'" in reasons
+    assert "kind" not in " ".join(result.notes)  # a column used by a rule is not "not used"
+
+    data.write_text(data.read_text() + "C,2024-01-07,Z,1,1,goods\n")  # not already imported
+    mapping.write_text('[columns]\nclient_id = "client"\n[exclude]\nstatus = "x"\n')
+    with pytest.raises(ClientloadError, match=r"\[exclude\] names column 'status'"):
+        import_files(ws, [data], "sales", mapping=mapping)
+    mapping.write_text('[exclude]\nkind = []\n')
+    with pytest.raises(ClientloadError, match=r"\[exclude\] kind: expected a value"):
+        import_files(ws, [data], "sales", mapping=mapping)
+
+
 def test_lookup_brings_client_and_date_from_the_orders_file(ws: Workspace, tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text("order,customer,when\n1,C1,2024-01-05\n2,C2,2024-01-06\n")
     lines = tmp_path / "lines.csv"

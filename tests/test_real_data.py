@@ -74,17 +74,25 @@ def test_classic_models_cost_comes_from_buy_price(tmp_path: Path) -> None:
         {"clients": "customers.csv", "products": "products.csv", "orders": "orders.csv",
          "sales": "orderdetails.csv"},
     )
-    counts = {t: (r.rows_read, r.rows_loaded, r.rows_rejected) for t, r in results.items()}
-    assert counts == {
-        "clients": (122, 122, 0),
-        "products": (110, 110, 0),
-        "orders": (326, 326, 0),
-        "sales": (2996, 2996, 0),
-    }
+    with (DATA / "classicmodels" / "orders.csv").open() as handle:
+        cancelled = {r["orderNumber"] for r in csv.DictReader(handle) if r["status"] == "Cancelled"}
     with (DATA / "classicmodels" / "products.csv").open() as handle:
         buy_price = {r["productCode"]: float(r["buyPrice"]) for r in csv.DictReader(handle)}
     with (DATA / "classicmodels" / "orderdetails.csv").open() as handle:
-        lines = list(csv.DictReader(handle))
+        every_line = list(csv.DictReader(handle))
+    lines = [r for r in every_line if r["orderNumber"] not in cancelled]
+    counts = {t: (r.rows_read, r.rows_loaded, r.rows_rejected) for t, r in results.items()}
+    # cancelled orders and their lines are left out by the mappings' [exclude] rules
+    assert len(cancelled) == 6 and len(lines) < len(every_line) == 2996
+    assert counts == {
+        "clients": (122, 122, 0),
+        "products": (110, 110, 0),
+        "orders": (326, 320, 6),
+        "sales": (2996, len(lines), 2996 - len(lines)),
+    }
+    rejects = results["sales"].rejects_path.read_text("utf-8")
+    assert "excluded by sales.toml [exclude] status: 'Cancelled'" in rejects
+    assert stored(ws, "SELECT count(*) FROM orders WHERE delivery = 'delivery'") == [(320,)]
     revenue, cost = stored(ws, "SELECT sum(revenue), sum(cost) FROM sales")[0]
     assert revenue == pytest.approx(
         sum(int(r["quantityOrdered"]) * float(r["priceEach"]) for r in lines), rel=1e-12
@@ -105,12 +113,24 @@ def test_online_retail_every_line_loaded_or_rejected_with_a_reason(tmp_path: Pat
     mapping = EXAMPLES / "online_retail.toml"
     result = import_files(ws, [source], "sales", mapping=mapping)
 
+    # Independent of clientload: the lines without a client, and those of the [exclude] rule.
+    codes = "('post','dot','c2','m','d','s','bank charges','amazonfee','cruk','b')"
+    no_client, not_goods, loaded, returns = duckdb.sql(
+        f"""SELECT count(*) FILTER (WHERE CustomerID IS NULL),
+                   count(*) FILTER (WHERE lower(trim(StockCode)) IN {codes}),
+                   count(*) FILTER (WHERE CustomerID IS NOT NULL
+                                    AND lower(trim(StockCode)) NOT IN {codes}),
+                   count(*) FILTER (WHERE CustomerID IS NOT NULL AND Quantity < 0
+                                    AND lower(trim(StockCode)) NOT IN {codes})
+            FROM read_parquet('{source}')"""
+    ).fetchall()[0]
+    assert no_client == 135_080 and not_goods > 0
     assert result.rows_read == 541_909
-    assert result.rows_rejected == 135_080  # exactly the lines without a CustomerID
-    assert result.rows_loaded == 541_909 - 135_080
-    assert stored(ws, "SELECT count(*), count(cost) FROM sales") == [(406_829, 0)]
+    assert result.rows_loaded == loaded
+    assert result.rows_rejected == 541_909 - loaded
+    assert stored(ws, "SELECT count(*), count(cost) FROM sales") == [(loaded, 0)]
     # Cancellations are returns and load; client ids are clean text.
-    assert stored(ws, "SELECT count(*) FROM sales WHERE quantity < 0") == [(8_905,)]
+    assert stored(ws, "SELECT count(*) FROM sales WHERE quantity < 0") == [(returns,)]
     assert stored(ws, "SELECT count(*) FROM sales WHERE client_id LIKE '%.%'") == [(0,)]
     assert stored(ws, "SELECT client_id FROM sales ORDER BY _line LIMIT 1") == [("17850",)]
 
@@ -118,15 +138,18 @@ def test_online_retail_every_line_loaded_or_rejected_with_a_reason(tmp_path: Pat
         reasons = con.execute(
             f"SELECT reason FROM read_csv('{result.rejects_path}', all_varchar=true)"
         ).fetchall()
-    assert len(reasons) == 135_080
+    assert len(reasons) == result.rows_rejected
     kinds = Counter(
-        "no client" if "CustomerID (client_id): required value empty" in r else "other"
+        ("no client" if "CustomerID (client_id): required value empty" in r else "")
+        + ("excluded" if "excluded by online_retail.toml [exclude] StockCode: '" in r else "")
         for (r,) in reasons
     )
-    assert kinds == Counter({"no client": 135_080})
+    assert "" not in kinds  # every rejected line has one of the two reasons, or both
+    assert kinds["no client"] + kinds["no clientexcluded"] == no_client
+    assert kinds["excluded"] + kinds["no clientexcluded"] == not_goods
     negative_price = [r for (r,) in reasons if "UnitPrice (price): -11062.06 is negative" in r]
     assert len(negative_price) == 2
 
     again = import_files(ws, [source], "sales", mapping=mapping)
     assert (again.rows_read, len(again.skipped_files)) == (0, 1)
-    assert stored(ws, "SELECT count(*) FROM sales") == [(406_829,)]
+    assert stored(ws, "SELECT count(*) FROM sales") == [(loaded,)]

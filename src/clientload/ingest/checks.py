@@ -8,9 +8,12 @@ every problem of the row joined with "; " (the column, the value, what was expec
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from clientload.ingest.columns import ColumnPlan
+from clientload.errors import ClientloadError
+from clientload.ingest.columns import ColumnPlan, find_header
 from clientload.ingest.expression import to_sql
+from clientload.ingest.mapping import Mapping
 from clientload.ingest.parsing import (
     BOOL_EXPECTED,
     DateFormat,
@@ -298,6 +301,31 @@ def checked_select(
         )
     outer.append(f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '') AS _reason")
     return f"SELECT {', '.join(outer)} FROM ({inner})"
+
+
+def exclusion_reasons(
+    headers: list[str], types: list[str], mapping: Mapping, file: Path
+) -> dict[int, str]:
+    """SQL of a reason per `[exclude]` rule of the mapping, by the position of its column: a row
+    whose value (trimmed, any case) is one of the rule's is refused, and the rejects file says
+    which rule took it — the read, loaded and rejected counts still add up."""
+    reasons: dict[int, str] = {}
+    for header, values in mapping.exclude.items():
+        position = find_header(headers, header)
+        if position is None:
+            raise ClientloadError(
+                f"{file}: mapping {mapping.path} [exclude] names column {header!r}, "
+                f"which the file does not have; columns found: {', '.join(headers)}"
+            )
+        column = f"c{position}"
+        text = column if types[position] == "VARCHAR" else f"CAST({column} AS VARCHAR)"
+        words = ", ".join(lit(v.lower()) for v in values)
+        rule = f"excluded by {Path(str(mapping.path)).name} [exclude] {header}: "
+        reasons[position] = (
+            f"CASE WHEN lower(trim({text})) IN ({words}) THEN {lit(rule)} || "
+            f"{_quoted(f'trim({text})')} END"
+        )
+    return reasons
 
 
 def _code_sql(value: str, codes: dict[str, tuple[str, ...]], strict: bool) -> tuple[str, str]:

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clientload.errors import ClientloadError
-from clientload.ingest.checks import DATE_TARGETS, NUMERIC_TARGETS, checked_select, source_text
+from clientload.ingest.checks import (
+    DATE_TARGETS,
+    NUMERIC_TARGETS,
+    checked_select,
+    exclusion_reasons,
+    source_text,
+)
 from clientload.ingest.columns import plan_columns
 from clientload.ingest.lookups import join_lookups
 from clientload.ingest.mapping import Mapping, check_options, load_mapping
@@ -220,7 +226,8 @@ def _prepare(
     staged = stage_file(con, path, name, mapping.options, workdir, scan)
     report(stage, 1, 4)
     joined = join_lookups(con, name, staged.headers, staged.types, mapping, path, workdir)
-    plan = plan_columns(schema, joined.headers, mapping, path, joined.used)
+    excluded = exclusion_reasons(joined.headers, joined.types, mapping, path)
+    plan = plan_columns(schema, joined.headers, mapping, path, joined.used | set(excluded))
     texts = source_text(plan, joined.types)
     labels = {key: plan.sources[key].label if key in plan.sources else key[3:] for key in texts}
 
@@ -248,7 +255,10 @@ def _prepare(
         dates, found = decide_date_formats(con, joined.view, wanted(DATE_TARGETS), labels)
         notes += found
     checked = f"{name}_chk"
-    sql = checked_select(joined.view, schema, plan, joined.types, numbers, dates, joined.reasons)
+    sql = checked_select(
+        joined.view, schema, plan, joined.types, numbers, dates,
+        [*joined.reasons, *excluded.values()],
+    )
     straight = not schema.key and path.suffix.lower() in PARQUET_SUFFIXES
     if straight:
         # Parquet is typed and cheap to read twice: keep only the rejected lines aside and load

@@ -61,6 +61,8 @@ class Mapping:
     options: dict[str, Any] = field(default_factory=dict)
     lookups: tuple[Lookup, ...] = ()
     path: Path | None = None
+    # header → values: rows holding one of them are refused with the rule as their reason
+    exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _table(doc: dict[str, Any], name: str, where: str) -> dict[str, Any]:
@@ -90,7 +92,7 @@ def load_mapping(path: Path, columns: list[str], options: dict[str, Any] | None 
         doc = tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ClientloadError(f"{where}: not valid TOML: {exc}") from exc
-    known = {"columns", "derive", "constants", "options", "lookup"}
+    known = {"columns", "derive", "constants", "options", "lookup", "exclude"}
     for section in doc:
         if section not in known:
             raise ClientloadError(
@@ -113,6 +115,15 @@ def load_mapping(path: Path, columns: list[str], options: dict[str, Any] | None 
         target: _text(value, f"{where} [constants] {target}")
         for target, value in _table(doc, "constants", where).items()
     }
+    exclude = {}
+    for header, values in _table(doc, "exclude", where).items():
+        listed = values if isinstance(values, list) else [values]
+        texts = tuple(_text(v, f"{where} [exclude] {header}").strip() for v in listed)
+        if not texts or not all(texts):
+            raise ClientloadError(
+                f"{where} [exclude] {header}: expected a value or a list of values to leave out"
+            )
+        exclude[header] = texts
     merged = {**_table(doc, "options", where), **(options or {})}
     return Mapping(
         columns=mapped,
@@ -122,6 +133,7 @@ def load_mapping(path: Path, columns: list[str], options: dict[str, Any] | None 
         options=check_options(merged, where),
         lookups=_lookups(_table(doc, "lookup", where), where),
         path=path,
+        exclude=exclude,
     )
 
 
