@@ -111,22 +111,39 @@ def client_suggestions(request: Request, q: str = Query("", max_length=100),
                          for c in listing["clients"]])
 
 
+def _minutes(text: str) -> float | None:
+    """The entry's own minutes; blank is None — the activity's standard time applies, where 0
+    would have zeroed the contact's load."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        minutes = float(text)
+    except ValueError:
+        raise HTTPException(422, f"minutes {text!r} is not a number") from None
+    if not 0 <= minutes <= 24 * 60:  # also refuses nan and inf
+        raise HTTPException(422, "minutes must be between 0 and 1440")
+    return minutes
+
+
 def _checked_entry(request: Request, user: User, client_id: str, type_: str, department: str,
-                   minutes: float, date: str, note: str) -> list[Any]:
+                   minutes: str, date: str, note: str) -> list[Any]:
     choices = _choices(request)
     if type_ not in choices["types"]:
         raise HTTPException(422, f"type {type_!r} is not one of {', '.join(choices['types'])}")
     if department and department not in choices["departments"]:
         raise HTTPException(422, f"department {department!r} is not known")
-    if not 0 <= minutes <= 24 * 60:
-        raise HTTPException(422, "minutes must be between 0 and 1440")
+    own_minutes = _minutes(minutes)
     try:
         when = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError:
         raise HTTPException(422, f"date {date!r} is not YYYY-MM-DD") from None
+    # a contact that has happened: tomorrow at the latest (the server's clock may be behind)
+    if not dt.date(1900, 1, 1) <= when <= dt.date.today() + dt.timedelta(days=1):
+        raise HTTPException(422, f"date {date!r} is not between 1900-01-01 and tomorrow")
     _check_client(request, user, client_id)
-    return [client_id, type_, dt.datetime.combine(when, dt.time()), minutes, department or None,
-            user.username, note[:MAX_NOTE] or None]
+    return [client_id, type_, dt.datetime.combine(when, dt.time()), own_minutes,
+            department or None, user.username, note[:MAX_NOTE] or None]
 
 
 def _check_client(request: Request, user: User, client_id: str) -> None:
@@ -149,7 +166,7 @@ def _check_client(request: Request, user: User, client_id: str) -> None:
 
 @router.post("/log", summary="Log an interaction with a client")
 def log_interaction(request: Request, client_id: str = Form(...), type: str = Form(...),
-                    department: str = Form(""), minutes: float = Form(0), date: str = Form(""),
+                    department: str = Form(""), minutes: str = Form(""), date: str = Form(""),
                     note: str = Form(""), user: User = NEED_MANAGER) -> Response:
     with writer(request.app.state.ws).expecting() as submit:
         values = _checked_entry(request, user, client_id.strip(), type, department, minutes,
@@ -175,7 +192,7 @@ def _insert_entries(con: Any, entries: list[list[Any]]) -> list[int]:
 
 @router.post("/log/{entry}", summary="Change one of your own logged interactions")
 def edit_interaction(request: Request, entry: int, client_id: str = Form(...),
-                     type: str = Form(...), department: str = Form(""), minutes: float = Form(0),
+                     type: str = Form(...), department: str = Form(""), minutes: str = Form(""),
                      date: str = Form(""), note: str = Form(""),
                      user: User = NEED_MANAGER) -> Response:
     with writer(request.app.state.ws).expecting() as submit:

@@ -1,0 +1,93 @@
+"""Wrong or unusual input on the web pages: a page with the reason, never a 500 or raw JSON; a
+blank number is "not given", not 0; a sign-in detour keeps the whole address."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import duckdb
+import pytest
+from fastapi.testclient import TestClient
+from test_web_support import csrf_of, make_workspace, sign_in
+
+from clientload.web import create_app
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    return make_workspace(tmp_path_factory.mktemp("inputs") / "ws")
+
+
+@pytest.fixture(scope="module")
+def analyst(ws):
+    client = TestClient(create_app(str(ws.root), secret_key="k"), raise_server_exceptions=False)
+    assert sign_in(client, "analyst").status_code == 303
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/calculators?margin=150%25", "/calculators?margin=0", "/calculators?margin=-20%25",
+        "/calculators?margin=nan", "/calculators?margin=inf", "/calculators?volume_change=-100%25",
+        "/clients/C00001?discount=-5%25", "/clients/C00001?discount=nan",
+        "/clients/C00001?discount=inf", "/clients/C00001?discount=95%25",
+    ],
+)
+def test_parity_inputs_with_no_answer_give_the_page_with_the_reason(analyst, url) -> None:
+    page = analyst.get(url)
+    assert page.status_code == 200, page.text[:300]
+    assert "text/html" in page.headers["content-type"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "said"),
+    [
+        ("/clients?page=0", 422, "page"),
+        ("/clients?page=abc", 422, "page"),
+        ("/calculators?discount_days=abc", 422, "discount_days"),
+        ("/no-such-page", 404, "Not Found"),
+    ],
+)
+def test_wrong_addresses_and_parameters_give_the_error_page(analyst, url, status, said) -> None:
+    page = analyst.get(url)
+    assert page.status_code == status
+    assert "text/html" in page.headers["content-type"] and "<html" in page.text
+    assert said in page.text
+    as_json = analyst.get(url, headers={"Accept": "application/json"})
+    assert as_json.status_code == status and "detail" in as_json.json()
+
+
+def _entry(client: TestClient, **fields: str) -> dict[str, str]:
+    return {"client_id": "C00001", "type": "call", "department": "sales", "date": "2024-03-02",
+            "note": "", "csrf_token": csrf_of(client), **fields}
+
+
+def test_blank_minutes_mean_the_standard_time_and_bad_ones_are_refused(ws, analyst) -> None:
+    saved = analyst.post("/log", data=_entry(analyst, minutes="", note="blank minutes"),
+                         follow_redirects=False)
+    assert saved.status_code == 303
+    with duckdb.connect(str(ws.store_path)) as con:
+        stored = con.execute(
+            "SELECT minutes FROM interactions WHERE note = 'blank minutes'").fetchall()
+    assert stored == [(None,)]  # the activity's standard minutes apply, not 0
+    for fields, said in (
+        ({"minutes": "abc"}, "minutes 'abc' is not a number"),
+        ({"minutes": "nan"}, "minutes must be between 0 and 1440"),
+        ({"minutes": "2000"}, "minutes must be between 0 and 1440"),
+        ({"minutes": "5", "date": "2999-01-01"}, "is not between 1900-01-01 and tomorrow"),
+    ):
+        refused = analyst.post("/log", data=_entry(analyst, **fields), follow_redirects=False)
+        text = html.unescape(refused.text)
+        assert refused.status_code == 422 and said in text, (fields, refused.text[:200])
+
+
+def test_signing_in_comes_back_to_the_whole_address(ws) -> None:
+    client = TestClient(create_app(str(ws.root), secret_key="k"))
+    detour = client.get("/clients?q=Альфа&sort=revenue", follow_redirects=False)
+    assert detour.status_code == 303
+    location = detour.headers["location"]
+    assert location.startswith("/login?next=/clients%3Fq%3D")
+    assert "&" not in location.split("next=", 1)[1]  # the query is one encoded parameter
+    assert re.search(r"sort%3Drevenue", location)
