@@ -91,3 +91,22 @@ def test_signing_in_comes_back_to_the_whole_address(ws) -> None:
     assert location.startswith("/login?next=/clients%3Fq%3D")
     assert "&" not in location.split("next=", 1)[1]  # the query is one encoded parameter
     assert re.search(r"sort%3Drevenue", location)
+
+
+def test_replacing_an_account_ends_its_open_sessions(ws, monkeypatch) -> None:
+    """Found by the audit: an analyst replaced by a manager (new password, narrower role) kept
+    an analyst's session, seeing every client, until the server restarted."""
+    from clientload.web import auth
+    from clientload.web.auth import add_user
+
+    monkeypatch.setattr(auth, "ACCOUNT_CHECK_SECONDS", 0.0)
+    add_user(ws, "temp", "first password", "analyst")
+    client = TestClient(create_app(str(ws.root), secret_key="k"))
+    assert sign_in(client, "temp", "first password").status_code == 303
+    assert client.get("/clients", follow_redirects=False).status_code == 200
+    add_user(ws, "temp", "second password", "manager", "Petrov")  # e.g. `clientload user add`
+    gone = client.get("/clients", follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"].startswith("/login")
+    assert client.get("/clients", follow_redirects=False).status_code == 303  # ended for good
+    assert sign_in(client, "temp", "second password").status_code == 303
+    assert client.get("/clients", follow_redirects=False).status_code == 200

@@ -12,6 +12,7 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
@@ -28,6 +29,7 @@ ROLE_RANK = {"manager": 1, "analyst": 2, "admin": 3}
 SESSION_COOKIE = "clientload_session"
 LOGIN_CSRF_COOKIE = "clientload_login_csrf"
 SESSION_SECONDS = 12 * 3600
+ACCOUNT_CHECK_SECONDS = 2.0
 
 _hasher = PasswordHasher()
 
@@ -37,6 +39,8 @@ class User:
     username: str
     role: str
     manager_name: str | None = None
+    # the account's password hash when signed in: a replaced account (new hash) ends its sessions
+    stamp: str = field(default="", compare=False, repr=False)
 
     def can(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
@@ -88,7 +92,16 @@ def check_password(ws: Workspace, username: str, password: str) -> User | None:
         return None
     if not found:
         return None
-    return User(found[0]["username"], found[0]["role"], found[0]["manager_name"])
+    return User(found[0]["username"], found[0]["role"], found[0]["manager_name"], stored)
+
+
+def account_stamp(ws: Workspace, username: str) -> str | None:
+    """The account's current password hash; None when the account is gone."""
+    with store(ws) as con:
+        found = con.execute(
+            "SELECT password_hash FROM web_users WHERE username = ?", [username]
+        ).fetchone()
+    return found[0] if found else None
 
 
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
@@ -99,6 +112,7 @@ class Session:
     user: User
     csrf_token: str
     expires: float
+    checked: float = 0.0  # when the account was last seen unchanged in the store
 
 
 @dataclass
@@ -134,6 +148,23 @@ class Sessions:
                 del self._by_id[sid]
                 return None
             return session
+
+    def account_unchanged(self, session: Session, stamp: Callable[[], str | None]) -> bool:
+        """False once the session's account was replaced or removed (`clientload user add`, the
+        admin page, another process): a changed password or role must not leave old sessions
+        working. The store is asked at most every ACCOUNT_CHECK_SECONDS per session; when it
+        cannot be asked (another process holds it) the session stands until it can."""
+        now = time.time()
+        if now - session.checked < ACCOUNT_CHECK_SECONDS:
+            return True
+        try:
+            current = stamp()
+        except Exception:  # the store busy or being replaced: ask again on the next request
+            return True
+        if current is None or current != session.user.stamp:
+            return False
+        session.checked = now
+        return True
 
     def end(self, cookie: str | None) -> None:
         try:

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from clientload.web import i18n
-from clientload.web.auth import ROLE_RANK, SESSION_COOKIE, User
+from clientload.web.auth import ROLE_RANK, SESSION_COOKIE, User, account_stamp
 
 LANG_COOKIE = "clientload_lang"
 
@@ -40,8 +40,16 @@ def need(role: str) -> Callable[..., Any]:
         raise ValueError(role)
 
     async def check(request: Request) -> User:
-        session = request.app.state.sessions.get(request.cookies.get(SESSION_COOKIE))
+        sessions = request.app.state.sessions
+        cookie = request.cookies.get(SESSION_COOKIE)
+        session = sessions.get(cookie)
         if session is None:
+            raise NotSignedIn()
+        ws = request.app.state.ws
+        if not sessions.account_unchanged(
+            session, lambda: account_stamp(ws, session.user.username)
+        ):
+            sessions.end(cookie)
             raise NotSignedIn()
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             token = request.headers.get("x-csrf-token")
