@@ -53,6 +53,31 @@ def test_import_reports_loaded_and_rejected_rows_with_the_rejects_file(admin):
     assert admin.get("/rejects/..%2Fclientload.toml").status_code == 404
 
 
+def test_rejects_download_is_formula_safe_and_uploads_never_show_the_temporary_folder(admin):
+    csv = ('client_id,type,minutes,note\nC00001,call,-2,"=HYPERLINK(""http://evil"";""x"")"\n'
+           ",call,1,@SUM(1)\n")
+    upload = {"upload": ("calls.csv", csv.encode(), "text/csv")}
+    token = csrf_of(admin)
+    first = admin.post("/import", data={"table": "interactions", "csrf_token": token},
+                       files=upload, headers={"Accept": "application/json"}).json()
+    assert first["rows_rejected"] == 2
+    served = admin.get(f"/rejects/{first['rejects']}")
+    text = served.content.decode("utf-8")
+    assert text.startswith("\ufeff")  # Excel reads the Cyrillic of a rejects file as UTF-8
+    assert "'=HYPERLINK" in text and "'@SUM(1)" in text and ",'-2," in text
+    assert "\n=" not in text and ",=" not in text and ",@" not in text
+
+    again = admin.post("/import", data={"table": "interactions", "csrf_token": token},
+                       files=upload, headers={"Accept": "application/json"}).json()
+    assert again["rows_read"] == 0
+    (why,) = again["skipped"]
+    assert why == "already imported into interactions (same content as calls.csv)"
+    empty = admin.post("/import", data={"table": "clients", "csrf_token": token},
+                       files={"upload": ("empty.csv", b"", "text/csv")})
+    assert empty.status_code == 422
+    assert "empty.csv" in empty.text and "clientload-upload-" not in empty.text
+
+
 def test_import_refuses_an_unknown_table_and_file_type(admin):
     token = csrf_of(admin)
     wrong_table = admin.post("/import", data={"table": "web_users", "csrf_token": token},

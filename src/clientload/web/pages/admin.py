@@ -50,7 +50,8 @@ def import_upload(request: Request, table: str = Form(...), upload: UploadFile =
             with WRITE_LOCK:
                 outcome = import_files(ws, [path], table)
         except ClientloadError as exc:
-            return render(request, "import.html.j2", {"tables": list(TABLES), "error": str(exc),
+            return render(request, "import.html.j2", {"tables": list(TABLES),
+                                                   "error": _without_upload_folder(str(exc)),
                                                    "result": None}, status_code=422)
     rejects = getattr(outcome, "rejects_path", None)
     result = {
@@ -59,12 +60,23 @@ def import_upload(request: Request, table: str = Form(...), upload: UploadFile =
         "rows_loaded": getattr(outcome, "rows_loaded", None),
         "rows_rejected": getattr(outcome, "rows_rejected", None),
         "rejects": Path(rejects).name if rejects else None,
+        # e.g. "already imported into sales (same content as …)": a repeat upload is not silent
+        "skipped": [_without_upload_folder(why) for _, why in outcome.skipped_files],
+        "notes": [_without_upload_folder(note) for note in outcome.notes],
     }
     if "json" in request.headers.get("accept", ""):
         from fastapi.responses import JSONResponse
 
         return JSONResponse(result)
     return render(request, "import.html.j2", {"tables": list(TABLES), "result": result})
+
+
+_UPLOAD_FOLDER = re.compile(r"[^\s'\"(]*clientload-upload-[^/\\\s]+[/\\]")
+
+
+def _without_upload_folder(text: str) -> str:
+    """Messages name the uploaded file, not the server's temporary folder it was read from."""
+    return _UPLOAD_FOLDER.sub("", text)
 
 
 @router.get("/rejects/{name}", summary="Download a rejects file")
@@ -74,7 +86,28 @@ def rejects_file(request: Request, name: str, user: User = NEED_ANALYST) -> Resp
     path = request.app.state.ws.rejects_dir / name
     if not path.is_file():
         raise HTTPException(404, "no such rejects file")
-    return FileResponse(path, media_type="text/csv", filename=name)
+    return Response(
+        _neutral_csv(path),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _neutral_csv(path: Path) -> bytes:
+    """The rejects file for a spreadsheet: the rows as they came from a user's file, so a cell
+    such as `=HYPERLINK(...)` gets a leading ' like every other export of the app; a BOM so that
+    Excel reads Cyrillic as UTF-8. The file on disk stays exact, for programs."""
+    import csv
+    import io
+
+    from clientload.web.pages.overview import csv_cell
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            writer.writerow([csv_cell(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 @page(router, "/settings", "settings.html.j2")
