@@ -110,3 +110,15 @@ def test_replacing_an_account_ends_its_open_sessions(ws, monkeypatch) -> None:
     assert client.get("/clients", follow_redirects=False).status_code == 303  # ended for good
     assert sign_in(client, "temp", "second password").status_code == 303
     assert client.get("/clients", follow_redirects=False).status_code == 200
+
+
+def test_favicon_rounded_csv_and_the_managers_company_wide_capacity(ws, analyst) -> None:
+    assert analyst.get("/static/favicon.svg").status_code == 200
+    assert 'rel="icon" href="/static/favicon.svg"' in analyst.get("/dashboard").text
+    heavy = analyst.get("/heavy.csv").content.decode("utf-8")
+    assert not re.search(r"\d\.\d{3,}", heavy)  # amounts to the cent, no binary noise
+    manager = TestClient(create_app(str(ws.root), secret_key="k"))
+    assert sign_in(manager, "ivanov").status_code == 303
+    manager.get("/lang/en?next=/dashboard")
+    assert "Unused capacity (whole company)" in manager.get("/dashboard").text
+    assert "(whole company)" not in analyst.get("/dashboard").text

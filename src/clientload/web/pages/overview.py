@@ -82,9 +82,12 @@ def _top_n(request: Request) -> int:
 
 
 def csv_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas: text starting with = + - @ tab or CR gets a leading '."""
+    """Neutralise spreadsheet formulas: text starting with = + - @ tab or CR gets a leading '.
+    Amounts to the kopeck/cent: 24331669.290000003 is binary noise, not precision."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
+    if isinstance(value, float) and value == value:
+        return round(value, 2)
     return value
 
 
