@@ -83,6 +83,34 @@ minutes = 1
     assert "`activities.b.department` (line 11) names 'nowhere'" in msg
 
 
+def test_each_problem_of_an_entry_is_listed_and_none_follows_from_another():
+    """Found by the audit: a wrong driver hid the wrong department of the same activity, and a
+    department with a negative cost made each of its activities "not among the departments"."""
+    text = """
+[departments.desk]
+cost = -5
+capacity_minutes = 0
+[activities.a]
+driver = "nonsense"
+department = "nowhere"
+minutes = -1
+[activities.b]
+driver = "orders"
+department = "desk"
+minutes = 1
+"""
+    with pytest.raises(SettingsError) as err:
+        parse_settings(text)
+    problems = err.value.problems
+    assert any("`departments.desk.cost` (line 3) must not be negative" in p for p in problems)
+    assert any("`departments.desk.capacity_minutes` (line 4)" in p for p in problems)
+    assert any("`activities.a.driver` (line 6) is 'nonsense'" in p for p in problems)
+    assert any("`activities.a.department` (line 7) names 'nowhere'" in p for p in problems)
+    assert any("`activities.a.minutes` (line 8) must not be negative" in p for p in problems)
+    assert not any("activities.b" in p for p in problems)  # desk is declared, only wrong
+    assert len(problems) == 5
+
+
 def test_syntax_error_names_the_line():
     with pytest.raises(SettingsError, match="line 2"):
         parse_settings("[analysis]\ncurrency = \n")

@@ -126,7 +126,10 @@ def parse_settings(text: str, origin: str = "<string>", merge_defaults: bool = T
     else:
         merged = user
     departments = _departments(merged.get("departments", {}), locate, problems)
-    activities = _activities(merged.get("activities", {}), departments, locate, problems)
+    activities = _activities(
+        merged.get("activities", {}), departments, locate, problems,
+        declared_departments=merged.get("departments", {}),
+    )
     _check_values(merged, locate, problems)
     if problems:
         raise SettingsError(origin, problems)
@@ -301,13 +304,17 @@ def _departments(section: dict, locate: _Locator, problems: list[str]) -> dict[s
             problems,
         ):
             continue
+        # every problem of the entry, not only the first: the settings page lists them all
+        wrong = False
         if entry["cost"] < 0:
             problems.append(f"{locate.where('departments', name, 'cost')} must not be negative")
-            continue
+            wrong = True
         if entry["capacity_minutes"] <= 0:
             problems.append(
                 f"{locate.where('departments', name, 'capacity_minutes')} must be more than zero"
             )
+            wrong = True
+        if wrong:
             continue
         out[name] = Department(
             name=name,
@@ -321,9 +328,16 @@ def _departments(section: dict, locate: _Locator, problems: list[str]) -> dict[s
 
 
 def _activities(
-    section: dict, departments: dict[str, Department], locate: _Locator, problems: list[str]
+    section: dict,
+    departments: dict[str, Department],
+    locate: _Locator,
+    problems: list[str],
+    declared_departments: Any = (),
 ) -> dict[str, Activity]:
     out = {}
+    # a department declared with a wrong value is still declared: no follow-on "not among the
+    # departments" for each of its activities
+    declared = set(departments) | set(declared_departments)
     for name, entry in section.items():
         if not _check_fields(
             "activities",
@@ -335,25 +349,22 @@ def _activities(
             problems,
         ):
             continue
+        before = len(problems)
         if entry["driver"] not in DRIVERS:
             problems.append(
                 f"{locate.where('activities', name, 'driver')} is {entry['driver']!r}; "
                 f"expected one of {', '.join(DRIVERS)}"
             )
-            continue
         if entry["driver"] == "interactions" and "type" not in entry:
             where = locate.where("activities", name)
             problems.append(f"{where} counts interactions but has no `type`")
-            continue
-        if entry["department"] not in departments:
+        if entry["department"] not in declared:
             problems.append(
                 f"{locate.where('activities', name, 'department')} names {entry['department']!r}, "
-                f"which is not among the departments ({', '.join(departments)})"
+                f"which is not among the departments ({', '.join(sorted(declared))})"
             )
-            continue
         if entry["minutes"] < 0:
             problems.append(f"{locate.where('activities', name, 'minutes')} must not be negative")
-            continue
         if entry["driver"] != "orders" and (
             "minutes_per_line" in entry or "urgent_extra_minutes" in entry
         ):
@@ -361,6 +372,7 @@ def _activities(
                 f"{locate.where('activities', name)}: minutes_per_line and urgent_extra_minutes "
                 "apply only to the `orders` driver"
             )
+        if len(problems) > before or entry["department"] not in departments:
             continue
         out[name] = Activity(
             name=name,
