@@ -122,3 +122,18 @@ def test_favicon_rounded_csv_and_the_managers_company_wide_capacity(ws, analyst)
     manager.get("/lang/en?next=/dashboard")
     assert "Unused capacity (whole company)" in manager.get("/dashboard").text
     assert "(whole company)" not in analyst.get("/dashboard").text
+
+
+def test_departments_activities_and_types_are_words_in_the_chosen_language(ws, analyst) -> None:
+    from clientload.model.labels import term_label
+
+    assert term_label("picking", "ru") == "Комплектация"
+    assert term_label("picking", "en", own="Pick & pack") == "Pick & pack"  # the settings' label
+    assert term_label("our_own_step", "ru") == "our_own_step"
+    analyst.get("/lang/ru?next=/log")
+    log = analyst.get("/log").text
+    assert '<option value="call"' in log and ">Звонок</option>" in log
+    assert '<option value="customer_service"' in log and ">Обслуживание клиентов<" in log
+    card = analyst.get("/clients/C00001").text
+    assert "<td>Продажи</td>" in card  # the department of a cost row
+    analyst.get("/lang/en?next=/log")

@@ -74,3 +74,38 @@ CLIENT_FACING_LABELS: dict[str, dict[str, str]] = {
 def client_facing_label(code: str, language: str = "en") -> str:
     """The group's name as the client sees it (letters); falls back to `segment_label`."""
     return CLIENT_FACING_LABELS.get(code, {}).get(language) or segment_label(code, language)
+
+
+# The default settings' departments, activities and interaction types, and the cost kinds of
+# client_costs, in words; a name a company made up itself shows as written (or as its `label`).
+TERM_LABELS: dict[str, dict[str, str]] = {
+    "sales": {"ru": "Продажи", "en": "Sales"},
+    "customer_service": {"ru": "Обслуживание клиентов", "en": "Customer service"},
+    "warehouse": {"ru": "Склад", "en": "Warehouse"},
+    "logistics": {"ru": "Логистика", "en": "Logistics"},
+    "finance": {"ru": "Финансы", "en": "Finance"},
+    "order_entry": {"ru": "Приём заказа", "en": "Order entry"},
+    "order_change": {"ru": "Изменение заказа", "en": "Order change"},
+    "picking": {"ru": "Комплектация", "en": "Picking"},
+    "urgent_handling": {"ru": "Срочная обработка", "en": "Urgent handling"},
+    "delivery": {"ru": "Доставка", "en": "Delivery"},
+    "return": {"ru": "Возврат", "en": "Return"},
+    "invoicing": {"ru": "Выставление счетов", "en": "Invoicing"},
+    "call": {"ru": "Звонок", "en": "Call"},
+    "email": {"ru": "Письмо", "en": "E-mail"},
+    "meeting": {"ru": "Встреча", "en": "Meeting"},
+    "visit": {"ru": "Визит", "en": "Visit"},
+    "inquiry": {"ru": "Запрос", "en": "Inquiry"},
+    "complaint": {"ru": "Жалоба", "en": "Complaint"},
+    "claim": {"ru": "Претензия", "en": "Claim"},
+    "storage": {"ru": "Хранение", "en": "Storage"},
+    "financing": {"ru": "Финансирование", "en": "Financing"},
+}
+
+
+def term_label(code: str | None, language: str = "en", own: str = "") -> str:
+    """A department, activity or interaction type in words: its settings `label` when it has one,
+    our words for the default names, else the name as written."""
+    if not code:
+        return "—"
+    return own or TERM_LABELS.get(code, {}).get(language, code)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from clientload.model.labels import term_label
 from clientload.web import i18n
 from clientload.web.auth import ROLE_RANK, SESSION_COOKIE, User, account_stamp
 
@@ -117,6 +118,7 @@ def base_context(request: Request) -> dict[str, Any]:
     except Exception:  # a broken settings file must not take the pages down
         currency = "RUB"
     user: User | None = getattr(request.state, "user", None)
+    own_labels = _own_labels(ws)
     return {
         "request": request,
         "lang": lang,
@@ -129,10 +131,21 @@ def base_context(request: Request) -> dict[str, Any]:
         "pct": lambda v, d=1: i18n.format_percent(v, lang, d),
         "date": lambda v: i18n.format_date(v, lang),
         "segment_label": lambda code: i18n.segment_label(code, lang),
+        "term": lambda code: term_label(code, lang, own_labels.get(code or "", "")),
         "path": request.url.path,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "workbook": _workbook_available(),
     }
+
+
+def _own_labels(ws: Any) -> dict[str, str]:
+    """The `label` a company gave its departments and activities in the settings."""
+    try:
+        settings = ws.settings()
+    except Exception:  # a broken settings file must not take the pages down
+        return {}
+    named = [*settings.departments.values(), *settings.activities.values()]
+    return {item.name: item.label for item in named if getattr(item, "label", "")}
 
 
 @functools.lru_cache(maxsize=1)
