@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from clientload.errors import ClientloadError
-from clientload.ingest.columns import ColumnPlan, find_header
+from clientload.ingest.columns import ColumnPlan, named_header
 from clientload.ingest.expression import to_sql
 from clientload.ingest.mapping import Mapping
 from clientload.ingest.parsing import (
@@ -311,12 +310,9 @@ def exclusion_reasons(
     which rule took it — the read, loaded and rejected counts still add up."""
     reasons: dict[int, str] = {}
     for header, values in mapping.exclude.items():
-        position = find_header(headers, header)
-        if position is None:
-            raise ClientloadError(
-                f"{file}: mapping {mapping.path} [exclude] names column {header!r}, "
-                f"which the file does not have; columns found: {', '.join(headers)}"
-            )
+        position = named_header(
+            headers, header, f"{file}: mapping {mapping.path} [exclude]", "to leave rows out by"
+        )
         column = f"c{position}"
         text = column if types[position] == "VARCHAR" else f"CAST({column} AS VARCHAR)"
         words = ", ".join(lit(v.lower()) for v in values)

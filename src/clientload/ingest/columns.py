@@ -55,6 +55,17 @@ def find_header(headers: list[str], name: str) -> int | None:
     return None
 
 
+def named_header(headers: list[str], header: str, where: str, purpose: str) -> int:
+    """The position of a header a mapping file names; one line naming what the file has if not."""
+    position = find_header(headers, header)
+    if position is None:
+        raise ClientloadError(
+            f"{where} names column {header!r} {purpose}, but the file has only: "
+            f"{_listing(headers)}"
+        )
+    return position
+
+
 def _label(header: str, target: str) -> str:
     same = normalise_header(header) == normalise_header(target)
     return header if same else f"{header} ({target})"
@@ -70,12 +81,7 @@ def plan_columns(
     taken = set(used or ())
     sources: dict[str, ColumnSource] = {}
     for target, header in mapping.columns.items():
-        position = find_header(headers, header)
-        if position is None:
-            raise ClientloadError(
-                f"{file}: mapping {mapping.path} names column {header!r} for {target}, "
-                f"but the file has only: {_listing(headers)}"
-            )
+        position = named_header(headers, header, f"{file}: mapping {mapping.path}", f"for {target}")
         sources[target] = ColumnSource(target, position, _label(headers[position], target))
         taken.add(position)
     derived = [Derived(t, e, mapping.derive_text[t]) for t, e in mapping.derive.items()]
