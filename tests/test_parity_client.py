@@ -144,3 +144,11 @@ def test_each_option_alone_restores_the_contribution_to_the_cent(client, discoun
         )
         assert abs(check.contribution_after - client.contribution) < 0.01, option.kind
         assert check.parity_reached
+
+
+def test_russian_explanations_write_the_rouble_sign_and_english_ones_the_code():
+    from clientload.parity.options import in_money
+
+    assert in_money(a_client(), 7945.0, "ru") == "7\u00a0945 ₽"
+    assert in_money(a_client(), 7945.0, "en") == "7,945 RUB"
+    assert in_money(a_client(currency="USD"), 10.0, "ru") == "10 USD"

@@ -37,8 +37,13 @@ def discount_cost(figures: ClientFigures, discount: float) -> float:
     return check_discount(discount) * figures.revenue * (1 - figures.financing_rate)
 
 
+# Russian text writes the rouble as its sign, as the rest of the Russian pages do ("7 945 ₽")
+_SIGNS_RU = {"RUB": "₽", "RUR": "₽"}
+
+
 def in_money(f: ClientFigures, amount: float, lang: str) -> str:
-    return money(amount, lang) + (f" {f.currency}" if f.currency else "")
+    unit = _SIGNS_RU.get(f.currency, f.currency) if lang == "ru" else f.currency
+    return money(amount, lang) + (f" {unit}" if unit else "")
 
 
 def make_option(
