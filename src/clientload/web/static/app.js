@@ -40,7 +40,9 @@
         .then(function (r) { return r.json(); })
         .then(function (s) {
           var j = s.job;
-          document.getElementById("job-stage").textContent = j.stage || "";
+          var stage = document.getElementById("job-stage");
+          var names = JSON.parse(stage.dataset.labels || "{}");
+          stage.textContent = names[j.stage] || j.stage || "";
           document.getElementById("job-count").textContent = j.total ? j.done + " / " + j.total : "";
           var bar = document.getElementById("job-progress");
           bar.max = j.total || 1; bar.value = j.done || 0;
