@@ -71,7 +71,10 @@ def test_rejects_download_is_formula_safe_and_uploads_never_show_the_temporary_f
                        files=upload, headers={"Accept": "application/json"}).json()
     assert again["rows_read"] == 0
     (why,) = again["skipped"]
-    assert why == "already imported into interactions (same content as calls.csv)"
+    # the imports table keeps where the file came from, not the upload's temporary copy
+    assert why == (
+        "already imported into interactions (same content as web upload calls.csv by admin)"
+    )
     empty = admin.post("/import", data={"table": "clients", "csrf_token": token},
                        files={"upload": ("empty.csv", b"", "text/csv")})
     assert empty.status_code == 422

@@ -87,13 +87,16 @@ def import_files(
     table: str,
     mapping: Path | None = None,
     progress: ProgressFn | None = None,
+    origins: dict[Path, str] | None = None,
     **options: Any,
 ) -> ImportResult:
     """Import `files` into `table` of the workspace's store; see docs/data.md.
 
     `options` are reading overrides (delimiter, encoding, decimal, date_format, sheet, skip_rows)
-    and win over the mapping file's `[options]`. Raises ClientloadError, leaving the store as it
-    was, when a file cannot be used at all (missing required column, unreadable file).
+    and win over the mapping file's `[options]`. `origins` names where a file came from when its
+    path says nothing (a web upload's temporary copy); the `imports` table keeps that instead.
+    Raises ClientloadError, leaving the store as it was, when a file cannot be used at all
+    (missing required column, unreadable file).
     """
     if table not in TABLES:
         raise ClientloadError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
@@ -124,7 +127,8 @@ def import_files(
         # DuckDB's own progress bar would print over the caller's (and into captured output).
         con.execute("SET enable_progress_bar = false")
         with tempfile.TemporaryDirectory(prefix="clientload-import-") as workdir:
-            return _import(con, ws, paths, schema, plan, progress or no_progress, Path(workdir))
+            return _import(con, ws, paths, schema, plan, progress or no_progress, Path(workdir),
+                           origins or {})
     finally:
         con.close()
 
@@ -144,6 +148,7 @@ def _import(
     mapping: Mapping,
     report: ProgressFn,
     workdir: Path,
+    origins: dict[Path, str],
 ) -> ImportResult:
     """Stage and check every file first (reading can fail and abort a transaction), then load
     all of them in one transaction."""
@@ -166,7 +171,7 @@ def _import(
             result.skipped_files.append((path, why))
             report(f"import {path.name}", 4, 4)
             continue
-        done[scan.sha256] = str(path)
+        done[scan.sha256] = origins.get(path, str(path))
         prepared.append(_prepare(con, path, scan, schema, mapping, workdir, k, report))
 
     stamp = dt.datetime.now()
@@ -180,7 +185,8 @@ def _import(
             loaded, rejected, replaced = _load(con, item, schema, import_id)
             con.execute(
                 "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [import_id, schema.name, str(item.path.resolve()), item.scan.sha256, stamp,
+                [import_id, schema.name, origins.get(item.path, str(item.path.resolve())),
+                 item.scan.sha256, stamp,
                  item.rows, loaded, rejected, replaced, "\n".join(item.notes)],
             )
             result.files.append(item.path)

@@ -48,7 +48,8 @@ def import_upload(request: Request, table: str = Form(...), upload: UploadFile =
             shutil.copyfileobj(upload.file, fh)
         try:
             with WRITE_LOCK:
-                outcome = import_files(ws, [path], table)
+                outcome = import_files(ws, [path], table,
+                                       origins={path: f"web upload {name} by {user.username}"})
         except ClientloadError as exc:
             return render(request, "import.html.j2", {"tables": list(TABLES),
                                                    "error": _without_upload_folder(str(exc)),
