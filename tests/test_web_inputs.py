@@ -65,6 +65,7 @@ def _entry(client: TestClient, **fields: str) -> dict[str, str]:
 
 
 def test_blank_minutes_mean_the_standard_time_and_bad_ones_are_refused(ws, analyst) -> None:
+    analyst.get("/lang/en?next=/log")  # the messages below in English
     saved = analyst.post("/log", data=_entry(analyst, minutes="", note="blank minutes"),
                          follow_redirects=False)
     assert saved.status_code == 303
@@ -142,3 +143,17 @@ def test_departments_activities_and_types_are_words_in_the_chosen_language(ws, a
     deviations = analyst.get("/clients/C00002").text  # a price-driven client with a deviation
     assert "<th>Правило</th>" in deviations and "<td>price_driven</td>" not in deviations
     analyst.get("/lang/en?next=/log")
+
+
+def test_errors_on_russian_pages_are_in_russian_and_json_stays_english(analyst) -> None:
+    analyst.get("/lang/ru?next=/log")
+    refused = analyst.post("/log", data=_entry(analyst, minutes="abc"), follow_redirects=False)
+    assert refused.status_code == 422
+    assert "минуты 'abc' — не число" in html.unescape(refused.text)
+    missing = analyst.get("/clients/NOPE")
+    assert missing.status_code == 404
+    assert "клиента NOPE нет в результатах расчёта" in missing.text
+    as_json = analyst.get("/clients/NOPE.json")
+    assert as_json.json()["detail"] == "client NOPE is not in the results"
+    analyst.get("/lang/en?next=/log")
+    assert "client NOPE is not in the results" in analyst.get("/clients/NOPE").text

@@ -19,8 +19,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clientload.web import pages
 from clientload.web.auth import LoginLimiter, Sessions
+from clientload.web.errors import Said
+from clientload.web.i18n import translator
 from clientload.web.jobs import Recalculation, Runner
-from clientload.web.render import NotSignedIn, Templates, is_json_request, render
+from clientload.web.render import NotSignedIn, Templates, is_json_request, language, render
 from clientload.web.store import Results
 from clientload.workspace import open_workspace
 
@@ -155,8 +157,11 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
         if is_json_request(request):
             response: Response = JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         else:
+            detail = exc.detail
+            if isinstance(exc, Said):  # in the page's language
+                detail = exc.text(translator(language(request)))
             response = render(request, "error.html.j2",
-                              {"status": exc.status_code, "detail": exc.detail},
+                              {"status": exc.status_code, "detail": detail},
                               status_code=exc.status_code)
         # e.g. Retry-After on a 503 while another process holds the store
         for name, value in (exc.headers or {}).items():

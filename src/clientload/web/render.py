@@ -11,13 +11,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from clientload.model.labels import RULE_LABELS, column_label, term_label
 from clientload.web import i18n
 from clientload.web.auth import ROLE_RANK, SESSION_COOKIE, User, account_stamp
+from clientload.web.errors import Said
 
 LANG_COOKIE = "clientload_lang"
 
@@ -57,9 +58,9 @@ def need(role: str) -> Callable[..., Any]:
             if token is None and "form" in request.headers.get("content-type", ""):
                 token = (await request.form()).get("csrf_token")
             if not isinstance(token, str) or not _same(token, session.csrf_token):
-                raise HTTPException(403, "missing or wrong CSRF token; reload the page")
+                raise Said(403, "missing or wrong CSRF token; reload the page")
         if not session.user.can(role):
-            raise HTTPException(403, f"this needs the {role} role")
+            raise Said(403, "this needs the {role} role", role=role)
         request.state.user = session.user
         request.state.csrf_token = session.csrf_token
         return session.user

@@ -17,6 +17,7 @@ from clientload.schema import TABLES
 from clientload.settings import SettingsError, parse_settings
 from clientload.web import auth
 from clientload.web.auth import User
+from clientload.web.errors import Said
 from clientload.web.render import NEED_ADMIN, NEED_ANALYST, language, page, render
 from clientload.web.store import WRITE_LOCK
 
@@ -37,10 +38,11 @@ def import_upload(request: Request, table: str = Form(...), upload: UploadFile =
     from clientload.ingest import import_files
 
     if table not in TABLES:
-        raise HTTPException(422, f"table {table!r} is not one of {', '.join(TABLES)}")
+        raise Said(422, "table {value} is not one of {known}", value=repr(table),
+                   known=', '.join(TABLES))
     name = Path(upload.filename or "upload").name
     if not name.lower().endswith(UPLOAD_SUFFIXES):
-        raise HTTPException(422, f"{name}: expected a CSV, XLSX or Parquet file")
+        raise Said(422, "{name}: expected a CSV, XLSX or Parquet file", name=name)
     ws = request.app.state.ws
     with tempfile.TemporaryDirectory(prefix="clientload-upload-") as folder:
         path = Path(folder) / name

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from clientload.i18n import translator
 from clientload.web import calc, charts, data
 from clientload.web.auth import User
+from clientload.web.errors import Said
 from clientload.web.pages.overview import results
 from clientload.web.render import NEED_MANAGER, language, page
 from clientload.web.store import rows, store
@@ -42,9 +43,9 @@ def visible_client(request: Request, user: User, client_id: str) -> dict[str, An
     """The client's metrics row, or 404; 403 when a manager asks for another manager's client."""
     found = data.client(results(request), client_id)
     if found is None:
-        raise HTTPException(404, f"client {client_id} is not in the results")
+        raise Said(404, "client {client} is not in the results", client=client_id)
     if not user.sees_all_clients and found.get("manager") != user.manager_name:
-        raise HTTPException(403, f"client {client_id} belongs to another manager")
+        raise Said(403, "client {client} belongs to another manager", client=client_id)
     return found
 
 
@@ -81,7 +82,9 @@ def client_card(request: Request, client_id: str, discount: str = "",
     try:
         asked = calc.fraction(discount, 0.03)
     except ValueError:
-        raise HTTPException(422, f"discount {discount!r} is not a number like 5% or 0.05") from None
+        raise Said(
+            422, "discount {value} is not a number like 5% or 0.05", value=repr(discount)
+        ) from None
     margin_rate = metrics.get("margin_rate") or 0.0
     return {
         "client": metrics,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from clientload.i18n import translator
 from clientload.web import auth, i18n
 from clientload.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, User
+from clientload.web.errors import Said
 from clientload.web.render import LANG_COOKIE, NEED_MANAGER, render
 
 router = APIRouter()
@@ -44,7 +45,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
           csrf_token: str = Form(""), next: str = Form("/dashboard")) -> Response:
     state = request.app.state
     if not state.sessions.check_login_csrf(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
-        raise HTTPException(403, "missing or wrong CSRF token; reload the page")
+        raise Said(403, "missing or wrong CSRF token; reload the page")
     address = request.client.host if request.client else "?"
     _ = translator(i18n.pick_language(request.cookies.get(LANG_COOKIE)))
     if state.limiter.blocked(username, address):

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from clientload.web import calc, data
 from clientload.web.auth import User
+from clientload.web.errors import Said
 from clientload.web.pages.clients import visible_client
 from clientload.web.pages.overview import results
 from clientload.web.render import NEED_MANAGER, language, page
@@ -120,9 +121,9 @@ def _minutes(text: str) -> float | None:
     try:
         minutes = float(text)
     except ValueError:
-        raise HTTPException(422, f"minutes {text!r} is not a number") from None
+        raise Said(422, "minutes {value} is not a number", value=repr(text)) from None
     if not 0 <= minutes <= 24 * 60:  # also refuses nan and inf
-        raise HTTPException(422, "minutes must be between 0 and 1440")
+        raise Said(422, "minutes must be between 0 and 1440")
     return minutes
 
 
@@ -130,17 +131,18 @@ def _checked_entry(request: Request, user: User, client_id: str, type_: str, dep
                    minutes: str, date: str, note: str) -> list[Any]:
     choices = _choices(request)
     if type_ not in choices["types"]:
-        raise HTTPException(422, f"type {type_!r} is not one of {', '.join(choices['types'])}")
+        raise Said(422, "type {value} is not one of {known}", value=repr(type_),
+                   known=', '.join(choices['types']))
     if department and department not in choices["departments"]:
-        raise HTTPException(422, f"department {department!r} is not known")
+        raise Said(422, "department {value} is not known", value=repr(department))
     own_minutes = _minutes(minutes)
     try:
         when = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError:
-        raise HTTPException(422, f"date {date!r} is not YYYY-MM-DD") from None
+        raise Said(422, "date {value} is not YYYY-MM-DD", value=repr(date)) from None
     # a contact that has happened: tomorrow at the latest (the server's clock may be behind)
     if not dt.date(1900, 1, 1) <= when <= dt.date.today() + dt.timedelta(days=1):
-        raise HTTPException(422, f"date {date!r} is not between 1900-01-01 and tomorrow")
+        raise Said(422, "date {value} is not between 1900-01-01 and tomorrow", value=repr(date))
     _check_client(request, user, client_id)
     return [client_id, type_, dt.datetime.combine(when, dt.time()), own_minutes,
             department or None, user.username, note[:MAX_NOTE] or None]
@@ -159,9 +161,9 @@ def _check_client(request: Request, user: User, client_id: str) -> None:
         found = con.execute("SELECT manager FROM clients WHERE client_id = ?",
                             [client_id]).fetchone()
     if found is None:
-        raise HTTPException(404, f"client {client_id} is not known")
+        raise Said(404, "client {client} is not known", client=client_id)
     if not user.sees_all_clients and found[0] != user.manager_name:
-        raise HTTPException(403, f"client {client_id} belongs to another manager")
+        raise Said(403, "client {client} belongs to another manager", client=client_id)
 
 
 @router.post("/log", summary="Log an interaction with a client")
@@ -210,9 +212,9 @@ def _update_entry(con: Any, change: tuple[User, int, list[Any]]) -> None:
     owner = con.execute("SELECT employee FROM interactions WHERE _import_id = ? AND _line = ?",
                         [import_id, entry]).fetchone()
     if owner is None:
-        raise HTTPException(404, f"entry {entry} not found")
+        raise Said(404, "entry {entry} not found", entry=entry)
     if owner[0] != user.username and not user.can("admin"):
-        raise HTTPException(403, "only the person who logged an entry can change it")
+        raise Said(403, "only the person who logged an entry can change it")
     con.execute('UPDATE interactions SET client_id = ?, type = ?, date = ?, minutes = ?, '
                 "department = ?, employee = ?, note = ? WHERE _import_id = ? AND _line = ?",
                 [*values[:5], owner[0], values[6], import_id, entry])

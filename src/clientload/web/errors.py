@@ -1,0 +1,26 @@
+"""HTTP errors whose words follow the page's language.
+
+`Said(status, template, **values)` is an HTTPException whose `detail` is the English text (what
+JSON clients and the API get, unchanged), and whose `template` is a message id of the web
+catalogue: the HTML error page shows it translated, with the same values filled in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import HTTPException
+
+
+class Said(HTTPException):
+    def __init__(self, status: int, template: str, **values: Any):
+        self.template = template
+        self.values = values
+        super().__init__(status, template.format(**values))
+
+    def text(self, translate: Callable[[str], str]) -> str:
+        try:
+            return translate(self.template).format(**self.values)
+        except (KeyError, IndexError, ValueError):  # a catalogue entry with other placeholders
+            return str(self.detail)
