@@ -86,3 +86,22 @@ def test_serve_on_a_taken_port_or_no_port_is_one_line(workspace: Path) -> None:
 def test_user_add_with_no_terminal_asks_for_password_stdin(workspace: Path) -> None:
     said = one_line_error(clientload("user", "add", str(workspace), "zed", "--role", "analyst"))
     assert "--password-stdin" in said
+
+
+def test_init_writes_the_currency_company_and_language_it_is_given(tmp_path: Path) -> None:
+    from clientload.settings import load_settings
+
+    root = tmp_path / "acme"
+    done = clientload("init", str(root), "--currency", "USD", "--company", 'Acme "West" \\ Co',
+                      "--language", "en")
+    assert done.returncode == 0, done.stderr
+    assert "next: set [departments]" in done.stdout
+    analysis = load_settings(root / "clientload.toml").section("analysis")
+    assert (analysis["currency"], analysis["company"], analysis["language"]) == (
+        "USD", 'Acme "West" \\ Co', "en"
+    )
+    said = one_line_error(clientload("init", str(tmp_path / "b"), "--currency", "dollars"))
+    assert "--currency 'dollars': expected a three-letter code" in said
+    assert not (tmp_path / "b").exists()
+    said = one_line_error(clientload("init", str(root), "--currency", "EUR"))
+    assert "is already there; edit it instead" in said
