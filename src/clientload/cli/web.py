@@ -43,7 +43,9 @@ def serve(
             typer.echo(f"  {username:8} {role:8} {password}{suffix}")
     listening = _listen(host, port)  # before the banner: a taken port is one line, exit 2
     app = create_app(ws.root, demo=demo)
-    typer.echo(f"clientload web on http://{host}:{port}/ — Ctrl+C to stop")
+    bound = listening.getsockname()[1]  # --port 0: the port the system chose
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"clientload web on http://{shown}:{bound}/ — Ctrl+C to stop")
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
 
 
