@@ -196,3 +196,26 @@ def test_expressions_become_sql_over_known_columns_only() -> None:
         parse_expression("quantity; DROP TABLE sales")
     with pytest.raises(ClientloadError):
         parse_expression("(quantity * 2")
+
+
+def test_exclude_on_typed_columns_keeps_them_matched_and_merges_rules(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Parquet columns are compared by value (12346 is not the text "12346.0"); a column that a
+    rule reads is still matched by its name (CustomerID → client_id); two spellings of one
+    header are one rule."""
+    data = tmp_path / "s.parquet"
+    duckdb.sql(
+        "COPY (SELECT * FROM (VALUES (12346.0, TIMESTAMP '2024-01-03', 'POST', 1, 2.0), "
+        "(5.0, TIMESTAMP '2024-01-04', 'X', 1, 2.0), (6.0, TIMESTAMP '2024-01-05', 'Y', 1, 2.0)) "
+        f"t(CustomerID, InvoiceDate, StockCode, Quantity, UnitPrice)) TO '{data}'"
+    )
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[exclude]\nCustomerID = 12346\nInvoiceDate = "2024-01-05"\n'
+                       'StockCode = ["nothing"]\nstockcode = "post"\n')
+    result = import_files(ws, [data], "sales", mapping=mapping)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (3, 1, 2)
+    assert stored(ws, "SELECT client_id, sku FROM sales") == [("5", "X")]
+    reasons = result.rejects_path.read_text("utf-8")
+    assert "[exclude] CustomerID: '12346.0'" in reasons and "StockCode: 'POST'" in reasons
+    assert "[exclude] InvoiceDate: '2024-01-05 00:00:00'" in reasons

@@ -308,18 +308,26 @@ def exclusion_reasons(
     """SQL of a reason per `[exclude]` rule of the mapping, by the position of its column: a row
     whose value (trimmed, any case) is one of the rule's is refused, and the rejects file says
     which rule took it — the read, loaded and rejected counts still add up."""
-    reasons: dict[int, str] = {}
+    rules: dict[int, tuple[str, list[str]]] = {}  # position -> (header, values), merged
     for header, values in mapping.exclude.items():
         position = named_header(
             headers, header, f"{file}: mapping {mapping.path} [exclude]", "to leave rows out by"
         )
-        column = f"c{position}"
-        text = column if types[position] == "VARCHAR" else f"CAST({column} AS VARCHAR)"
-        words = ", ".join(lit(v.lower()) for v in values)
+        rules.setdefault(position, (header, []))[1].extend(values)
+    reasons: dict[int, str] = {}
+    for position, (header, values) in rules.items():
+        column, duck_type = f"c{position}", types[position]
+        text = column if duck_type == "VARCHAR" else f"CAST({column} AS VARCHAR)"
+        if duck_type == "VARCHAR":
+            words = ", ".join(lit(v.lower()) for v in values)
+            matches = f"lower(trim({text})) IN ({words})"
+        else:
+            # a typed column (Parquet, XLSX) by value: 12346 is the number, not the text "12346.0"
+            typed = ", ".join(f"TRY_CAST({lit(v)} AS {duck_type})" for v in values)
+            matches = f"{column} IN ({typed})"
         rule = f"excluded by {Path(str(mapping.path)).name} [exclude] {header}: "
         reasons[position] = (
-            f"CASE WHEN lower(trim({text})) IN ({words}) THEN {lit(rule)} || "
-            f"{_quoted(f'trim({text})')} END"
+            f"CASE WHEN {matches} THEN {lit(rule)} || {_quoted(f'trim({text})')} END"
         )
     return reasons
 

@@ -72,11 +72,17 @@ def _label(header: str, target: str) -> str:
 
 
 def plan_columns(
-    table: Table, headers: list[str], mapping: Mapping, file: Path, used: set[int] | None = None
+    table: Table,
+    headers: list[str],
+    mapping: Mapping,
+    file: Path,
+    used: set[int] | None = None,
+    read: set[int] | frozenset[int] = frozenset(),
 ) -> ColumnPlan:
     """Decide the source of every contract column of `table` for a file with `headers`.
 
     `used` holds positions already taken (lookup keys); they are not reported as ignored.
+    `read` holds positions other rules read ([exclude]): still free to match, never "not used".
     """
     taken = set(used or ())
     sources: dict[str, ColumnSource] = {}
@@ -143,7 +149,7 @@ def plan_columns(
                 f"{file}: table {table.name} needs column {column}{extra}, not found; "
                 f"columns found: {_listing(headers)}; name it in a mapping file's [columns]"
             )
-    ignored = [h for i, h in enumerate(headers) if i not in taken]
+    ignored = [h for i, h in enumerate(headers) if i not in taken and i not in read]
     if ignored:
         notes.append(f"columns not used: {_listing(ignored)}")
     return ColumnPlan(sources, derived, operands, notes, fallbacks)

@@ -233,7 +233,8 @@ def _prepare(
     report(stage, 1, 4)
     joined = join_lookups(con, name, staged.headers, staged.types, mapping, path, workdir)
     excluded = exclusion_reasons(joined.headers, joined.types, mapping, path)
-    plan = plan_columns(schema, joined.headers, mapping, path, joined.used | set(excluded))
+    # a column that [exclude] reads can still be matched to a contract column
+    plan = plan_columns(schema, joined.headers, mapping, path, joined.used, set(excluded))
     texts = source_text(plan, joined.types)
     labels = {key: plan.sources[key].label if key in plan.sources else key[3:] for key in texts}
 
