@@ -51,12 +51,14 @@ def test_parity_inputs_with_no_answer_give_the_page_with_the_reason(analyst, url
     ],
 )
 def test_wrong_addresses_and_parameters_give_the_error_page(analyst, url, status, said) -> None:
-    page = analyst.get(url)
+    page = analyst.get(url, headers={"Accept": "text/html,application/xhtml+xml"})  # a browser
     assert page.status_code == status
     assert "text/html" in page.headers["content-type"] and "<html" in page.text
     assert said in page.text
-    as_json = analyst.get(url, headers={"Accept": "application/json"})
-    assert as_json.status_code == status and "detail" in as_json.json()
+    # a script; and curl's */* for a wrong parameter, as FastAPI itself answered before
+    for accept in ("application/json", "*/*") if status == 422 else ("application/json",):
+        as_json = analyst.get(url, headers={"Accept": accept})
+        assert as_json.status_code == status and "detail" in as_json.json()
 
 
 def _entry(client: TestClient, **fields: str) -> dict[str, str]:
@@ -157,3 +159,25 @@ def test_errors_on_russian_pages_are_in_russian_and_json_stays_english(analyst) 
     assert as_json.json()["detail"] == "client NOPE is not in the results"
     analyst.get("/lang/en?next=/log")
     assert "client NOPE is not in the results" in analyst.get("/clients/NOPE").text
+
+
+def test_a_session_stands_while_the_store_is_busy_then_waits_and_never_runs_unchecked(
+    ws, monkeypatch
+) -> None:
+    from clientload.web import auth
+
+    client = TestClient(create_app(str(ws.root), secret_key="k"))
+    assert sign_in(client, "analyst").status_code == 303
+    monkeypatch.setattr(auth, "ACCOUNT_CHECK_SECONDS", 0.0)
+
+    def busy(*args, **kwargs):
+        raise RuntimeError("the store is held by another process")
+
+    monkeypatch.setattr(auth, "account_stamp", busy)
+    import clientload.web.render as render
+
+    monkeypatch.setattr(render, "account_stamp", busy)
+    assert client.get("/clients", follow_redirects=False).status_code == 200  # within the grace
+    monkeypatch.setattr(auth, "ACCOUNT_GRACE_SECONDS", 0.0)
+    waited = client.get("/clients", follow_redirects=False)
+    assert waited.status_code == 503 and waited.headers["Retry-After"] == "5"

@@ -33,6 +33,9 @@ def serve(
     from clientload.workspace import open_workspace
 
     ws = open_workspace(directory)
+    # before the banner and the demo accounts: a taken port is one line, exit 2, and a second
+    # `serve --demo` does not reset the passwords of the one already running
+    listening = _listen(host, port)
     if demo:
         manager_name = _first_manager(ws)
         typer.echo("demo accounts (created now, passwords valid until replaced):")
@@ -41,7 +44,6 @@ def serve(
             add_user(ws, username, password, role, manager_name if role == "manager" else None)
             suffix = f" (sees clients of {manager_name})" if role == "manager" else ""
             typer.echo(f"  {username:8} {role:8} {password}{suffix}")
-    listening = _listen(host, port)  # before the banner: a taken port is one line, exit 2
     app = create_app(ws.root, demo=demo)
     bound = listening.getsockname()[1]  # --port 0: the port the system chose
     shown = f"[{host}]" if ":" in host else host

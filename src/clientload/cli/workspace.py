@@ -31,14 +31,14 @@ def init(
     text = default_toml_text()
     for key, value, check in (
         ("currency", currency, r"[A-Z]{3}"),
-        ("company", company, r".{1,200}"),
+        ("company", company, r"[^\x00-\x1f\x7f]{1,200}"),  # TOML allows no control characters
         ("language", language, r"ru|en"),
     ):
         if value is None:
             continue
         if not re.fullmatch(check, value):
             expected = {"currency": "a three-letter code such as USD",
-                        "company": "a name of 1 to 200 characters",
+                        "company": "a name of 1 to 200 characters, no control characters",
                         "language": "ru or en"}[key]
             raise ClientloadError(f"--{key} {value!r}: expected {expected}")
         # a JSON string is a TOML basic string; a function, so that no backslash is re-read

@@ -145,7 +145,8 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
             f"{'.'.join(str(part) for part in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}"
             for e in exc.errors()
         ]
-        if is_json_request(request):
+        # JSON unless a browser asked for a page: curl, scripts and the API get what FastAPI gave
+        if is_json_request(request) or "text/html" not in request.headers.get("accept", ""):
             from fastapi.encoders import jsonable_encoder
 
             return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)

@@ -30,6 +30,7 @@ SESSION_COOKIE = "clientload_session"
 LOGIN_CSRF_COOKIE = "clientload_login_csrf"
 SESSION_SECONDS = 12 * 3600
 ACCOUNT_CHECK_SECONDS = 2.0
+ACCOUNT_GRACE_SECONDS = 60.0
 
 _hasher = PasswordHasher()
 
@@ -132,7 +133,8 @@ class Sessions:
         sid = secrets.token_urlsafe(32)
         with self._lock:
             expires = time.time() + SESSION_SECONDS
-            self._by_id[sid] = Session(user, secrets.token_urlsafe(32), expires)
+            # the password was checked against the store just now
+            self._by_id[sid] = Session(user, secrets.token_urlsafe(32), expires, time.time())
         return self._signer.dumps(sid)
 
     def get(self, cookie: str | None) -> Session | None:
@@ -159,8 +161,14 @@ class Sessions:
             return True
         try:
             current = stamp()
-        except Exception:  # the store busy or being replaced: ask again on the next request
-            return True
+        except Exception:
+            # The store busy (an import or run in another process): the session stands for a
+            # while, then its requests wait with "try again" rather than run unchecked.
+            if now - session.checked < ACCOUNT_GRACE_SECONDS:
+                return True
+            from clientload.web.store import StoreBusy
+
+            raise StoreBusy() from None
         if current is None or current != session.user.stamp:
             return False
         session.checked = now

@@ -48,9 +48,13 @@ def need(role: str) -> Callable[..., Any]:
         if session is None:
             raise NotSignedIn()
         ws = request.app.state.ws
-        if not sessions.account_unchanged(
-            session, lambda: account_stamp(ws, session.user.username)
-        ):
+        # the store is opened on a worker thread, not on the event loop that serves everyone
+        from starlette.concurrency import run_in_threadpool
+
+        unchanged = await run_in_threadpool(
+            sessions.account_unchanged, session, lambda: account_stamp(ws, session.user.username)
+        )
+        if not unchanged:
             sessions.end(cookie)
             raise NotSignedIn()
         if request.method not in ("GET", "HEAD", "OPTIONS"):

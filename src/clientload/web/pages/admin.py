@@ -6,6 +6,7 @@ import importlib.util
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,28 +90,45 @@ def rejects_file(request: Request, name: str, user: User = NEED_ANALYST) -> Resp
     path = request.app.state.ws.rejects_dir / name
     if not path.is_file():
         raise HTTPException(404, "no such rejects file")
-    return Response(
+    from fastapi.responses import StreamingResponse
+
+    return StreamingResponse(
         _neutral_csv(path),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
-def _neutral_csv(path: Path) -> bytes:
-    """The rejects file for a spreadsheet: the rows as they came from a user's file, so a cell
-    such as `=HYPERLINK(...)` gets a leading ' like every other export of the app; a BOM so that
-    Excel reads Cyrillic as UTF-8. The file on disk stays exact, for programs."""
+def _neutral_csv(path: Path, rows_per_chunk: int = 2000) -> Iterator[bytes]:
+    """The rejects file for a spreadsheet, streamed: the rows as they came from a user's file, so
+    a cell such as `=HYPERLINK(...)` gets a leading ' like every other export of the app (a plain
+    number such as -5 stays a number); a BOM so that Excel reads Cyrillic as UTF-8. The file on
+    disk stays exact, for programs."""
     import csv
     import io
+    import sys
 
     from clientload.web.pages.overview import csv_cell
 
-    out = io.StringIO()
-    writer = csv.writer(out)
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.reader(handle):
-            writer.writerow([csv_cell(cell) for cell in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    def neutral(cell: str) -> str:
+        try:
+            float(cell)
+            return cell
+        except ValueError:
+            return csv_cell(cell)
+
+    csv.field_size_limit(sys.maxsize)  # a rejected line may hold a very long field
+    yield "\ufeff".encode()
+    with path.open(encoding="utf-8", newline="", errors="replace") as handle:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for k, row in enumerate(csv.reader(handle), start=1):
+            writer.writerow([neutral(cell) for cell in row])
+            if k % rows_per_chunk == 0:
+                yield out.getvalue().encode("utf-8")
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue().encode("utf-8")
 
 
 @page(router, "/settings", "settings.html.j2")
