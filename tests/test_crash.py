@@ -51,7 +51,7 @@ def store_state(ws: Workspace) -> dict[str, tuple[int, str]]:
 
 
 def big_sales(path: Path, lines: int) -> Path:
-    duckdb.execute(SALES_ROWS.format(n=lines, path=str(path).replace("'", "''")))
+    duckdb.execute(SALES_ROWS.format(n=lines, path=str(path).replace("'", "''"))).fetchall()
     return path
 
 
@@ -199,7 +199,7 @@ def test_a_killed_run_command_leaves_the_store_as_it_was_and_the_next_run_mends_
     finished = subprocess.run(cli("run", str(company)), capture_output=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     for parquet in ws.out_dir.glob("*.parquet"):
-        duckdb.execute(f"SELECT count(*) FROM read_parquet('{parquet}')")  # none truncated
+        duckdb.execute(f"SELECT count(*) FROM read_parquet('{parquet}')").fetchall()  # whole
     assert os.path.getmtime(ws.out_dir / "run_info.json") >= max(
         os.path.getmtime(p) for p in ws.out_dir.glob("*.parquet")
     )

@@ -205,11 +205,13 @@ def test_exclude_on_typed_columns_keeps_them_matched_and_merges_rules(
     rule reads is still matched by its name (CustomerID → client_id); two spellings of one
     header are one rule."""
     data = tmp_path / "s.parquet"
-    duckdb.sql(
-        "COPY (SELECT * FROM (VALUES (12346.0, TIMESTAMP '2024-01-03', 'POST', 1, 2.0), "
-        "(5.0, TIMESTAMP '2024-01-04', 'X', 1, 2.0), (6.0, TIMESTAMP '2024-01-05', 'Y', 1, 2.0)) "
-        f"t(CustomerID, InvoiceDate, StockCode, Quantity, UnitPrice)) TO '{data}'"
-    )
+    with duckdb.connect() as con:  # its own: the default connection may hold another result
+        con.execute(
+            "COPY (SELECT * FROM (VALUES (12346.0, TIMESTAMP '2024-01-03', 'POST', 1, 2.0), "
+            "(5.0, TIMESTAMP '2024-01-04', 'X', 1, 2.0), "
+            "(6.0, TIMESTAMP '2024-01-05', 'Y', 1, 2.0)) "
+            f"t(CustomerID, InvoiceDate, StockCode, Quantity, UnitPrice)) TO '{data}'"
+        )
     mapping = tmp_path / "map.toml"
     mapping.write_text('[exclude]\nCustomerID = 12346\nInvoiceDate = "2024-01-05"\n'
                        'StockCode = ["nothing"]\nstockcode = "post"\n')
