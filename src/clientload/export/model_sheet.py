@@ -18,7 +18,7 @@ from clientload.export.grid import FIRST_ROW, HEADER_ROW, Column, Columns
 from clientload.export.inputs import WorkbookInputs
 from clientload.export.settings_sheet import SettingsLayout, act_name, dept_cpm
 from clientload.model.costing import DRIVER_COLUMNS
-from clientload.model.labels import RULE_LABELS, SEGMENT_LABELS
+from clientload.model.labels import SEGMENT_LABELS, rule_label
 
 SHEET = "Model"
 WHALE_CLIENT_LIMIT = 5_000  # above: the whale curve at percentiles, no rank by contribution
@@ -565,7 +565,7 @@ def _policy_columns(book, inputs, layout, cols, data, add, D, M) -> None:
     for rule in rules:
         add(
             f"dev__{rule}",
-            _("Deviation: ") + RULE_LABELS.get(rule, {}).get(book.lang, rule),
+            _("Deviation: ") + rule_label(rule, book.lang),
             "money",
             lambda r, f=formulas[rule]: f"=IF({pc(r)}=0,0,{f(r)})",
             12,

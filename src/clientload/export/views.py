@@ -12,7 +12,7 @@ from clientload.export.grid import FIRST_ROW, Columns
 from clientload.export.inputs import WorkbookInputs
 from clientload.export.model_sheet import POLICY_RULES, WHALE_CLIENT_LIMIT
 from clientload.export.settings_sheet import SettingsLayout
-from clientload.model.labels import RULE_LABELS, SEGMENT_LABELS, SEGMENT_ORDER
+from clientload.model.labels import SEGMENT_LABELS, SEGMENT_ORDER, rule_label
 
 GROUPS, WHALE, HEAVY, POLICY, CAREER, ASSORTMENT = (
     "Groups",
@@ -565,7 +565,7 @@ def write_policy_sheet(book: Book, layout: SettingsLayout, model: Columns, n: in
     seg = model.range("segment", n)
     for i, rule in enumerate(rules):
         row = 4 + i
-        book.text(sheet, row, 0, RULE_LABELS.get(rule, {}).get(book.lang, rule), "label")
+        book.text(sheet, row, 0, rule_label(rule, book.lang), "label")
         dev = model.range(f"dev__{rule}", n)
         for j, g in enumerate(groups):
             sheet.write_formula(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clientload.i18n import format_money, format_number, format_percent, translator
-from clientload.model.labels import RULE_LABELS, client_facing_label
+from clientload.model.labels import client_facing_label, rule_label
 
 Row = dict[str, Any]
 
@@ -212,7 +212,7 @@ def way_of_working(metrics: Row, policy: Row, costs: list[Row], months: float, l
 def deviation_lines(deviations: list[Row], lang: str, currency: str) -> list[Figure]:
     """The client's departures from its package that cost us most, politely named."""
     ranked = sorted(deviations, key=lambda r: -_value(r, "cost"))
-    return [Figure(RULE_LABELS.get(str(r.get("rule")), {}).get(lang, str(r.get("rule"))),
+    return [Figure(rule_label(str(r.get("rule")), lang),
                    format_money(_value(r, "cost"), lang, currency))
             for r in ranked if _value(r, "cost") > 0][:4]
 

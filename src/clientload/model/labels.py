@@ -55,9 +55,19 @@ RULE_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def _words(table: dict[str, dict[str, str]], code: str, language: str) -> str:
+    """`code` in words of `language` from one of the tables here; an unknown code as it is."""
+    return table.get(code, {}).get(language, code)
+
+
 def segment_label(code: str, language: str = "en") -> str:
     """The group's name in `language` (ru | en); an unknown code is shown as it is."""
-    return SEGMENT_LABELS.get(code, {}).get(language, code)
+    return _words(SEGMENT_LABELS, code, language)
+
+
+def rule_label(code: str, language: str = "en") -> str:
+    """A policy rule (`policy_deviations.rule`) in words."""
+    return _words(RULE_LABELS, code, language)
 
 
 # What a client reads about its own group (letters): the same groups in words that describe the
@@ -108,7 +118,7 @@ def term_label(code: str | None, language: str = "en", own: str = "") -> str:
     our words for the default names, else the name as written."""
     if not code:
         return "—"
-    return own or TERM_LABELS.get(code, {}).get(language, code)
+    return own or _words(TERM_LABELS, code, language)
 
 
 # Column names of the outputs and the history as the web pages' table headers and sort choices;
@@ -188,4 +198,4 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
 
 
 def column_label(key: str, language: str = "en") -> str:
-    return COLUMN_LABELS.get(key, {}).get(language, key)
+    return _words(COLUMN_LABELS, key, language)

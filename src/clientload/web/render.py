@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from clientload.model.labels import RULE_LABELS, column_label, term_label
+from clientload.model.labels import column_label, rule_label, term_label
 from clientload.web import i18n
 from clientload.web.auth import ROLE_RANK, SESSION_COOKIE, User, account_stamp
 from clientload.web.errors import Said
@@ -138,7 +138,7 @@ def base_context(request: Request) -> dict[str, Any]:
         "segment_label": lambda code: i18n.segment_label(code, lang),
         "term": lambda code: term_label(code, lang, own_labels.get(code or "", "")),
         "column": lambda key: column_label(key, lang),
-        "rule_label": lambda code: RULE_LABELS.get(code, {}).get(lang, code),
+        "rule_label": lambda code: rule_label(code, lang),
         "path": request.url.path,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "workbook": _workbook_available(),
