@@ -118,12 +118,13 @@ class Templates:
 def base_context(request: Request) -> dict[str, Any]:
     lang = language(request)
     ws = request.app.state.ws
-    try:
-        currency = ws.settings().raw.get("analysis", {}).get("currency", "RUB")
+    try:  # read once per page: the currency and the company's own labels
+        settings = ws.settings()
     except Exception:  # a broken settings file must not take the pages down
-        currency = "RUB"
+        settings = None
+    currency = settings.raw.get("analysis", {}).get("currency", "RUB") if settings else "RUB"
     user: User | None = getattr(request.state, "user", None)
-    own_labels = _own_labels(ws)
+    own_labels = _own_labels(settings)
     return {
         "request": request,
         "lang": lang,
@@ -145,11 +146,9 @@ def base_context(request: Request) -> dict[str, Any]:
     }
 
 
-def _own_labels(ws: Any) -> dict[str, str]:
+def _own_labels(settings: Any) -> dict[str, str]:
     """The `label` a company gave its departments and activities in the settings."""
-    try:
-        settings = ws.settings()
-    except Exception:  # a broken settings file must not take the pages down
+    if settings is None:
         return {}
     named = [*settings.departments.values(), *settings.activities.values()]
     return {item.name: item.label for item in named if getattr(item, "label", "")}
