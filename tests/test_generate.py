@@ -56,14 +56,18 @@ def test_row_counts_match_the_request(company):
         assert pq.read_metadata(path).num_rows == company.rows[name], name
 
 
-def test_every_file_has_exactly_the_contract_columns_and_types(con):
+def test_every_file_has_exactly_the_contract_columns_and_types(con, company):
     for name, table in TABLES.items():
+        if name not in company.files:
+            continue
         described = con.execute(f"DESCRIBE {name}").fetchall()
         assert [(row[0], row[1]) for row in described] == [(c.name, c.type) for c in table.columns]
 
 
-def test_required_columns_are_never_empty(con):
+def test_required_columns_are_never_empty(con, company):
     for name, table in TABLES.items():
+        if name not in company.files:
+            continue
         for column in table.required:
             nulls = con.execute(f'SELECT count(*) FROM {name} WHERE "{column}" IS NULL').fetchone()
             assert nulls == (0,), (name, column)

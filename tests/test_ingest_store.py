@@ -169,7 +169,7 @@ def test_command_prints_counts_and_errors_are_one_line(
     assert code == 2
     assert err.strip().splitlines() == [
         "error: unknown table 'nonsense'; expected one of "
-        "sales, clients, products, orders, interactions, storage, receivables, plans"
+        "sales, clients, products, orders, interactions, storage, receivables, plans, timesheets"
     ]
     code, err = run("import", str(tmp_path / "nowhere"), str(data), "--table", "sales")
     assert code == 2

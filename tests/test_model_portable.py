@@ -60,7 +60,7 @@ def _store() -> Store:
     tables = {
         name: ibis.table({c.name: _IBIS_TYPES[c.type] for c in t.columns}, name=name)
         for name, t in TABLES.items()
-        if name != "plans"
+        if name not in ("plans", "timesheets")
     }
     return Store(**tables, has_orders=True, has_products=True)
 

@@ -114,6 +114,8 @@ TABLES: dict[str, Table] = {
                 _c("changes", "BIGINT", False, "count of edits after the order was placed"),
                 _c("delivery", "VARCHAR", False, "delivery | pickup"),
                 _c("source", "VARCHAR", False, "manager | phone | email | portal"),
+                _c("returned", "BOOLEAN", False, "the order came back (a returned order)"),
+                _c("employee", "VARCHAR", False, "who took the order"),
             ),
             key=("order_id",),
         ),
@@ -162,6 +164,16 @@ TABLES: dict[str, Table] = {
             ),
             key=("manager", "period"),
         ),
+        Table(
+            "timesheets",
+            (
+                _c("employee", "VARCHAR", True),
+                _c("date", "DATE", True),
+                _c("minutes", "DOUBLE", True, "time worked on client work that day"),
+                _c("department", "VARCHAR"),
+            ),
+            description="one row per employee and day: minutes spent on client work",
+        ),
     )
 }
 
@@ -175,6 +187,11 @@ def create_statement(table: Table) -> str:
     cols = [f'"{c.name}" {c.type}' for c in table.columns]
     cols += ['"_import_id" BIGINT', '"_line" BIGINT']
     return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({", ".join(cols)})'
+
+
+def missing_columns(table: Table, present: set[str]) -> list[Column]:
+    """The contract's columns a store made by an earlier version lacks (added to it on open)."""
+    return [c for c in table.columns if c.name not in present]
 
 
 IMPORTS_TABLE = """

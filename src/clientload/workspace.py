@@ -66,7 +66,7 @@ class Workspace:
 
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         """Open the store, creating the input tables on first use."""
-        from clientload.schema import IMPORTS_TABLE, TABLES, create_statement
+        from clientload.schema import IMPORTS_TABLE, TABLES, create_statement, missing_columns
 
         if read_only and self.store_path.exists():
             return open_store_file(self.store_path, read_only=True)
@@ -74,6 +74,18 @@ class Workspace:
         con.execute(IMPORTS_TABLE)
         for table in TABLES.values():
             con.execute(create_statement(table))
+        # A store written by an earlier version gets the columns the contract has added since.
+        present: dict[str, set[str]] = {}
+        for name, column in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema()"
+        ).fetchall():
+            present.setdefault(name, set()).add(column)
+        for table in TABLES.values():
+            for column in missing_columns(table, present.get(table.name, set())):
+                con.execute(
+                    f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {column.type}'
+                )
         return con
 
 
