@@ -162,14 +162,14 @@ def test_operating_metrics(clients):
 def test_groups_and_their_reasons(clients):
     assert clients["A"]["segment"] == "core"
     assert clients["A"]["segment_reason"] == (
-        "top 80% of revenue (class A), buys 2 of 2 categories, regular (CV 0.0)"
+        "top 80% of revenue (class A), buys 2 of 2 categories, regular (CV 0.0 month by month)"
     )
     assert clients["B"]["segment"] == "price_driven"
     assert "class B" in clients["B"]["segment_reason"]
     assert "contribution -2060" in clients["B"]["segment_reason"]
     assert clients["C"]["segment"] == "lapsed"
     assert clients["C"]["segment_reason"] == (
-        "last purchase 2025-06-01, none in the last 90 days"
+        "last purchase 2025-06-01; the longest pause its rhythm allows is 90 days"
     )
     assert (clients["A"]["abc_revenue"], clients["B"]["abc_revenue"]) == ("A", "B")
     assert clients["A"]["xyz_class"] == "X"
@@ -250,6 +250,9 @@ def test_segment_summary_adds_up(result):
 
 def test_reasons_in_russian_too(clients):
     assert clients["A"]["segment_reason_ru"] == (
-        "входит в 80% выручки (класс A), покупает 2 из 2 категорий, покупает регулярно (CV 0.0)"
+        "входит в 80% выручки (класс A), покупает 2 из 2 категорий, покупает регулярно "
+        "(CV 0,0 по месяцам)"
     )
-    assert clients["C"]["segment_reason_ru"].startswith("последняя покупка 2025-06-01")
+    assert clients["C"]["segment_reason_ru"] == (
+        "последняя покупка 01.06.2025; предел паузы по его ритму — 90 дн."
+    )

@@ -80,6 +80,7 @@ def read_inputs(ws: Workspace) -> WorkbookInputs:
     import pandas as pd
 
     from clientload.model import facts, metrics, policy
+    from clientload.model.orders import client_orders, order_events
     from clientload.run import store_of
 
     info = _run_info(ws)
@@ -118,8 +119,12 @@ def read_inputs(ws: Workspace) -> WorkbookInputs:
         finance = settings.section("finance")
         thresholds = policy.min_order_values(settings.section("policy"))
         lines = facts.priced_lines(store, settings.assumed_margin_rate)
-        sales = backend.execute(facts.client_sales(lines, period, previous))
-        orders = backend.execute(facts.client_orders(store, lines, period, thresholds))
+        sales_expr = facts.client_sales(facts.client_months(lines, period, previous))
+        sales = backend.execute(sales_expr)
+        events = order_events(
+            store, lines, period, sales_expr, int(settings.section("analysis")["new_client_months"])
+        )
+        orders = backend.execute(client_orders(events, settings.activities.values(), thresholds))
         contacts = backend.execute(facts.client_interactions(store, period))
         storage = backend.execute(facts.client_storage(store, period, 1.0, 1.0))
         # At a "cost of capital" of 365 a year the financing cost is the overdue amount × days.

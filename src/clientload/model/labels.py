@@ -52,6 +52,10 @@ RULE_LABELS: dict[str, dict[str, str]] = {
         "ru": "Отсрочка вместо предоплаты",
         "en": "Credit instead of prepayment",
     },
+    "max_waiting_days": {
+        "ru": "Товар ждёт отгрузки на нашем складе дольше допустимого (дней сверх нормы)",
+        "en": "Goods left ready in our warehouse beyond the allowed days (order-days over)",
+    },
 }
 
 
@@ -109,6 +113,7 @@ TERM_LABELS: dict[str, dict[str, str]] = {
     "complaint": {"ru": "Жалоба", "en": "Complaint"},
     "claim": {"ru": "Претензия", "en": "Claim"},
     "storage": {"ru": "Хранение", "en": "Storage"},
+    "waiting": {"ru": "Ожидание отгрузки на складе", "en": "Waiting in our warehouse"},
     "financing": {"ru": "Финансирование", "en": "Financing"},
 }
 

@@ -9,6 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from clientload.settings.terms import ORDER_DRIVERS, Term, parse_terms, shorthand_terms
+
 DRIVERS = (
     "orders",
     "order_lines",
@@ -26,6 +28,7 @@ DEPARTMENT_KEYS: dict[str, type | tuple[type, ...]] = {
     "cost": (int, float),
     "capacity_minutes": (int, float),
     "label": str,
+    "label_ru": str,
 }
 ACTIVITY_KEYS: dict[str, type | tuple[type, ...]] = {
     "driver": str,
@@ -34,7 +37,9 @@ ACTIVITY_KEYS: dict[str, type | tuple[type, ...]] = {
     "type": str,
     "minutes_per_line": (int, float),
     "urgent_extra_minutes": (int, float),
+    "terms": list,
     "label": str,
+    "label_ru": str,
 }
 
 
@@ -55,6 +60,7 @@ class Department:
     cost: float
     capacity_minutes: float
     label: str = ""
+    label_ru: str = ""
 
     @property
     def cost_per_minute(self) -> float:
@@ -63,16 +69,29 @@ class Department:
 
 @dataclass(frozen=True)
 class Activity:
-    """An activity: what drives it, which department does it and its time equation."""
+    """An activity: what drives it, which department does it and its time equation: `minutes`
+    per event plus its `terms` (see `clientload.settings.terms`)."""
 
     name: str
     driver: str
     department: str
     minutes: float
     type: str | None = None
-    minutes_per_line: float = 0.0
-    urgent_extra_minutes: float = 0.0
+    terms: tuple[Term, ...] = ()
     label: str = ""
+    label_ru: str = ""
+
+    def term_minutes(self, key: str) -> float:
+        """The minutes of the term with this key (`per_lines`, `when_urgent` …), 0 if none."""
+        return sum(t.minutes for t in self.terms if t.key == key)
+
+    @property
+    def minutes_per_line(self) -> float:
+        return self.term_minutes("per_lines")
+
+    @property
+    def urgent_extra_minutes(self) -> float:
+        return self.term_minutes("when_urgent")
 
 
 @dataclass(frozen=True)
@@ -321,6 +340,7 @@ def _departments(section: dict, locate: _Locator, problems: list[str]) -> dict[s
             cost=float(entry["cost"]),
             capacity_minutes=float(entry["capacity_minutes"]),
             label=entry.get("label", ""),
+            label_ru=entry.get("label_ru", ""),
         )
     if not out and not problems:
         problems.append("no departments: at least one [departments.NAME] section is needed")
@@ -365,13 +385,7 @@ def _activities(
             )
         if entry["minutes"] < 0:
             problems.append(f"{locate.where('activities', name, 'minutes')} must not be negative")
-        if entry["driver"] != "orders" and (
-            "minutes_per_line" in entry or "urgent_extra_minutes" in entry
-        ):
-            problems.append(
-                f"{locate.where('activities', name)}: minutes_per_line and urgent_extra_minutes "
-                "apply only to the `orders` driver"
-            )
+        terms = _activity_terms(name, entry, locate, problems)
         if len(problems) > before or entry["department"] not in departments:
             continue
         out[name] = Activity(
@@ -380,11 +394,42 @@ def _activities(
             department=entry["department"],
             minutes=float(entry["minutes"]),
             type=entry.get("type"),
-            minutes_per_line=float(entry.get("minutes_per_line", 0.0)),
-            urgent_extra_minutes=float(entry.get("urgent_extra_minutes", 0.0)),
+            terms=terms,
             label=entry.get("label", ""),
+            label_ru=entry.get("label_ru", ""),
         )
     return out
+
+
+def _activity_terms(
+    name: str, entry: dict[str, Any], locate: _Locator, problems: list[str]
+) -> tuple[Term, ...]:
+    """The activity's time equation terms: `terms` and the two shorthands, checked."""
+    driver = entry["driver"]
+    shorthands = [k for k in ("minutes_per_line", "urgent_extra_minutes") if k in entry]
+    if shorthands and driver not in ORDER_DRIVERS:
+        problems.append(
+            f"{locate.where('activities', name)}: {' and '.join(shorthands)} apply only to the "
+            f"order drivers ({', '.join(ORDER_DRIVERS)})"
+        )
+        return ()
+    terms = shorthand_terms(
+        float(entry.get("minutes_per_line", 0.0)), float(entry.get("urgent_extra_minutes", 0.0))
+    )
+    if "terms" not in entry:
+        return terms
+    written, found = parse_terms(
+        entry["terms"], driver, lambda *path: locate.where("activities", name, *path)
+    )
+    problems.extend(found)
+    clash = {t.key for t in terms} & {t.key for t in written}
+    for key in sorted(clash):
+        shorthand = "minutes_per_line" if key == "per_lines" else "urgent_extra_minutes"
+        problems.append(
+            f"{locate.where('activities', name, shorthand)} and a term of `terms` both give "
+            f"{key!r}; keep one"
+        )
+    return terms + written
 
 
 _FRACTIONS = (
