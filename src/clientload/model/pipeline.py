@@ -25,6 +25,7 @@ from clientload.model.orders import Waiting, client_orders, client_waiting, orde
 from clientload.model.period import Period
 from clientload.model.rhythm import bucket_revenue_sq, rhythm_months, typical_gap
 from clientload.model.segments import Rhythm
+from clientload.model.warnings import rule_checks
 from clientload.progress import ProgressFn, no_progress
 from clientload.settings import Settings
 
@@ -109,7 +110,7 @@ CLIENT_METRICS_COLUMNS = (
 
 STAGES = ("facts", "costs", "clients", "policy", "outputs")
 # the output the model itself reads at the end (one row per department)
-_NEEDED = frozenset({"capacity"})
+_NEEDED = frozenset({"capacity", "activation"})
 
 
 @dataclass
@@ -410,7 +411,19 @@ def compute_model(
         "heavy_clients": heavy_list,
         "whale_curve": curve,
         "career": career_mod.career(
-            client_metrics, settings.section("career").get("levels", [])
+            client_metrics,
+            settings.section("career").get("levels", []),
+            career_mod.CoreRule(
+                monthly_revenue=grouped.aggregate(
+                    core_monthly_revenue=grouped.revenue.min(
+                        where=(grouped.revenue > 0)
+                        & (grouped.revenue_share_before < float(seg["core_min_revenue_share"]))
+                    )
+                    / period.months
+                ),
+                categories=float(seg["core_min_breadth"]) * max(range_categories, 1),
+                max_cv=float(seg["core_max_cv"]),
+            ),
         ).order_by("client_id"),
         "segments": summary.segment_summary(client_metrics),
         "activation": activation_mod.sales_activation(
@@ -433,6 +446,24 @@ def compute_model(
         )
     )
     serving = later(metrics.company_cost_to_serve(client_costs))
+    group_limits = {
+        "core_min_breadth": float(seg["core_min_breadth"]),
+        "core_max_cv": float(seg["core_max_cv"]),
+        "growing_min_growth": float(seg["growing_min_growth"]),
+        "growing_min_previous_revenue": rhythm.min_previous_revenue,
+        "growing_min_margin_premium": company_margin_rate
+        + float(seg["growing_min_margin_premium"]),
+    }
+    group_checks = later(
+        rule_checks(
+            client_metrics,
+            min_breadth=group_limits["core_min_breadth"],
+            max_cv=group_limits["core_max_cv"],
+            min_growth=group_limits["growing_min_growth"],
+            min_previous=rhythm.min_previous_revenue,
+            min_margin_rate=group_limits["growing_min_margin_premium"],
+        )
+    )
     assumed = later(
         client_metrics.aggregate(
             clients_with_assumed_cost=client_metrics.cost_assumed.sum(),
@@ -454,6 +485,16 @@ def compute_model(
     headlines["gross_margin"] = company_margin
     headlines["cost_to_serve"] = _float(_first(serving).get("cost_to_serve")) or 0.0
     headlines["whale"]["top_client_share"] = top_share
+    headlines["activation"] = activation_mod.activation_headline(
+        tables["activation"].to_pylist()
+    )
+    headlines["group_checks"] = _first(group_checks)
+    headlines["group_limits"] = group_limits
+    headlines["rhythm"] = {
+        "months": rhythm.months,
+        "typical_gap_days": company_gap,
+        "min_previous_revenue": rhythm.min_previous_revenue,
+    }
     for name in keep.names:
         backend.drop_table(name, force=True)
     return ModelResult(

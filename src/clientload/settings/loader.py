@@ -241,7 +241,11 @@ def _merge(defaults: dict, user: dict, locate: _Locator, problems: list[str], pa
             for item in value:
                 # Numbers left out take the first default item's (permissive) value; texts left
                 # out are empty, so a new level is never named after the default's first level.
-                merged_item = {k: "" if isinstance(v, str) else v for k, v in template.items()}
+                # Lists left out are empty too (a level lists no groups unless it says so).
+                merged_item = {
+                    k: "" if isinstance(v, str) else [] if isinstance(v, list) else v
+                    for k, v in template.items()
+                }
                 for k, v in item.items():
                     if k not in template:
                         problems.append(f"unknown setting {locate.where(*here, k)}")
