@@ -72,13 +72,17 @@ def generate_company(
     months: int = 24,
     end: date | None = None,
     progress: ProgressFn | None = None,
+    rhythm: str = "monthly",
 ) -> GeneratedCompany:
     """Generate a distributor of `clients` clients and `lines` sales lines over `months` months.
 
-    Deterministic per `seed` (and `end`, by default 2025-12-31). Raises ValueError on sizes it
-    cannot honour.
+    Deterministic per `seed` (and `end`, by default 2025-12-31). `rhythm`: "monthly" (clients
+    order through the month, most months) or "quarterly" (each client orders once every 3–4
+    months, one large order each time). Raises ValueError on sizes it cannot honour.
     """
     check_size(clients, lines, months)
+    if rhythm not in activity.RHYTHMS:
+        raise ValueError(f"--rhythm {rhythm!r}: expected one of {', '.join(activity.RHYTHMS)}")
     end = end or DEFAULT_END
     report = progress or (lambda stage, done, total: None)
     out_dir = Path(out_dir)
@@ -93,8 +97,17 @@ def generate_company(
     n_managers = people.manager_count(clients)
     plan = activity.plan_clients(clients, months, len(catalog.CATEGORIES), n_managers, streams[1])
     month_of_year = month_start[:-1].astype("datetime64[M]").astype(np.int64) % 12
-    grid = activity.monthly_lines(plan, month_of_year, lines, streams[2])
-    orders = activity.make_orders(plan, grid, month_start, end64, streams[3])
+    quarterly = rhythm == "quarterly"
+    # a stream of its own, so that the monthly company stays what it was for every seed
+    cycles = (
+        activity.buying_cycles(clients, months, np.random.default_rng([seed, 7919]))
+        if quarterly
+        else None
+    )
+    grid = activity.monthly_lines(plan, month_of_year, lines, streams[2], cycles)
+    orders = activity.make_orders(
+        plan, grid, month_start, end64, streams[3], max_orders_per_month=1 if quarterly else None
+    )
     report("generate", 1, steps)
 
     id_width = max(5, len(str(clients)))
