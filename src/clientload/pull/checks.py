@@ -18,14 +18,25 @@ def has_field(fields: dict[str, str], name: str, ref: bool) -> bool:
 
 def check_profile(profile: Profile, meta: Metadata) -> tuple[Profile, list[str]]:
     """The profile as this server can serve it, with notes; raises when it cannot."""
-    missing = sorted(obj for obj in profile.objects() if obj not in meta.entity_sets)
+    problems: list[str] = []
+    notes: list[str] = []
+    dropped: dict[str, set[str]] = {}
+    needed: set[str] = {s.object for s in profile.sources.values()}
+    for role, source in profile.sources.items():
+        for column, spec in source.columns.items():
+            if not spec.object or spec.object in meta.entity_sets:
+                continue
+            if spec.optional:  # only names something optional: leave it out, say how to fill it
+                dropped.setdefault(role, set()).add(column)
+                notes.append(f"the server does not publish {spec.object}: [{role}] {column} "
+                             "left empty (publish it to fill it)")
+            else:
+                needed.add(spec.object)
+    missing = sorted(obj for obj in needed if obj not in meta.entity_sets)
     if missing:
         used = profile.objects()
         listed = ", ".join(f"{obj} (for {used[obj]})" for obj in missing)
         raise NotPublished(f"the server does not publish {listed}; {HOW_TO_PUBLISH}")
-    problems: list[str] = []
-    notes: list[str] = []
-    dropped: dict[str, set[str]] = {}
     for role, source in profile.sources.items():
         entity = meta.types.get(source.object)
         if entity is None:
@@ -38,6 +49,8 @@ def check_profile(profile: Profile, meta: Metadata) -> tuple[Profile, list[str]]
                             f"([{role}] lines)")
             continue
         for column, spec in source.columns.items():
+            if column in dropped.get(role, set()):
+                continue
             where = _where(source.object, spec)
             fields = entity.sections.get(spec.section, {}) if spec.section else entity.fields
             if spec.section and spec.section != source.lines:

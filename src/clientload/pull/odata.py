@@ -98,7 +98,8 @@ class Connection:
         extra = {"$format": "json"} if as_json else {}
         encoded = urllib.parse.urlencode({**query, **extra},
                                          quote_via=urllib.parse.quote, safe="$,'()")
-        return f"{self.root}/{path}?{encoded}" if path else f"{self.root}/?{encoded}"
+        address = f"{self.root}/{path}" if path else f"{self.root}/"
+        return f"{address}?{encoded}" if encoded else address
 
     def get_json(self, resource: str, query: dict[str, str] | None = None,
                  what: str = "") -> dict[str, Any]:
