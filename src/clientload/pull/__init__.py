@@ -117,11 +117,14 @@ def pull_1c(ws: Workspace, url: str, user: str, password: str, profile: str | No
 
     con = ws.connect()
     try:
-        state.ensure_tables(con)
         objects = [s.object for s in checked.sources.values()]
-        stored = {obj: state.items(con, obj) for obj in objects}
-        last = {obj: state.last_date(con, obj) for obj in objects}
-        before = con.execute("SELECT max(pull_id) FROM pull_runs").fetchone()[0]
+        stored: dict = {obj: {} for obj in objects}
+        last: dict = {obj: None for obj in objects}
+        before = None
+        if state.exists(con):
+            stored = {obj: state.items(con, obj) for obj in objects}
+            last = {obj: state.last_date(con, obj) for obj in objects}
+            before = con.execute("SELECT max(pull_id) FROM pull_runs").fetchone()[0]
     finally:
         con.close()  # not held while reading from 1С: `serve` and others may use the store
 
@@ -150,10 +153,10 @@ def _write(ws: Workspace, batch, result: PullResult, before, derive: str | None,
     con = ws.connect()
     tables: dict[str, ImportResult] = {}
     try:
-        state.ensure_tables(con)
         con.execute("SET enable_progress_bar = false")
         con.execute("BEGIN TRANSACTION")
         try:
+            state.ensure_tables(con)
             now = con.execute("SELECT max(pull_id) FROM pull_runs").fetchone()[0]
             if now != before:
                 raise ClientloadError("another pull finished while this one was reading; "

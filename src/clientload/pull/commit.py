@@ -81,10 +81,11 @@ def commit(ws: Workspace, con: duckdb.DuckDBPyConnection, batch: Batch, pull_id:
         ranges += _ranges(batch.owners[table], table, import_id)
     keys = list(batch.items) + [k for k in batch.forgotten if k not in batch.items]
     _delete_keys(con, "pull_items", keys)
-    con.executemany(
-        "INSERT INTO pull_items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [[obj, key, i.data_version, i.item_date, i.readable_id, i.included, i.order_id, pull_id]
-         for (obj, key), i in batch.items.items()])
+    if batch.items:
+        con.executemany(
+            "INSERT INTO pull_items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [[obj, key, i.data_version, i.item_date, i.readable_id, i.included, i.order_id,
+              pull_id] for (obj, key), i in batch.items.items()])
     if ranges:
         con.executemany("INSERT INTO pull_rows VALUES (?, ?, ?, ?, ?, ?)",
                         [list(r) for r in ranges])

@@ -86,6 +86,14 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
+def exists(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a pull has ever written here (reading state creates nothing: a pull that fails
+    leaves the store exactly as it was)."""
+    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = "
+                        "'pull_items' AND table_schema = current_schema()").fetchone()
+    return bool(found and found[0])
+
+
 @dataclass(frozen=True)
 class Item:
     data_version: str | None
@@ -116,6 +124,8 @@ class Connection:
 
 
 def saved_connection(con: duckdb.DuckDBPyConnection, source: str = "1c") -> Connection | None:
+    if not exists(con):
+        return None
     found = con.execute("SELECT url, user_name, profile, password_encrypted FROM pull_connection "
                         "WHERE source = ?", [source]).fetchone()
     return Connection(*found) if found else None
