@@ -158,7 +158,7 @@ class OneC:
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            def do_GET(self) -> None:
                 standin._serve(self)
 
             def log_message(self, *args: Any) -> None:

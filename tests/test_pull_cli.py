@@ -90,7 +90,8 @@ def test_a_bad_since_and_no_server_are_one_line_each(tmp_path):
     assert bad.returncode == 2
     assert bad.stderr.strip() == "error: --since '15.01.2024': expected a date as YYYY-MM-DD"
     nothing = clientload("pull", str(ws.root), "--password-stdin", stdin="p\n")
-    assert nothing.stderr.strip() == "error: give --url and --user: no earlier pull to take them from"
+    assert nothing.stderr.strip() == (
+        "error: give --url and --user: no earlier pull to take them from")
 
 
 def _outputs(folder: Path) -> dict[str, pd.DataFrame]:
