@@ -64,6 +64,9 @@ class ImportResult:
     rejects_path: Path | None = None
     notes: list[str] = field(default_factory=list)
     import_ids: list[int] = field(default_factory=list)
+    # Inside a caller's transaction: the rejects file, written under a hidden name, that the
+    # caller moves to `rejects_path` after its commit (or deletes after a rollback).
+    rejects_pending: Path | None = None
 
 
 @dataclass
@@ -88,6 +91,7 @@ def import_files(
     mapping: Path | None = None,
     progress: ProgressFn | None = None,
     origins: dict[Path, str] | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
     **options: Any,
 ) -> ImportResult:
     """Import `files` into `table` of the workspace's store; see docs/data.md.
@@ -97,6 +101,10 @@ def import_files(
     path says nothing (a web upload's temporary copy); the `imports` table keeps that instead.
     Raises ClientloadError, leaving the store as it was, when a file cannot be used at all
     (missing required column, unreadable file).
+
+    `connection`: a store connection inside the caller's open transaction (`clientload pull`
+    loads several tables and its own state as one); the caller commits or rolls back, then moves
+    `rejects_pending` into place.
     """
     if table not in TABLES:
         raise ClientloadError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
@@ -116,6 +124,10 @@ def import_files(
     )
     import duckdb
 
+    if connection is not None:
+        with tempfile.TemporaryDirectory(prefix="clientload-import-") as workdir:
+            return _import(connection, ws, paths, schema, plan, progress or no_progress,
+                           Path(workdir), origins or {}, own_transaction=False)
     try:
         con = ws.connect()
     except duckdb.IOException as exc:
@@ -149,9 +161,10 @@ def _import(
     report: ProgressFn,
     workdir: Path,
     origins: dict[Path, str],
+    own_transaction: bool = True,
 ) -> ImportResult:
     """Stage and check every file first (reading can fail and abort a transaction), then load
-    all of them in one transaction."""
+    all of them in one transaction (the caller's, when not `own_transaction`)."""
     result = ImportResult(schema.name)
     done = {
         row[0]: row[1]
@@ -176,7 +189,8 @@ def _import(
 
     stamp = dt.datetime.now()
     rejects_tables: list[str] = []
-    con.execute("BEGIN TRANSACTION")
+    if own_transaction:
+        con.execute("BEGIN TRANSACTION")
     try:
         for item in prepared:
             import_id = con.execute(
@@ -205,14 +219,19 @@ def _import(
             drop_staged(con, item.staged_view)
             report(f"import {item.path.name}", 4, 4)
         partial = _write_rejects(con, ws, schema.name, stamp, rejects_tables)
-        con.execute("COMMIT")
+        if own_transaction:
+            con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        if own_transaction:
+            con.execute("ROLLBACK")
         raise
     if partial is not None:
         final = partial.name.removeprefix(".").removesuffix(".partial")
         result.rejects_path = partial.with_name(final)
-        partial.replace(result.rejects_path)
+        if own_transaction:
+            partial.replace(result.rejects_path)
+        else:
+            result.rejects_pending = partial
     return result
 
 
