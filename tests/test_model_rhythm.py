@@ -135,10 +135,10 @@ def test_the_warnings_say_which_rule_no_client_meets_and_who_comes_closest():
     (breadth,) = [w for w in by_code["rule_unmet"] if w["rule"] == "core_min_breadth"]
     # A buys 2 of the 3 categories: 67 %, the closest to the 100 % asked
     assert "the closest is client A with 67%" in breadth["en"]
-    assert "ближе всех клиент A: 67%" in breadth["ru"]
+    assert "ближе всех клиент A: 67\u00a0%" in breadth["ru"]
     # C (lapsed) bought 400 of the year's 26,800: 1.5 % > 1 %
     (lapsed,) = by_code["lapsed_revenue"]
-    assert "1.5%" in lapsed["en"] and "1,5%" in lapsed["ru"]
+    assert "1.5%" in lapsed["en"] and "1,5\u00a0%" in lapsed["ru"]
 
 
 def test_the_run_writes_the_warnings_into_run_info(quarterly):

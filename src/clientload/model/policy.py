@@ -70,9 +70,9 @@ def policy_deviations(
 
     `m` is client metrics with `order_handling_cost` (orders-driven cost per order), the
     `small_orders_<i>` counts for each threshold, and the `waiting_days_over_<i>` and
-    `waiting_value_days_over_<i>` of goods waiting beyond each of `limits`. Each client is joined to its group's rules
-    (a small table) and each rule's figures are picked by a CASE on group and rule: one query
-    whatever the number of groups and rules.
+    `waiting_value_days_over_<i>` of goods waiting beyond each of `limits`. Each client is
+    joined to its group's rules (a small table) and each rule's figures are picked by a CASE on
+    group and rule: one query whatever the number of groups and rules.
     """
     # (segment, rule) → a function of the joined table giving actual, allowed, excess, cost
     rules: dict[tuple[str, str], Any] = {}

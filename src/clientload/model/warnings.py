@@ -19,7 +19,9 @@ from clientload.model.period import Period
 def _pct(value: float, lang: str) -> str:
     from clientload.i18n import format_percent
 
-    return format_percent(value, lang, 1 if abs(value) < 0.1 else 0)
+    text = format_percent(value, lang, 1 if abs(value) < 0.1 else 0)
+    # Russian sets the sign apart: "0,3 %" (a no-break space, as in the numbers' groups)
+    return text.replace("%", "\u00a0%") if lang == "ru" else text
 
 
 def _months(days: int, lang: str) -> str:

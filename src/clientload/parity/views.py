@@ -73,7 +73,8 @@ def activation_table(result: Activation, lang: str) -> Any:
     table = Table(title="Активация продаж" if ru else "Sales activation")
     headers = (
         ("Отдел", "Ценовых клиентов", "Освобождено часов", "Стоимость времени",
-         "Выручка на час продаж", "Возможная выручка", "Ещё заказов", "Свободное время несёт выручку")
+         "Выручка на час продаж", "Возможная выручка", "Ещё заказов",
+         "Свободное время несёт выручку")
         if ru
         else ("Department", "Price-driven clients", "Freed hours", "Cost of the time",
               "Revenue per sales hour", "Potential revenue", "More orders",

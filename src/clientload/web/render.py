@@ -161,7 +161,8 @@ def _own_labels(settings: Any, lang: str) -> dict[str, str]:
     named = [*settings.departments.values(), *settings.activities.values()]
     out = {}
     for item in named:
-        label = (getattr(item, "label_ru", "") if lang == "ru" else "") or getattr(item, "label", "")
+        russian = getattr(item, "label_ru", "") if lang == "ru" else ""
+        label = russian or getattr(item, "label", "")
         if label:
             out[item.name] = label
     return out
