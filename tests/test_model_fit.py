@@ -278,3 +278,30 @@ def _minutes_from(ws, activity):
 
     rows = pq.read_table(ws.out_dir / "client_costs.parquet").to_pylist()
     return {r["client_id"]: r["minutes"] for r in rows if r["activity"] == activity}
+
+
+def test_a_client_whose_group_turns_on_the_assumed_minutes_is_not_stable():
+    """G (a 61 % margin on 12 one-line orders of 150) earns 12 × 92 = 1,104 of margin against
+    960 of cost to serve (order entry 12 × 7 min × 10 = 840, picking 12 × 2 min × 5 = 120):
+    growing, by 144. With every standard minute × 1.2 its cost is 1,152 and it loses 48 —
+    price-driven; with costs × 1.1 (1,056) it still earns 48. No other client's group moves."""
+    from test_model_small import SETTINGS as SMALL
+    from test_model_small import small_company
+
+    company = small_company()
+    for month in range(1, 13):
+        company["sales"].append({"client_id": "G", "date": D(2025, month, 20), "sku": "p1",
+                                 "quantity": 1.0, "revenue": 150.0, "cost": 58.0,
+                                 "order_id": f"G{month}"})
+        company["orders"].append({"order_id": f"G{month}", "client_id": "G"})
+    result = compute(company, SMALL)
+    rows = by_client(result.tables["client_metrics"])
+    assert rows["G"]["segment"] == "growing"
+    assert rows["G"]["contribution"] == pytest.approx(144)
+    unstable = {c for c, r in rows.items() if not r["segment_stable"]}
+    assert unstable == {"G"}
+    assert {c for c, r in rows.items() if not r["contribution_sign_stable"]} == {"G"}
+    assert result.headlines["sensitivity"]["clients_whose_group_depends"] == 1
+    # only × 1.2 minutes moves it: with the minutes kept and costs × 1.1 it stays growing
+    steady = compute(company, SMALL + "\n[sensitivity]\nminutes_factors = [0.8]\n")
+    assert by_client(steady.tables["client_metrics"])["G"]["segment_stable"] is True

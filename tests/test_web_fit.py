@@ -19,8 +19,10 @@ from clientload.web import create_app  # noqa: E402
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     ws = make_workspace(tmp_path_factory.mktemp("webfit") / "ws")
+    sensitivity = {"clients_whose_group_depends": 1, "minutes_spread": 0.2, "cost_spread": 0.1}
     (ws.out_dir / "run_info.json").write_text(json.dumps(
-        {"period_start": "2025-01-01", "period_end": "2025-12-31", "warnings": []}), "utf-8")
+        {"period_start": "2025-01-01", "period_end": "2025-12-31", "warnings": [],
+         "headlines": {"sensitivity": sensitivity}}), "utf-8")
     metrics = ws.out_dir / "client_metrics.parquet"
     import pyarrow.parquet as pq
 
@@ -28,6 +30,7 @@ def app(tmp_path_factory):
     for row in rows:
         row["waiting_days"] = 27 if row["client_id"] == "C00001" else 0
         row["waiting_orders"] = 1 if row["client_id"] == "C00001" else 0
+        row["segment_stable"] = row["client_id"] != "C00001"
     write_table(metrics, rows)
     return create_app(ws.root, secret_key="test-secret")
 
@@ -71,3 +74,13 @@ def test_the_log_form_says_whether_an_entry_is_in_the_last_calculations_period(a
     late = client.post("/log", data={**entry, "date": "2026-01-10"})
     assert "Дата записи, 10.01.2026, вне периода последнего расчёта" in late.text
     assert "01.01.2025 – 31.12.2025" in late.text
+
+
+def test_the_card_and_the_dashboard_say_when_a_group_depends_on_the_assumptions(app):
+    client = _in_russian(app)
+    card = client.get("/clients/C00001").text
+    assert 'id="segment-unstable"' in card and "ошибке норм минут на 20\u00a0%" not in card
+    assert "ошибке норм минут на 20%" in card or "ошибке норм минут на 20,0%" in card
+    assert 'id="segment-unstable"' not in client.get("/clients/C00002").text
+    dashboard = client.get("/dashboard").text
+    assert "Клиентов, чья группа зависит от допущений: 1." in dashboard

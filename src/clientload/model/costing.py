@@ -109,6 +109,12 @@ def _cost_rows(
                 events_minutes[name][1] * rates[chosen[name].department].cost_per_minute
             ).cast("float64")
         ),
+        # the minutes recorded on interactions (the rest are standard minutes, the assumption
+        # the sensitivity of the groups varies)
+        recorded_minutes=(
+            t.recorded_minutes.cast("float64") if "recorded_minutes" in t.columns
+            else ibis.literal(0.0)
+        ),
     )
     return part.filter((part.events > 0) | (part.minutes > 0))
 
@@ -124,7 +130,8 @@ def client_costs(
     activities: dict[str, Activity],
     rates: dict[str, DepartmentRate],
 ) -> ir.Table:
-    """One row per client, activity: department, activity, driver, events, minutes, cost.
+    """One row per client, activity: department, activity, driver, events, minutes, cost, and
+    the recorded minutes among them.
 
     Interactions of an activity's `type` take their own minutes where recorded and the standard
     minutes for the rest. Built as two joins of the per-client facts with a small table of the
@@ -150,6 +157,7 @@ def client_costs(
             events=ibis.literal(0.0),
             minutes=ibis.literal(0.0),
             cost=ibis.literal(0.0),
+            recorded_minutes=ibis.literal(0.0),
         ).limit(0)
     return parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
 
@@ -167,6 +175,7 @@ def direct_costs(storage: ir.Table, financing: ir.Table, waiting: ir.Table) -> i
             events=events.cast("float64"),
             minutes=ibis.literal(0.0),
             cost=cost.cast("float64"),
+            recorded_minutes=ibis.literal(0.0),
         )
         return part.filter(part.cost != 0)
 

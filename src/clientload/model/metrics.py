@@ -86,8 +86,12 @@ def client_pnl(
     """
     months = period.months
     kind = _cost_kinds(costs)
+    standard = ibis.ifelse(
+        costs.minutes > 0, costs.cost * (costs.minutes - costs.recorded_minutes) / costs.minutes, 0.0
+    )
     by_kind = costs.group_by(k_client_id=costs.client_id).aggregate(
         load_minutes=costs.minutes.sum(),
+        standard_activity_cost=standard.sum(where=kind["activity_cost"]),
         **{name: costs.cost.sum(where=rows) for name, rows in kind.items()},
     )
     c = clients.select(
@@ -157,6 +161,7 @@ def client_pnl(
         cost_assumed=_z(j.assumed_lines, 0) > 0,
         load_minutes=load_minutes,
         activity_cost=activity_cost,
+        standard_activity_cost=_z(j.standard_activity_cost, 0.0),
         storage_cost=storage_cost,
         financing_cost=financing_cost,
         cost_to_serve=cost_to_serve,

@@ -24,7 +24,7 @@ from clientload.model import costing, facts, heavy, metrics, policy, segments, s
 from clientload.model.orders import Waiting, client_orders, client_waiting, order_events, used_terms
 from clientload.model.period import Period
 from clientload.model.rhythm import bucket_revenue_sq, rhythm_months, typical_gap
-from clientload.model.segments import Rhythm
+from clientload.model.segments import Rhythm, Sensitivity
 from clientload.model.warnings import rule_checks
 from clientload.progress import ProgressFn, no_progress
 from clientload.settings import Settings
@@ -51,6 +51,8 @@ CLIENT_METRICS_COLUMNS = (
     "segment",
     "segment_reason",
     "segment_reason_ru",
+    "segment_stable",
+    "contribution_sign_stable",
     "revenue",
     "cost_of_goods",
     "gross_margin",
@@ -215,6 +217,7 @@ def compute_model(
     storage_s = settings.section("storage")
     finance_s = settings.section("finance")
     act_s = settings.section("activation")
+    sens_s = settings.section("sensitivity")
     previous = period.previous()
     thresholds = policy.min_order_values(policies)
 
@@ -342,6 +345,10 @@ def compute_model(
             company_margin_rate=company_margin_rate,
             range_categories=range_categories,
             rhythm=rhythm,
+            sensitivity=Sensitivity(
+                tuple(float(f) for f in sens_s.get("minutes_factors", (0.8, 1.2))),
+                tuple(float(f) for f in sens_s.get("cost_factors", (0.9, 1.1))),
+            ),
         ),
     )
     done("clients")
@@ -467,6 +474,12 @@ def compute_model(
     assumed = later(
         client_metrics.aggregate(
             clients_with_assumed_cost=client_metrics.cost_assumed.sum(),
+            clients_whose_group_depends_on_assumptions=client_metrics.count(
+                where=~client_metrics.segment_stable
+            ),
+            clients_whose_sign_depends_on_assumptions=client_metrics.count(
+                where=~client_metrics.contribution_sign_stable
+            ),
             revenue_with_assumed_cost=client_metrics.revenue.sum(where=client_metrics.cost_assumed),
         )
     )
@@ -481,7 +494,22 @@ def compute_model(
         company_revenue,
         company_margin_rate,
     )
-    headlines["data_checks"] = {**_first(checks), **_first(assumed)}
+    data_checks = {**_first(checks), **_first(assumed)}
+    minutes_factors = [float(f) for f in sens_s.get("minutes_factors", (0.8, 1.2))]
+    cost_factors = [float(f) for f in sens_s.get("cost_factors", (0.9, 1.1))]
+    headlines["sensitivity"] = {
+        "minutes_factors": minutes_factors,
+        "cost_factors": cost_factors,
+        "minutes_spread": max((abs(f - 1) for f in minutes_factors), default=0.0),
+        "cost_spread": max((abs(f - 1) for f in cost_factors), default=0.0),
+        "clients_whose_group_depends": int(
+            data_checks.pop("clients_whose_group_depends_on_assumptions") or 0
+        ),
+        "clients_whose_sign_depends": int(
+            data_checks.pop("clients_whose_sign_depends_on_assumptions") or 0
+        ),
+    }
+    headlines["data_checks"] = data_checks
     headlines["gross_margin"] = company_margin
     headlines["cost_to_serve"] = _float(_first(serving).get("cost_to_serve")) or 0.0
     headlines["whale"]["top_client_share"] = top_share

@@ -47,6 +47,29 @@ class Rhythm:
     min_previous_revenue: float = 0.0
 
 
+@dataclass(frozen=True)
+class Sensitivity:
+    """The assumptions the groups are tested against: every standard minute × each of
+    `minutes_factors`, and every department's cost × each of `cost_factors` (one at a time)."""
+
+    minutes_factors: tuple[float, ...] = (0.8, 1.2)
+    cost_factors: tuple[float, ...] = (0.9, 1.1)
+
+
+def variant_contributions(t: ir.Table, sensitivity: Sensitivity) -> list[ir.NumericValue]:
+    """The client's contribution under each variant of the assumptions. Standard minutes × f
+    change the activity cost of standard time (recorded minutes are facts); department costs × f
+    change every activity's cost; storage and financing stay."""
+    direct = t.storage_cost + t.financing_cost
+    standard = t.standard_activity_cost
+    out = [
+        t.gross_margin - direct - (t.activity_cost + (f - 1.0) * standard)
+        for f in sensitivity.minutes_factors
+    ]
+    out += [t.gross_margin - direct - f * t.activity_cost for f in sensitivity.cost_factors]
+    return out
+
+
 def _pct(value: ir.NumericValue) -> ir.StringValue:
     return (value * 100).round(0).cast("int64").cast("string") + ibis.literal("%")
 
@@ -93,10 +116,13 @@ def assign_segments(
     company_margin_rate: float,
     range_categories: int,
     rhythm: Rhythm | None = None,
+    sensitivity: Sensitivity | None = None,
 ) -> ir.Table:
-    """Add `segment`, `segment_reason` (English), `segment_reason_ru`, `lapse_after_days` and
-    `days_since_purchase` to client metrics that carry `revenue_share_before`."""
+    """Add `segment`, `segment_reason` (English), `segment_reason_ru`, `lapse_after_days`,
+    `days_since_purchase`, and `segment_stable` and `contribution_sign_stable` (the same under
+    every variant of `sensitivity`) to client metrics that carry `revenue_share_before`."""
     rhythm = rhythm or Rhythm()
+    sensitivity = sensitivity or Sensitivity()
     new_since = add_months(period.end + timedelta(days=1), -int(analysis["new_client_months"]))
     lapse_limit = rhythm_mod.lapse_limit_days(
         t.mean_gap_days,
@@ -128,15 +154,27 @@ def assign_segments(
     large_on_way = large & (
         ~margin_known | ibis.coalesce(t.margin_rate > company_margin_rate - price_gap, False)
     )
-    is_growing = profitable & (grows | rich | (large_on_way if large_grow else ibis.literal(False)))
+    qualifies = grows | rich | (large_on_way if large_grow else ibis.literal(False))
+    is_growing = profitable & qualifies
 
-    segment = ibis.cases(
-        (is_new, "new"),
-        (is_lapsed, "lapsed"),
-        (is_core, "core"),
-        (is_growing, "growing"),
-        else_="price_driven",
-    )
+    def segment_of(growing: ir.BooleanValue) -> ir.StringValue:
+        return ibis.cases(
+            (is_new, "new"),
+            (is_lapsed, "lapsed"),
+            (is_core, "core"),
+            (growing, "growing"),
+            else_="price_driven",
+        )
+
+    segment = segment_of(is_growing)
+    # Only `growing` against `price_driven` turns on the contribution: the groups under each
+    # variant of the assumed minutes and costs, from the same facts.
+    variants = variant_contributions(t, sensitivity)
+    segment_stable: ir.BooleanValue = ibis.literal(True)
+    sign_stable: ir.BooleanValue = ibis.literal(True)
+    for contribution in variants:
+        segment_stable = segment_stable & (segment_of((contribution > 0) & qualifies) == segment)
+        sign_stable = sign_stable & ((contribution > 0) == profitable)
 
     facts = {
         "abc": t.abc_revenue,
@@ -176,6 +214,8 @@ def assign_segments(
         segment_reason_ru=reasons["ru"],
         lapse_after_days=lapse_limit,
         days_since_purchase=days_since,
+        segment_stable=segment_stable,
+        contribution_sign_stable=sign_stable,
     )
 
 

@@ -458,6 +458,15 @@ def _check_values(merged: dict, locate: _Locator, problems: list[str]) -> None:
     margin = merged.get("margin", {}).get("assumed_margin_rate")
     if isinstance(margin, (int, float)) and margin >= 1:
         problems.append(f"{locate.where('margin', 'assumed_margin_rate')} must be below 1")
+    for key in ("minutes_factors", "cost_factors"):
+        factors = merged.get("sensitivity", {}).get(key)
+        if isinstance(factors, list) and not all(
+            isinstance(f, (int, float)) and not isinstance(f, bool) and f > 0 for f in factors
+        ):
+            problems.append(
+                f"{locate.where('sensitivity', key)} is {factors!r}; expected numbers above 0 "
+                "such as [0.8, 1.2]"
+            )
     lang = merged.get("analysis", {}).get("language")
     if lang not in (None, "ru", "en"):
         problems.append(f"{locate.where('analysis', 'language')} is {lang!r}; expected ru or en")

@@ -10,7 +10,7 @@ from clientload.i18n import translator
 from clientload.web import calc, charts, data
 from clientload.web.auth import User
 from clientload.web.errors import Said
-from clientload.web.pages.overview import results
+from clientload.web.pages.overview import results, run_info
 from clientload.web.render import NEED_MANAGER, language, page, page_settings
 from clientload.web.store import rows, store
 
@@ -90,6 +90,7 @@ def client_card(request: Request, client_id: str, discount: str = "",
     settings = page_settings(request)
     return {
         "ladder": _ladder(settings, career[0] if career else None, lang),
+        "sensitivity": (run_info(request).get("headlines") or {}).get("sensitivity"),
         "equations": _equations(settings, lang),
         "client": metrics,
         "costs": costs,
