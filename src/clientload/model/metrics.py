@@ -86,9 +86,8 @@ def client_pnl(
     """
     months = period.months
     kind = _cost_kinds(costs)
-    standard = ibis.ifelse(
-        costs.minutes > 0, costs.cost * (costs.minutes - costs.recorded_minutes) / costs.minutes, 0.0
-    )
+    standard_share = (costs.minutes - costs.recorded_minutes) / costs.minutes
+    standard = ibis.ifelse(costs.minutes > 0, costs.cost * standard_share, 0.0)
     by_kind = costs.group_by(k_client_id=costs.client_id).aggregate(
         load_minutes=costs.minutes.sum(),
         standard_activity_cost=standard.sum(where=kind["activity_cost"]),
