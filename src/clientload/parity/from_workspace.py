@@ -44,7 +44,8 @@ def _columns(path: Path) -> list[str]:
 
 def _rows(path: Path, client_id: str, columns: tuple[str, ...]) -> list[dict[str, Any]]:
     """The client's rows of one parquet file; client ids compare as text (1 == '1')."""
-    missing = [c for c in columns if c not in _columns(path)]
+    present = set(_columns(path))
+    missing = [c for c in columns if c not in present]
     if missing:
         listed = ", ".join(missing)
         raise ClientloadError(f"{path}: missing column(s) {listed}; run the model again")
@@ -112,28 +113,37 @@ def unit_costs(cost_rows: list[dict[str, Any]], metrics: dict[str, Any], setting
     }
 
 
+def category_margins(path: Path) -> dict[str, float]:
+    """The company's margin rate on each category it sells (from `client_assortment`)."""
+    if not path.exists():
+        return {}
+    rows = _query(
+        "SELECT category, sum(revenue) AS revenue, sum(gross_margin) AS gross_margin "
+        "FROM read_parquet(?) WHERE category IS NOT NULL GROUP BY category ORDER BY category",
+        [str(path)],
+    )
+    return {
+        str(r["category"]): _number(r["gross_margin"]) / _number(r["revenue"])
+        for r in rows
+        if _number(r["revenue"]) > 0
+    }
+
+
 def missing_categories(path: Path, client_id: str) -> tuple[CategoryMargin, ...]:
     """Categories the client does not buy, with the company's margin rate on each."""
     if not path.exists():
         return ()
-    rows = _query(
-        """
-        SELECT category,
-               sum(revenue) AS revenue,
-               sum(gross_margin) AS gross_margin,
-               bool_or(CAST(client_id AS VARCHAR) = ? AND revenue > 0) AS bought
-        FROM read_parquet(?)
-        WHERE category IS NOT NULL
-        GROUP BY category
-        ORDER BY category
-        """,
-        [str(client_id), str(path)],
+    bought = _query(
+        "SELECT DISTINCT category FROM read_parquet(?) "
+        "WHERE CAST(client_id AS VARCHAR) = ? AND revenue > 0",
+        [str(path), str(client_id)],
     )
-    return tuple(
-        CategoryMargin(str(r["category"]), _number(r["gross_margin"]) / _number(r["revenue"]))
-        for r in rows
-        if not r["bought"] and _number(r["revenue"]) > 0
-    )
+    return not_bought(category_margins(path), {str(r["category"]) for r in bought})
+
+
+def not_bought(margins: dict[str, float], bought: set[str]) -> tuple[CategoryMargin, ...]:
+    """The categories of `margins` the client does not buy, with the company's margin rate."""
+    return tuple(CategoryMargin(c, rate) for c, rate in margins.items() if c not in bought)
 
 
 def load_client_figures(directory: str | Path, client_id: str) -> ClientFigures:
@@ -149,19 +159,38 @@ def load_client_figures(directory: str | Path, client_id: str) -> ClientFigures:
             f"{metrics_path} is missing: no model results; run `clientload run {root}` first"
         )
     info = _run_info(out)
-    settings = _settings(root)
     found = _rows(metrics_path, client_id, METRICS_COLUMNS)
     if not found:
         raise ClientloadError(f"CLIENT_ID: client {client_id!r} is not in {metrics_path}")
-    metrics = found[0]
     costs_path = out / "client_costs.parquet"
     cost_rows = _rows(costs_path, client_id, COSTS_COLUMNS) if costs_path.exists() else []
+    return client_figures(
+        found[0],
+        cost_rows,
+        missing_categories(out / "client_assortment.parquet", client_id),
+        info,
+        _settings(root),
+        where=out,
+    )
+
+
+def client_figures(
+    metrics: dict[str, Any],
+    cost_rows: list[dict[str, Any]],
+    missing: tuple[CategoryMargin, ...],
+    info: dict[str, Any],
+    settings: Settings,
+    where: Path | str = "out",
+) -> ClientFigures:
+    """A client's figures for the give-get menu from its rows of `client_metrics` and
+    `client_costs`, the categories it does not buy and the run's info: the one assembly that the
+    command (reading the files) and the web app (reading its tables in memory) share."""
     terms = metrics.get("payment_terms_days")
     terms_days = None if terms is None else _number(terms, 0.0)
     dso = _number(metrics.get("dso_days"), terms_days or 0.0)
     months = _number(info.get("months"))
     if months <= 0:
-        raise ClientloadError(f"{out}/run_info.json: months is {months:g}; expected more than 0")
+        raise ClientloadError(f"{where}/run_info.json: months is {months:g}; expected more than 0")
     analysis = settings.section("analysis")
     activation = settings.section("activation")
     return ClientFigures(
@@ -182,7 +211,7 @@ def load_client_figures(directory: str | Path, client_id: str) -> ClientFigures:
         payment_terms_days=terms_days,
         cost_of_capital=_number(info.get("cost_of_capital"), settings.cost_of_capital),
         portal_saving_share=float(activation.get("self_service_load_reduction", 0.7)),
-        missing_categories=missing_categories(out / "client_assortment.parquet", client_id),
+        missing_categories=missing,
         currency=str(info.get("currency") or analysis.get("currency", "")),
         portal_orders=_number(metrics.get("portal_orders")),
         **unit_costs(cost_rows, metrics, settings),

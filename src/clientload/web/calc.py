@@ -78,16 +78,49 @@ def fraction(text: str | float | None, default: float) -> float:
     return number / 100 if abs(number) >= 1 else number
 
 
-def give_get(directory: Any, client_id: str, discount: float, lang: str) -> dict[str, Any]:
+def give_get(results: Any, settings: Any, info: dict[str, Any], client_id: str, discount: float,
+             lang: str) -> dict[str, Any]:
     """What to ask a client in return for `discount`: each option that alone keeps its
-    contribution, from `clientload.parity`'s give-get menu over the client's own figures."""
-    from clientload.parity.from_workspace import load_client_figures
+    contribution, from `clientload.parity`'s give-get menu over the client's own figures, read
+    from the app's results in memory (the company's margins per category kept per run)."""
+    from clientload.parity.from_workspace import (
+        COSTS_COLUMNS,
+        client_figures,
+        not_bought,
+    )
     from clientload.parity.menu import give_get_menu
 
     try:
-        figures = load_client_figures(directory, client_id)
+        if settings is None:
+            raise ValueError("the settings file cannot be read; see the Settings page")
+        found = results.table("client_metrics", "client_id = ?", [client_id], limit=1)
+        if not found or not info:
+            raise ValueError("no model results for this client; recalculate")
+        cost_rows = results.query(
+            ("client_costs",),
+            f"SELECT {', '.join(COSTS_COLUMNS)} FROM client_costs WHERE client_id = ?",
+            [client_id],
+        )
+        margins = results.memo("category_margins", ("client_assortment",),
+                               lambda: _category_margins(results))
+        bought = {r["category"] for r in results.query(
+            ("client_assortment",),
+            "SELECT DISTINCT category FROM client_assortment WHERE client_id = ? AND revenue > 0",
+            [client_id],
+        )}
+        figures = client_figures(found[0], cost_rows, not_bought(margins, bought), info, settings)
         options = give_get_menu(figures, discount)
-    except (ClientloadError, ValueError, OSError) as exc:
+    except (ClientloadError, ValueError, OSError, KeyError) as exc:
         return {"feasible": False, "reason": str(exc), "options": []}
     return {"feasible": True, "reason": None,
             "options": [_plain(option, lang) for option in options]}
+
+
+def _category_margins(results: Any) -> dict[str, float]:
+    rows = results.query(
+        ("client_assortment",),
+        "SELECT category, sum(revenue) AS revenue, sum(gross_margin) AS gross_margin "
+        "FROM client_assortment WHERE category IS NOT NULL GROUP BY category ORDER BY category",
+    )
+    return {str(r["category"]): float(r["gross_margin"] or 0) / float(r["revenue"])
+            for r in rows if r["revenue"]}

@@ -115,14 +115,33 @@ class Templates:
         return self.env.get_template(name).render(context)
 
 
+_SETTINGS: dict[tuple, Any] = {}
+
+
+def _stamp(path: Any) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
 def page_settings(request: Request) -> Any:
-    """The workspace's settings, read once per page (None when the file is broken: a broken
-    settings file must not take the pages down)."""
+    """The workspace's settings (None when the file is broken: a broken settings file must not
+    take the pages down), parsed again only when the file (or the store they may be scaled
+    from) changes: parsing costs milliseconds on every page."""
     if not hasattr(request.state, "settings"):
-        try:
-            request.state.settings = request.app.state.ws.settings()
-        except Exception:
-            request.state.settings = None
+        ws = request.app.state.ws
+        key = (str(ws.settings_path), _stamp(ws.settings_path), _stamp(ws.store_path))
+        if key not in _SETTINGS:
+            try:
+                settings = ws.settings()
+            except Exception:
+                settings = None
+            if len(_SETTINGS) > 64:  # old versions of the file, or other workspaces' (tests)
+                _SETTINGS.clear()
+            _SETTINGS[key] = settings
+        request.state.settings = _SETTINGS[key]
     return request.state.settings
 
 

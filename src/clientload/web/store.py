@@ -294,18 +294,22 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = No
 
 
 class Results:
-    """The model's output tables in `out/`, queried with DuckDB as views named after the tables.
+    """The model's output tables in `out/`, queried with DuckDB as tables named after them.
 
-    One in-memory database per app holds the views (opening a DuckDB database costs tens of
-    milliseconds; a cursor on it costs nothing). The views read the Parquet files at each query,
-    so a recalculation shows on the next request.
+    One in-memory database per app holds them (opening a DuckDB database costs tens of
+    milliseconds; a cursor on it costs nothing). Each table is read from its Parquet file once and
+    kept in memory sorted by `client_id`, so that a client's rows are found by the min/max of the
+    sorted blocks instead of a scan of the file (a client card at 50,000 clients asks for five
+    tables: a scan of each Parquet file took 10–70 ms). A table is read again when its file
+    changes (a recalculation), which the next request sees.
     """
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         self._db = duckdb.connect()
-        self._views: set[str] = set()
+        self._loaded: dict[str, tuple[int, int, int]] = {}
         self._lock = threading.Lock()
+        self._memo: dict[str, tuple[tuple, Any]] = {}
 
     def has(self, table: str) -> bool:
         return (self.out_dir / f"{table}.parquet").exists()
@@ -313,21 +317,46 @@ class Results:
     def path(self, table: str) -> Path:
         return self.out_dir / f"{table}.parquet"
 
+    def _load(self, table: str) -> None:
+        """Read `table` into memory unless the copy there is of the file as it is now."""
+        try:
+            stat = self.path(table).stat()
+        except OSError:
+            return
+        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        if self._loaded.get(table) == stamp:
+            return
+        path = str(self.path(table)).replace("'", "''")
+        source = f"read_parquet('{path}')"
+        names = [d[0] for d in self._db.execute(f"SELECT * FROM {source} LIMIT 0").description]
+        order = " ORDER BY client_id" if "client_id" in names else ""
+        self._db.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM {source}{order}')
+        self._loaded[table] = stamp
+
     @contextmanager
     def connect(self, *tables: str) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor that sees a view for each existing result table among `tables`."""
+        """A cursor that sees each existing result table among `tables`, as its file is now."""
         with self._lock:
             for table in tables:
-                if table not in self._views and self.has(table):
-                    path = str(self.path(table)).replace("'", "''")
-                    self._db.execute(f'CREATE OR REPLACE VIEW "{table}" AS '
-                                     f"SELECT * FROM read_parquet('{path}')")
-                    self._views.add(table)
+                if self.has(table):
+                    self._load(table)
             cursor = self._db.cursor()
         try:
             yield cursor
         finally:
             cursor.close()
+
+    def memo(self, name: str, tables: tuple[str, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()` kept until one of `tables` changes (a figure made of whole tables that
+        every page would otherwise compute again, e.g. the company's margin per category)."""
+        with self.connect(*tables):
+            stamp = tuple(self._loaded.get(t) for t in tables)
+        kept = self._memo.get(name)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        value = compute()
+        self._memo[name] = (stamp, value)
+        return value
 
     def columns(self, table: str) -> list[str]:
         if not self.has(table):

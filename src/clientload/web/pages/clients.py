@@ -88,9 +88,10 @@ def client_card(request: Request, client_id: str, discount: str = "",
     margin_rate = metrics.get("margin_rate") or 0.0
     career = _without_identity(data.client_rows(res, "career", client_id))
     settings = page_settings(request)
+    info = run_info(request)
     return {
         "ladder": _ladder(settings, career[0] if career else None, lang),
-        "sensitivity": (run_info(request).get("headlines") or {}).get("sensitivity"),
+        "sensitivity": (info.get("headlines") or {}).get("sensitivity"),
         "equations": _equations(settings, lang),
         "client": metrics,
         "costs": costs,
@@ -101,7 +102,8 @@ def client_card(request: Request, client_id: str, discount: str = "",
         "interactions": client_interactions(request, client_id, limit=20),
         "parity": {"discount": asked, "margin": margin_rate,
                    "volume": calc.required_volume(margin_rate, asked, lang),
-                   "give_get": calc.give_get(request.app.state.ws.root, client_id, asked, lang)},
+                   "give_get": calc.give_get(res, page_settings(request), info, client_id,
+                                             asked, lang)},
         "charts": {
             "waterfall": charts.waterfall(metrics, department_costs, _),
             "activities": charts.bars(costs[:12], "activity", "minutes",
