@@ -2,8 +2,10 @@
 
 Two methods, each giving one row per activity term it can speak to:
 
-- **durations**: where interactions record their minutes (telephony, the log form), the median
-  and quartiles of the minutes per event of each type;
+- **durations**: where interactions record their minutes (telephony, the log form), the mean
+  minutes per event of each type (the estimate: a standard time stands for events without
+  minutes, whose total is right only with the mean), with the median and the quartiles (`low`,
+  `high`: the spread of single events, not an interval of the mean);
 - **timesheets**: per department, a non-negative least-squares regression of each employee-day's
   timesheet minutes (less the minutes its interactions record) on the counts of the work that
   employee did that day — orders taken, their lines, changes, urgent orders, interactions
@@ -62,6 +64,8 @@ class Estimate:
     trusted: bool
     note: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    kind: str = "base"  # base | per | when: where --apply writes it, with setting_key
+    setting_key: str = "minutes"
 
     @property
     def key(self) -> tuple[str, str]:
@@ -144,15 +148,19 @@ def from_durations(terms: list[Term], durations: dict[str, Durations],
         if found is None:
             continue
         enough = found.events >= thresholds.min_durations
-        note = (f"median of {found.events} recorded durations; mean {found.mean:.1f}"
+        # The standard time stands for events without their own minutes, so their total is
+        # right only with the mean; the median and quartiles show a typical event and spread.
+        note = (f"mean of {found.events:,} recorded durations; median {found.median:.3g}, "
+                f"quartiles {found.q1:.3g}-{found.q3:.3g}"
                 if enough else
                 f"only {found.events} recorded durations (at least "
                 f"{thresholds.min_durations} are needed)")
         out.append(Estimate(
             activity=term.activity, term=term.name, department=term.department,
-            current_minutes=term.minutes, estimated_minutes=found.median, low=found.q1,
+            current_minutes=term.minutes, estimated_minutes=found.mean, low=found.q1,
             high=found.q3, method=DURATIONS, observations=found.events, identified=enough,
-            trusted=enough, note=note, details={"mean_minutes": found.mean},
+            trusted=enough, note=note,
+            details={"median_minutes": found.median, "mean_minutes": found.mean},
         ))
     return out
 
@@ -180,7 +188,8 @@ def from_timesheets(terms: list[Term], days: EmployeeDays, thresholds: Threshold
 def _missing(term: Term, why: str) -> Estimate:
     return Estimate(activity=term.activity, term=term.name, department=term.department,
                     current_minutes=term.minutes, estimated_minutes=None, low=None, high=None,
-                    method=TIMESHEETS, observations=0, identified=False, trusted=False, note=why)
+                    method=TIMESHEETS, observations=0, identified=False, trusted=False, note=why,
+                    kind=term.kind, setting_key=term.setting_key)
 
 
 def _department(department: str, terms: list[Term], days: EmployeeDays, rows: np.ndarray,
@@ -235,6 +244,7 @@ def _department(department: str, terms: list[Term], days: EmployeeDays, rows: np
             method=TIMESHEETS, observations=int((events > 0).sum()), identified=not combined,
             trusted=trusted, note=note,
             details={"events": float(events.sum()), "r_squared": fit.r_squared},
+            kind=term.kind, setting_key=term.setting_key,
         )
     employees = len(set(days.employee[rows].tolist()))
     summary = DepartmentFit(
