@@ -52,7 +52,7 @@ def activity_plan(template: Settings, staff: list[StaffLine]
     return kept, notes
 
 
-def _staff_section(line: StaffLine, months: float, lang: str) -> str:
+def staff_section(line: StaffLine, months: float, lang: str) -> str:
     cost, capacity = line.amounts(months)
     rows = [f"[departments.{line.department}]"]
     if line.label:
@@ -99,7 +99,7 @@ def compose_settings(template: str, staff: list[StaffLine] | None = None,
     if staff is None:
         rendered = "\n\n".join(_revenue_section(name, months) for name in parsed.departments)
     else:
-        rendered = "\n\n".join(_staff_section(line, months, lang) for line in staff)
+        rendered = "\n\n".join(staff_section(line, months, lang) for line in staff)
     text = replace_sections(text, "departments", rendered)
     if activities is not None:
         chosen = {a.name: a for a in activities}

@@ -49,6 +49,13 @@ def section_span(lines: list[str], section: str) -> tuple[int, int] | None:
     return start, end
 
 
+def section_text(text: str, section: str) -> str:
+    """The section's lines exactly as written (header included), or "" when absent."""
+    lines = text.splitlines()
+    span = section_span(lines, section)
+    return "\n".join(lines[span[0]:span[1]]) if span else ""
+
+
 def _key_line(key: str) -> re.Pattern[str]:
     value = r"(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^#\n]*?)"  # a quoted text may hold a #
     return re.compile(r"^(\s*)" + re.escape(key) + r"(\s*=\s*)" + value + r"(\s*)(#.*)?$")

@@ -1,5 +1,14 @@
 """The app's routes, one module per area; each exposes `router`."""
 
-from clientload.web.pages import admin, clients, letters, overview, session, work
+from clientload.web.pages import (
+    admin,
+    clients,
+    letters,
+    overview,
+    session,
+    setup,
+    survey,
+    work,
+)
 
-MODULES = (session, overview, clients, letters, work, admin)
+MODULES = (session, overview, clients, letters, work, admin, setup, survey)
