@@ -102,9 +102,10 @@ def parse_department(name: str, entry: dict[str, Any], months: float, where: Any
                         "people and cost_per_month, or revenue_share")
         return None
     if mixed:
+        given = [k for k in FORMS[form] if k in entry]
         problems.append(
             f"{where('departments', name)} mixes ways of sizing a department "
-            f"({', '.join(FORMS[form])} and {', '.join(mixed)}): give one"
+            f"({', '.join(given)} and {', '.join(mixed)}): give one"
         )
         return None
     missing = [k for k in REQUIRED[form] if k not in entry]

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from clientload.i18n import format_number
 from clientload.settings import Settings, parse_settings
 from clientload.setup.staff import StaffLine
 from clientload.setup.toml_edit import remove_section, replace_sections, set_key, toml_value
@@ -52,7 +51,7 @@ def activity_plan(template: Settings, staff: list[StaffLine]
     return kept, notes
 
 
-def staff_section(line: StaffLine, months: float, lang: str) -> str:
+def staff_section(line: StaffLine, months: float) -> str:
     cost, capacity = line.amounts(months)
     rows = [f"[departments.{line.department}]"]
     if line.label:
@@ -64,9 +63,9 @@ def staff_section(line: StaffLine, months: float, lang: str) -> str:
         f"hours_per_week = {toml_value(line.hours_per_week)}",
         f"practical_share = {toml_value(line.practical_share)}".ljust(31)
         + "# of paid time really available for work",
-        f"# over {months:g} months: cost {format_number(cost, lang)}, capacity "
-        f"{format_number(capacity, lang)} minutes, {format_number(cost / capacity, lang, 2)} a "
-        "minute",
+        # the file's comments are English, as the template's
+        f"# over {months:g} months: cost {cost:,.0f}, capacity {capacity:,.0f} minutes, "
+        f"{cost / capacity:,.2f} a minute",
     ]
     return "\n".join(rows)
 
@@ -95,11 +94,10 @@ def compose_settings(template: str, staff: list[StaffLine] | None = None,
             text = set_key(text, "analysis", key, value)
     parsed = parse_settings(template, "<template>")
     months = float(parsed.section("analysis").get("cost_period_months", 12))
-    lang = str((analysis or {}).get("language") or parsed.section("analysis")["language"])
     if staff is None:
         rendered = "\n\n".join(_revenue_section(name, months) for name in parsed.departments)
     else:
-        rendered = "\n\n".join(staff_section(line, months, lang) for line in staff)
+        rendered = "\n\n".join(staff_section(line, months) for line in staff)
     text = replace_sections(text, "departments", rendered)
     if activities is not None:
         chosen = {a.name: a for a in activities}

@@ -158,7 +158,7 @@ def _read_department(row: dict[str, str], settings: Settings, form: SetupForm) -
                                 label=row["label"]))
 
 
-def setup_text(current: str, settings: Settings, form: SetupForm, lang: str) -> str:
+def setup_text(current: str, settings: Settings, form: SetupForm) -> str:
     """The settings text the form makes: staff-sized departments rewritten, kept ones as they
     were, departments no longer in the form removed, activities moved and re-timed."""
     months = float(settings.section("analysis").get("cost_period_months", 12))
@@ -173,7 +173,7 @@ def setup_text(current: str, settings: Settings, form: SetupForm, lang: str) -> 
     order = [r["code"] for r in form.departments if r["code"] in staff or r["code"] in form.kept]
     for code in order:
         if code in staff:
-            rendered = staff_section(staff[code], months, lang)
+            rendered = staff_section(staff[code], months)
             if code in written:
                 text = _replace_section(text, f"departments.{code}", rendered)
             else:

@@ -97,13 +97,15 @@ def company_scale(con: Any, settings: Settings) -> CompanyScale | None:
     first, last = con.execute("SELECT min(date), max(date) FROM sales").fetchone()
     if last is None:
         return None
-    start = max(months_before(last, months), first)
+    window = months_before(last, months)
+    start = max(window, first)
     (revenue,) = con.execute("SELECT coalesce(sum(revenue), 0) FROM sales WHERE date BETWEEN ?"
                              " AND ?", [start, last]).fetchone()
     load = department_minutes(con, settings, start, last)
-    covered = ((last - start).days + 1) / DAYS_PER_MONTH
+    # sales that begin inside the window cover only part of it: scale them up to the months
+    covered = float(months) if first <= window else ((last - start).days + 1) / DAYS_PER_MONTH
     return CompanyScale(start=start, end=last, revenue=float(revenue), load=load,
-                        covered_months=min(covered, float(months)))
+                        covered_months=covered)
 
 
 def scale_departments(settings: Settings, scale: CompanyScale) -> Settings:

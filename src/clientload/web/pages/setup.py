@@ -94,13 +94,12 @@ async def setup_post(request: Request, user: User = NEED_ADMIN) -> Response:
 
 def _setup_post(request: Request, values: dict[str, str], user: User) -> Response:
     ws = request.app.state.ws
-    lang = language(request)
     settings, text = _settings_with_text(ws)
     form = read_form(values, settings)
     if form.errors:
         return render(request, "setup.html.j2", _context(request, settings, form),
                       status_code=422)
-    new_text = setup_text(text, settings, form, lang)
+    new_text = setup_text(text, settings, form)
     try:
         new = sized(ws, new_text)
     except SettingsError as exc:
