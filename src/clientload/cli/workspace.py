@@ -102,8 +102,8 @@ def _compose(base: str, interactive: bool, staff: Path | None, currency: str | N
 
         lines = read_staff(staff, list(template.activities))
         activities, notes = activity_plan(template, lines)
-        return compose_settings(base, lines, activities, analysis), "en", notes
-    return compose_settings(base, None, None, analysis), "en", []
+        return compose_settings(base, lines, activities, analysis), language or "en", notes
+    return compose_settings(base, None, None, analysis), language or "en", []
 
 
 def _replace_existing(directory: Path, text: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from clientload.settings import Settings
 from clientload.settings.departments import DEFAULT_HOURS_PER_WEEK, DEFAULT_PRACTICAL_SHARE
 from clientload.setup.compose import staff_section
-from clientload.setup.staff import CODE, StaffLine, parse_number
+from clientload.setup.staff import CODE, AmbiguousNumber, StaffLine, parse_number
 from clientload.setup.toml_edit import (
     remove_section,
     section_text,
@@ -51,21 +51,30 @@ class SetupForm:
     kept: list[str] = field(default_factory=list)  # departments left as written
 
 
+def _plain(value: float | None, lang: str) -> str:
+    """A number for an input field: no thousands separator (`900,000` could be read two
+    ways), the language's decimal mark."""
+    if value is None:
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".") if not float(value).is_integer() \
+        else f"{value:.0f}"
+    return text.replace(".", ",") if lang == "ru" else text
+
+
 def form_from_settings(settings: Settings, lang: str) -> SetupForm:
     """The form as the current settings fill it (staff-sized departments with their staff)."""
-    from clientload.i18n import format_number
-
     rows = []
     for name, d in settings.departments.items():
         rows.append({
             "code": name, "label": d.label,
-            "people": format_number(d.people, lang, 1).replace(",0", "").replace(".0", "")
-            if d.people else "",
-            "cost_per_month": format_number(d.cost_per_month, lang) if d.cost_per_month else "",
-            "hours_per_week": f"{d.hours_per_week:g}" if d.hours_per_week else "",
-            "practical_share": f"{d.practical_share * 100:g} %" if d.practical_share else "",
+            "people": _plain(d.people, lang),
+            "cost_per_month": _plain(d.cost_per_month, lang),
+            "hours_per_week": _plain(d.hours_per_week, lang),
+            "practical_share": f"{_plain(d.practical_share * 100, lang)} %"
+            if d.practical_share else "",
         })
-    activities = [{"name": a.name, "department": a.department, "minutes": f"{a.minutes:g}"}
+    activities = [{"name": a.name, "department": a.department,
+                   "minutes": _plain(a.minutes, lang)}
                   for a in settings.activities.values()]
     return SetupForm(departments=rows, activities=activities)
 
@@ -102,6 +111,11 @@ def _number(form: SetupForm, field_name: str, text: str, positive: bool = True,
             share: bool = False) -> float | None:
     try:
         value = parse_number(text, share)
+    except AmbiguousNumber:
+        form.errors[field_name] = (_("{answer} could be read two ways: write it without a "
+                                     "thousands separator or with a decimal point"),
+                                   {"answer": text})
+        return None
     except ValueError:
         form.errors[field_name] = (_("Not a number: {answer}"), {"answer": text})
         return None

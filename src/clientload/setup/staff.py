@@ -80,14 +80,27 @@ def department_code(name: str) -> str | None:
     return None
 
 
+class AmbiguousNumber(ValueError):
+    """`1,000`: a thousand in English, one in Russian; refused rather than guessed."""
+
+
 def parse_number(text: str, share: bool = False) -> float:
-    """`1 234 567,8`, `1,234,567.8`, `80%` (with `share`, 80 % → 0.8 and 80 → 0.8)."""
-    raw = text.strip().replace("\u00a0", "").replace(" ", "")
+    """`1 234 567,8`, `1,234,567.8`, `1.234.567,8`, `80%` (with `share`, 80 % → 0.8 and
+    80 → 0.8). A single comma before exactly three digits (`3,000`) is AmbiguousNumber."""
+    raw = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     percent = raw.endswith("%")
-    raw = raw.rstrip("%")
-    if "," in raw and "." in raw:
+    raw = raw.rstrip("%").strip()
+    if "," in raw and "." in raw:  # the last mark is the decimal one
+        thousands = "," if raw.rfind(".") > raw.rfind(",") else "."
+        raw = raw.replace(thousands, "").replace(",", ".")
+    elif raw.count(",") > 1:
         raw = raw.replace(",", "")
+    elif raw.count(".") > 1:
+        raw = raw.replace(".", "")
     elif raw.count(",") == 1:
+        whole, _, fraction = raw.partition(",")
+        if len(fraction) == 3 and whole.lstrip("+-").isdigit():
+            raise AmbiguousNumber(text)
         raw = raw.replace(",", ".")
     value = float(raw)
     if value != value or value in (float("inf"), float("-inf")):
@@ -166,6 +179,10 @@ def _line(path: Path, number: int, values: dict[str, str], known_activities: lis
             return default
         try:
             value = parse_number(text, share)
+        except AmbiguousNumber:
+            problems.append(f"{where}, column {column}: {text!r} could be read two ways; write "
+                            "it without a thousands separator (3000) or with a decimal point")
+            return None
         except ValueError:
             problems.append(f"{where}, column {column}: {text!r} is not a number")
             return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clientload.settings import Settings
-from clientload.setup.staff import parse_number
+from clientload.setup.staff import AmbiguousNumber, parse_number
 from clientload.setup.toml_edit import set_key
 
 SURVEY_TABLE = """CREATE TABLE IF NOT EXISTS time_survey (
@@ -94,6 +94,11 @@ def read_survey(values: dict[str, str], settings: Settings) -> SurveyForm:
 def _minutes(form: SurveyForm, field_name: str, text: str) -> float | None:
     try:
         value = parse_number(text)
+    except AmbiguousNumber:
+        form.errors[field_name] = (_("{answer} could be read two ways: write it without a "
+                                     "thousands separator or with a decimal point"),
+                                   {"answer": text})
+        return None
     except ValueError:
         form.errors[field_name] = (_("Not a number: {answer}"), {"answer": text})
         return None

@@ -15,7 +15,7 @@ from clientload.model.labels import term_label
 from clientload.settings import Settings
 from clientload.settings.departments import DEFAULT_HOURS_PER_WEEK, DEFAULT_PRACTICAL_SHARE
 from clientload.setup.compose import ActivityChoice
-from clientload.setup.staff import CODE, StaffLine, parse_number
+from clientload.setup.staff import CODE, AmbiguousNumber, StaffLine, parse_number
 
 Ask = Callable[[str, str], str]
 Say = Callable[[str], None]
@@ -36,6 +36,10 @@ def _number(ask: Ask, say: Say, _: Callable[[str], str], question: str, default:
         answer = ask(question, default).strip() or default
         try:
             value = parse_number(answer, share)
+        except AmbiguousNumber:
+            say(_("{answer} could be read two ways: write it without a thousands separator or "
+                  "with a decimal point").format(answer=answer))
+            continue
         except ValueError:
             say(_("Not a number: {answer}").format(answer=answer))
             continue
