@@ -119,6 +119,8 @@ def test_a_saved_change_is_kept_with_its_diff_and_can_be_rolled_back(admin, work
     latest = admin.get("/setup/changes.json").json()["changes"][0]
     assert (latest["change_id"], latest["source"]) == (2, "rollback")
     assert latest["summary"] == "back to before change 1"
+    assert latest["message"] == "back to before change {number}"
+    assert latest["values"] == {"number": 1}
     assert admin.post("/setup/changes/9/rollback",
                       data={"csrf_token": csrf_of(admin, "/setup")}).status_code == 404
 

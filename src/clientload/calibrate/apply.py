@@ -62,7 +62,7 @@ class Applied:
 def apply_estimates(ws: Workspace, calibration: Calibration,
                     username: str | None = None) -> Applied:
     """Write the chosen estimates, keeping the previous file as a dated copy."""
-    from clientload.setup.changes import keep_copy, save_settings
+    from clientload.setup.changes import CALIBRATE, keep_copy, save_settings
 
     before = ws.settings_path.read_text("utf-8")
     text, written = apply_to_text(before, calibration)
@@ -72,7 +72,7 @@ def apply_estimates(ws: Workspace, calibration: Calibration,
     con = ws.connect()
     try:
         change = save_settings(con, ws.settings_path, text, username or getpass.getuser(),
-                               "calibrate", f"{len(written)} standard minutes from calibration")
+                               "calibrate", (CALIBRATE, {"count": len(written)}))
     finally:
         con.close()
     return Applied(written=written, copy=copy, change_id=change)

@@ -110,15 +110,14 @@ def _replace_existing(directory: Path, text: str) -> None:
     """Keep the old file as a dated copy, write the new one, and record the change."""
     import getpass
 
-    from clientload.setup.changes import keep_copy, save_settings
+    from clientload.setup.changes import INIT, keep_copy, save_settings
     from clientload.workspace import init_workspace
 
     ws = init_workspace(directory)
     copy = keep_copy(ws.settings_path)
     con = ws.connect()
     try:
-        save_settings(con, ws.settings_path, text, getpass.getuser(), "init",
-                      "departments and activities from the staff")
+        save_settings(con, ws.settings_path, text, getpass.getuser(), "init", (INIT, {}))
     finally:
         con.close()
     if copy is not None:

@@ -28,9 +28,28 @@ CHANGES_TABLE = """CREATE TABLE IF NOT EXISTS settings_changes (
     source VARCHAR NOT NULL,
     summary VARCHAR NOT NULL,
     before_text VARCHAR NOT NULL,
-    after_text VARCHAR NOT NULL
+    after_text VARCHAR NOT NULL,
+    message VARCHAR,
+    message_values VARCHAR
 )"""
 SOURCES = ("setup", "survey", "calibrate", "settings", "rollback", "init")
+
+
+def _(message: str) -> str:
+    """Marks a message for the catalogues; pages translate a change's summary with it."""
+    return message
+
+
+# A change's summary: a message id and its values, so each page shows it in its language.
+Summary = tuple[str, dict[str, Any]]
+SETUP = _("departments: {departments}")
+SETUP_AND_ACTIVITIES = _("departments: {departments}; activities: {activities}")
+SURVEY = _("time survey medians: {activities}")
+CALIBRATE = _("{count} standard minutes from calibration")
+SETTINGS_PAGE = _("edited on the settings page")
+INIT = _("departments and activities from the staff")
+ROLLBACK = _("back to before change {number}")
+ROLLBACK_LATER = _("back to before change {number}, undoing {later} later changes too")
 
 
 @dataclass(frozen=True)
@@ -42,6 +61,8 @@ class Change:
     summary: str
     before_text: str
     after_text: str
+    message: str | None = None
+    values: dict[str, Any] | None = None
 
     @property
     def diff(self) -> str:
@@ -72,20 +93,24 @@ def write_text(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def record(con: Any, username: str, source: str, summary: str, before: str,
+def record(con: Any, username: str, source: str, summary: Summary, before: str,
            after: str) -> int:
     """Keep a change in the store; its number back."""
+    import json
+
     con.execute(CHANGES_TABLE)
     (next_id,) = con.execute(
         "SELECT coalesce(max(change_id), 0) + 1 FROM settings_changes").fetchone()
-    con.execute("INSERT INTO settings_changes VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [next_id, dt.datetime.now().replace(microsecond=0), username, source, summary,
-                 before, after])
+    message, values = summary
+    con.execute("INSERT INTO settings_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [next_id, dt.datetime.now().replace(microsecond=0), username, source,
+                 message.format(**values), before, after, message,
+                 json.dumps(values, ensure_ascii=False)])
     return int(next_id)
 
 
 def save_settings(con: Any, path: Path, text: str, username: str, source: str,
-                  summary: str) -> int | None:
+                  summary: Summary) -> int | None:
     """Parse, write and record a new settings text; the change's number, or None when the text
     is what the file holds already. Raises SettingsError (nothing written) when it does not
     parse."""
@@ -98,22 +123,31 @@ def save_settings(con: Any, path: Path, text: str, username: str, source: str,
     return record(con, username, source, summary, before, text)
 
 
+_COLUMNS = ("change_id, changed_at, username, source, summary, before_text, after_text, message,"
+            " message_values")
+
+
+def _change(row: tuple[Any, ...]) -> Change:
+    import json
+
+    *fields, message, values = row
+    return Change(*fields, message=message, values=json.loads(values) if values else {})
+
+
 def changes(con: Any, limit: int = 100) -> list[Change]:
     con.execute(CHANGES_TABLE)
-    rows = con.execute(
-        "SELECT change_id, changed_at, username, source, summary, before_text, after_text"
-        " FROM settings_changes ORDER BY change_id DESC LIMIT ?", [limit]).fetchall()
-    return [Change(*row) for row in rows]
+    rows = con.execute(f"SELECT {_COLUMNS} FROM settings_changes ORDER BY change_id DESC"
+                       " LIMIT ?", [limit]).fetchall()
+    return [_change(row) for row in rows]
 
 
 def change(con: Any, change_id: int) -> Change:
     con.execute(CHANGES_TABLE)
-    row = con.execute(
-        "SELECT change_id, changed_at, username, source, summary, before_text, after_text"
-        " FROM settings_changes WHERE change_id = ?", [change_id]).fetchone()
+    row = con.execute(f"SELECT {_COLUMNS} FROM settings_changes WHERE change_id = ?",
+                      [change_id]).fetchone()
     if row is None:
         raise ClientloadError(f"no settings change number {change_id}")
-    return Change(*row)
+    return _change(row)
 
 
 def roll_back(con: Any, path: Path, change_id: int, username: str) -> int | None:
@@ -122,6 +156,6 @@ def roll_back(con: Any, path: Path, change_id: int, username: str) -> int | None
     old = change(con, change_id)
     later = con.execute("SELECT count(*) FROM settings_changes WHERE change_id > ?",
                         [change_id]).fetchone()[0]
-    summary = f"back to before change {change_id}" + (
-        f" (undoing {later} later change{'s' if later != 1 else ''} too)" if later else "")
+    summary: Summary = ((ROLLBACK_LATER, {"number": change_id, "later": later}) if later
+                        else (ROLLBACK, {"number": change_id}))
     return save_settings(con, path, old.before_text, username, "rollback", summary)

@@ -51,7 +51,7 @@ class SetupForm:
     kept: list[str] = field(default_factory=list)  # departments left as written
 
 
-def _plain(value: float | None, lang: str) -> str:
+def plain_number(value: float | None, lang: str) -> str:
     """A number for an input field: no thousands separator (`900,000` could be read two
     ways), the language's decimal mark."""
     if value is None:
@@ -67,14 +67,14 @@ def form_from_settings(settings: Settings, lang: str) -> SetupForm:
     for name, d in settings.departments.items():
         rows.append({
             "code": name, "label": d.label,
-            "people": _plain(d.people, lang),
-            "cost_per_month": _plain(d.cost_per_month, lang),
-            "hours_per_week": _plain(d.hours_per_week, lang),
-            "practical_share": f"{_plain(d.practical_share * 100, lang)} %"
+            "people": plain_number(d.people, lang),
+            "cost_per_month": plain_number(d.cost_per_month, lang),
+            "hours_per_week": plain_number(d.hours_per_week, lang),
+            "practical_share": f"{plain_number(d.practical_share * 100, lang)} %"
             if d.practical_share else "",
         })
     activities = [{"name": a.name, "department": a.department,
-                   "minutes": _plain(a.minutes, lang)}
+                   "minutes": plain_number(a.minutes, lang)}
                   for a in settings.activities.values()]
     return SetupForm(departments=rows, activities=activities)
 

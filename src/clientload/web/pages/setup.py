@@ -57,9 +57,10 @@ def _current(settings: Settings) -> list[dict[str, Any]]:
 def _context(request: Request, settings: Settings, form: SetupForm,
              result: dict[str, Any] | None = None, problems: list[str] | None = None,
              saved: int | None = None) -> dict[str, Any]:
-    rows = [*form.departments]
-    index = max([int(r.get("index", k)) for k, r in enumerate(rows)] or [-1]) + 1
-    rows = [{**r, "index": r.get("index", str(k))} for k, r in enumerate(rows)]
+    rows = [{**r, "index": r.get("index", str(k))} for k, r in enumerate(form.departments)]
+    index = max([int(r["index"]) for r in rows] or [-1]) + 1
+    # one blank row for a new department (the posted form brings back its own blank one)
+    rows = [r for r in rows if any(v for k, v in r.items() if k != "index")]
     rows.append({"index": str(index), "code": "", "label": "", "people": "",
                  "cost_per_month": "", "hours_per_week": "", "practical_share": ""})
     return {
@@ -114,8 +115,8 @@ def _setup_post(request: Request, values: dict[str, str], user: User) -> Respons
     return RedirectResponse(f"/setup?saved={number or 0}", status_code=303)
 
 
-def _summary(old: Settings, new: Settings) -> str:
-    """One line for the change list: what the Setup page changed."""
+def _summary(old: Settings, new: Settings) -> changes.Summary:
+    """What the Setup page changed, for the change list."""
     parts = []
     for name, d in new.departments.items():
         before = old.departments.get(name)
@@ -128,8 +129,11 @@ def _summary(old: Settings, new: Settings) -> str:
     moved = [a for a, x in new.activities.items() if a in old.activities
              and (x.department != old.activities[a].department
                   or x.minutes != old.activities[a].minutes)]
-    text = "departments: " + (", ".join(parts) or "unchanged")
-    return text + (f"; activities: {', '.join(moved)}" if moved else "")
+    departments = ", ".join(parts) or "—"
+    if moved:
+        return changes.SETUP_AND_ACTIVITIES, {"departments": departments,
+                                              "activities": ", ".join(moved)}
+    return changes.SETUP, {"departments": departments}
 
 
 def _last_run(request: Request) -> tuple[list[dict[str, Any]], float | None]:
@@ -137,7 +141,8 @@ def _last_run(request: Request) -> tuple[list[dict[str, Any]], float | None]:
     res = request.app.state.results
     costs = res.query(("client_costs",),
                       'SELECT activity, department, sum(minutes) AS minutes, sum("cost") AS cost'
-                      " FROM client_costs GROUP BY 1, 2")
+                      # direct costs (storage, financing) carry no minutes and do not change
+                      " FROM client_costs WHERE minutes > 0 GROUP BY 1, 2")
     total = res.query(("client_metrics",),
                       "SELECT sum(cost_to_serve) AS total FROM client_metrics")
     return costs, (float(total[0]["total"]) if total and total[0]["total"] is not None
@@ -150,7 +155,8 @@ def change_list(request: Request, user: User = NEED_ADMIN) -> dict[str, Any]:
         kept = changes.changes(con)
     return {"changes": [{"change_id": c.change_id, "changed_at": c.changed_at,
                          "username": c.username, "source": c.source, "summary": c.summary,
-                         "diff": c.diff} for c in kept],
+                         "message": c.message, "values": c.values, "diff": c.diff}
+                        for c in kept],
             "rolled_back": request.query_params.get("rolled_back"), "_sources": SOURCE_WORDS}
 
 

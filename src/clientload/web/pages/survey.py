@@ -11,8 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from clientload.setup import changes, survey
+from clientload.setup.plan import plain_number
 from clientload.web.auth import User
-from clientload.web.render import NEED_ADMIN, NEED_MANAGER, page, render
+from clientload.web.render import NEED_ADMIN, NEED_MANAGER, language, page, render
 from clientload.web.store import store
 
 router = APIRouter()
@@ -28,6 +29,11 @@ def _terms_note(activity: Any) -> dict[str, float]:
 def _context(request: Request, user: User, department: str | None,
              form: survey.SurveyForm | None = None, saved: bool = False) -> dict[str, Any]:
     settings = request.app.state.ws.settings()
+    lang = language(request)
+
+    def shown(value: float | None) -> str:
+        return plain_number(value, lang)
+
     with store(request.app.state.ws) as con:
         last, answers = survey.my_answers(con, user.username)
     chosen = department or last or next(iter(settings.departments))
@@ -41,11 +47,9 @@ def _context(request: Request, user: User, department: str | None,
         rows.append({
             "activity": name, "label": activity.label, "driver": activity.driver,
             "type": activity.type, "extras": _terms_note(activity),
-            "typical": typed["typical"] if typed else (f"{given.typical:g}" if given else ""),
-            "fast": typed["fast"] if typed else (
-                f"{given.fast:g}" if given and given.fast is not None else ""),
-            "slow": typed["slow"] if typed else (
-                f"{given.slow:g}" if given and given.slow is not None else ""),
+            "typical": typed["typical"] if typed else shown(given.typical if given else None),
+            "fast": typed["fast"] if typed else shown(given.fast if given else None),
+            "slow": typed["slow"] if typed else shown(given.slow if given else None),
         })
     return {
         "departments": [{"department": n, "label": d.label}
@@ -108,5 +112,5 @@ def survey_apply(request: Request, user: User = NEED_ADMIN) -> Response:
         if changed:
             number = changes.save_settings(
                 con, ws.settings_path, text, user.username, "survey",
-                f"time survey medians: {', '.join(changed)}")
+                (changes.SURVEY, {"activities": ", ".join(changed)}))
     return RedirectResponse(f"/survey/results?applied={number or 0}", status_code=303)
