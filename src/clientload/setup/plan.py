@@ -107,17 +107,25 @@ def read_form(values: dict[str, str], settings: Settings) -> SetupForm:
     return form
 
 
+Problem = tuple[str, dict[str, Any]]
+
+
+def read_number(text: str, share: bool = False) -> tuple[float | None, Problem | None]:
+    """A number typed into a form, or the problem with it (message id and values)."""
+    try:
+        return parse_number(text, share), None
+    except AmbiguousNumber:
+        return None, (_("{answer} could be read two ways: write it without a thousands "
+                        "separator or with a decimal point"), {"answer": text})
+    except ValueError:
+        return None, (_("Not a number: {answer}"), {"answer": text})
+
+
 def _number(form: SetupForm, field_name: str, text: str, positive: bool = True,
             share: bool = False) -> float | None:
-    try:
-        value = parse_number(text, share)
-    except AmbiguousNumber:
-        form.errors[field_name] = (_("{answer} could be read two ways: write it without a "
-                                     "thousands separator or with a decimal point"),
-                                   {"answer": text})
-        return None
-    except ValueError:
-        form.errors[field_name] = (_("Not a number: {answer}"), {"answer": text})
+    value, problem = read_number(text, share)
+    if value is None:
+        form.errors[field_name] = problem  # type: ignore[assignment]
         return None
     if value < 0 or (positive and value == 0):
         form.errors[field_name] = (_("Expected a number above zero") if positive

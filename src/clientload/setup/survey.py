@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clientload.settings import Settings
-from clientload.setup.staff import AmbiguousNumber, parse_number
+from clientload.setup.plan import read_number
 from clientload.setup.toml_edit import set_key
 
 SURVEY_TABLE = """CREATE TABLE IF NOT EXISTS time_survey (
@@ -92,15 +92,9 @@ def read_survey(values: dict[str, str], settings: Settings) -> SurveyForm:
 
 
 def _minutes(form: SurveyForm, field_name: str, text: str) -> float | None:
-    try:
-        value = parse_number(text)
-    except AmbiguousNumber:
-        form.errors[field_name] = (_("{answer} could be read two ways: write it without a "
-                                     "thousands separator or with a decimal point"),
-                                   {"answer": text})
-        return None
-    except ValueError:
-        form.errors[field_name] = (_("Not a number: {answer}"), {"answer": text})
+    value, problem = read_number(text)
+    if value is None:
+        form.errors[field_name] = problem  # type: ignore[assignment]
         return None
     if not 0 <= value <= MAX_MINUTES:
         form.errors[field_name] = (_("Minutes must be between 0 and 1440"), {})
