@@ -147,12 +147,21 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 def scaled_settings(store_path: Path, settings_text: str, settings: Settings) -> Settings:
     """`settings` with revenue-sized departments filled from the store (unchanged when the
-    store has no sales yet). Cached per store state, since pages read the settings often."""
+    store has no sales yet). Cached per store state, since pages read the settings often; while
+    another process holds the store, the last figures for the same settings serve."""
+    from clientload.workspace import StoreInUse
+
     wal = store_path.with_name(store_path.name + ".wal")
     key = (str(store_path), settings_text, _stamp(store_path), _stamp(wal))
     if key in _CACHE:
         return _CACHE[key]
-    con = _read(store_path)
+    try:
+        con = _read(store_path)
+    except StoreInUse:
+        earlier = [v for k, v in _CACHE.items() if k[:2] == key[:2]]
+        if earlier:
+            return earlier[-1]
+        raise
     try:
         scale = company_scale(con, settings)
     finally:
@@ -165,13 +174,13 @@ def scaled_settings(store_path: Path, settings_text: str, settings: Settings) ->
 
 
 def _read(store_path: Path) -> Any:
-    """The store for reading: read-only, or read-write where this process already holds it so
-    (DuckDB allows one configuration per file and process)."""
+    """The store opened read-write, as the web app opens it (DuckDB allows one configuration per
+    file and process); read-only where this process already holds it so."""
     import duckdb
 
     from clientload.workspace import open_store_file
 
     try:
-        return open_store_file(store_path, read_only=True)
-    except duckdb.ConnectionException:
         return open_store_file(store_path)
+    except duckdb.ConnectionException:
+        return open_store_file(store_path, read_only=True)
