@@ -45,7 +45,8 @@ def admin(workspace):
 def _form(client, **changes: str) -> dict[str, str]:
     """The Setup form as the page fills it, with some fields changed."""
     page = client.get("/setup.json").json()
-    data = {"csrf_token": csrf_of(client, "/setup"), "action": "preview"}
+    data = {"csrf_token": csrf_of(client, "/setup"), "action": "preview",
+            "currency": page["currency"]}
     for row in page["departments"]:
         for key in ("code", "label", "people", "cost_per_month", "hours_per_week",
                     "practical_share"):
@@ -84,11 +85,12 @@ def test_the_preview_shows_the_new_cost_per_minute_and_the_change_in_cost_to_ser
 def test_errors_are_shown_inside_the_form_and_nothing_is_saved(admin, workspace):
     before = workspace.settings_path.read_text("utf-8")
     page = admin.post("/setup", data=_form(admin, **{
-        "dept-0-people": "twelve", "dept-0-cost_per_month": "",
+        "dept-0-people": "twelve", "dept-0-cost_per_month": "", "currency": "рубли",
         "act-call-minutes": "-3", "action": "save"}))
     assert page.status_code == 422
     errors = re.findall(r'<span class="field-error" role="alert">([^<]*)</span>', page.text)
-    assert errors == ["Not a number: twelve", "Give the department&#39;s monthly cost",
+    assert errors == ["A currency is three Latin letters (RUB, USD, EUR): рубли",
+                      "Not a number: twelve", "Give the department&#39;s monthly cost",
                       "Expected a number not below zero"]
     assert 'name="dept-0-people" value="twelve"' in page.text  # what was typed stays
     assert workspace.settings_path.read_text("utf-8") == before

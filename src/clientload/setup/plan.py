@@ -9,6 +9,7 @@ the minutes of the last run's `client_costs` gives the new cost of the load.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,7 @@ class SetupForm:
 
     departments: list[dict[str, str]]
     activities: list[dict[str, str]]
+    currency: str = ""
     errors: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     staff: list[StaffLine] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # departments left as written
@@ -76,7 +78,8 @@ def form_from_settings(settings: Settings, lang: str) -> SetupForm:
     activities = [{"name": a.name, "department": a.department,
                    "minutes": plain_number(a.minutes, lang)}
                   for a in settings.activities.values()]
-    return SetupForm(departments=rows, activities=activities)
+    return SetupForm(departments=rows, activities=activities,
+                     currency=str(settings.section("analysis").get("currency", "")))
 
 
 def read_form(values: dict[str, str], settings: Settings) -> SetupForm:
@@ -92,7 +95,11 @@ def read_form(values: dict[str, str], settings: Settings) -> SetupForm:
                    "department": values.get(f"act-{name}-department", a.department).strip(),
                    "minutes": values.get(f"act-{name}-minutes", f"{a.minutes:g}").strip()}
                   for name, a in settings.activities.items()]
-    form = SetupForm(departments=rows, activities=activities)
+    form = SetupForm(departments=rows, activities=activities,
+                     currency=values.get("currency", "").strip().upper())
+    if not re.fullmatch(r"[A-Z]{3}", form.currency):
+        form.errors["currency"] = (_("A currency is three Latin letters (RUB, USD, EUR): "
+                                     "{answer}"), {"answer": values.get("currency", "")})
     codes = []
     for row in rows:
         _read_department(row, settings, form)
@@ -186,6 +193,8 @@ def setup_text(current: str, settings: Settings, form: SetupForm) -> str:
     months = float(settings.section("analysis").get("cost_period_months", 12))
     staff = {line.department: line for line in form.staff}
     text = current
+    if form.currency and form.currency != settings.section("analysis").get("currency"):
+        text = set_key(text, "analysis", "currency", form.currency)
     written = sections_with_prefix(current, "departments")
     for name in written:
         if name in staff:
