@@ -102,8 +102,14 @@ def test_terms_come_from_a_terms_list_or_the_shorthands():
     assert [(t.name, t.kind, t.minutes, t.setting_key) for t in activity_terms(listed)] == [
         ("base", "base", 5.0, "minutes"), ("lines", "per", 3.0, "terms"),
         ("new_client", "when", 15.0, "terms"), ("delivery == 'pickup'", "when", -2.0, "terms")]
-    default = parse_settings("").activities["order_entry"]
+    default = parse_settings("").activities["order_entry"]  # the template writes a terms list
     assert [(t.name, t.setting_key) for t in activity_terms(default)] == [
+        ("base", "minutes"), ("lines", "terms"), ("urgent", "terms")]
+    shorthand = parse_settings(
+        '[departments.desk]\ncost = 1\ncapacity_minutes = 1\n[activities.o]\ndriver = "orders"\n'
+        'department = "desk"\nminutes = 5\nminutes_per_line = 0.5\nurgent_extra_minutes = 10\n'
+    ).activities["o"]
+    assert [(t.name, t.setting_key) for t in activity_terms(shorthand)] == [
         ("base", "minutes"), ("lines", "minutes_per_line"), ("urgent", "urgent_extra_minutes")]
 
 

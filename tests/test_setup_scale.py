@@ -106,3 +106,28 @@ def test_the_window_is_the_last_months_of_sales():
     assert months_before(date(2025, 12, 31), 12) == date(2025, 1, 1)
     assert months_before(date(2025, 6, 15), 12) == date(2024, 6, 16)
     assert months_before(date(2024, 3, 31), 1) == date(2024, 3, 1)
+
+
+def test_a_run_says_where_each_departments_figures_come_from(tmp_path):
+    from test_model_fixtures import make_workspace
+    from test_model_small import small_company
+
+    from clientload.run import run_model
+    from clientload.settings import default_toml_text
+
+    text = default_toml_text().replace(
+        "[departments.sales]\ncost = 28800000                # 12 account managers, fully loaded\n"
+        "capacity_minutes = 1134000     # 12 people x 1,575 practical hours x 60",
+        "[departments.sales]\nrevenue_share = 0.01\nutilisation = 0.8",
+    ).replace(
+        "[departments.finance]\ncost = 7200000                 # 4 accountants: invoicing, "
+        "collections, claims\ncapacity_minutes = 378000",
+        "[departments.finance]\npeople = 2\ncost_per_month = 300000",
+    )
+    ws = make_workspace(tmp_path / "ws", small_company(), text)
+    info = run_model(ws.root, period="2025-01:2025-12").info
+    assert info["department_sizing"]["sales"] == "revenue"
+    assert info["department_sizing"]["finance"] == "staff"
+    assert info["department_sizing"]["warehouse"] == "amounts"
+    (warning,) = [w for w in info["warnings"] if w["code"] == "departments_scaled_from_revenue"]
+    assert warning["departments"] == ["sales"] and "sales" in warning["ru"]
