@@ -252,6 +252,9 @@ def run_model(
     settings_text = _settings_text(ws)
     previous = chosen.previous()
     outside = outside_period(ws, chosen)
+    from clientload.setup.warnings import department_sizing, sizing_warning
+
+    sized = [w for w in (sizing_warning(settings),) if w is not None]
     info: dict[str, Any] = {
         "period_start": chosen.start.isoformat(),
         "period_end": chosen.end.isoformat(),
@@ -266,7 +269,8 @@ def run_model(
         "input_rows": counts,
         "headlines": result.headlines,
         "outside_period": outside,
-        "warnings": run_warnings(
+        "department_sizing": department_sizing(settings),
+        "warnings": sized + run_warnings(
             period=chosen,
             first_sales=first_sales,
             headlines=result.headlines,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clientload.errors import ClientloadError
-from clientload.settings import Settings, default_toml_text, load_settings
+from clientload.settings import Settings, default_toml_text, load_settings, parse_settings
 
 if TYPE_CHECKING:
     import duckdb
@@ -62,7 +62,19 @@ class Workspace:
         return self.root / "rejects"
 
     def settings(self) -> Settings:
-        return load_settings(self.settings_path)
+        """The settings, with departments given by `revenue_share` scaled to the company from
+        the store's sales (see `clientload.setup.scale`)."""
+        if not self.settings_path.exists():
+            return load_settings(self.settings_path)
+        text = self.settings_path.read_text("utf-8")
+        settings = parse_settings(text, str(self.settings_path))
+        if self.store_path.exists() and any(
+            d.sized_from == "revenue" for d in settings.departments.values()
+        ):
+            from clientload.setup.scale import scaled_settings
+
+            settings = scaled_settings(self.store_path, text, settings)
+        return settings
 
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         """Open the store, creating the input tables on first use."""

@@ -33,6 +33,7 @@ NON_NEGATIVE: dict[str, set[str]] = {
     "storage": {"pallets", "value"},
     "receivables": set(),
     "plans": set(),
+    "timesheets": {"minutes"},
 }
 # Text columns with a fixed shape: (regular expression, what a good value looks like).
 SHAPES: dict[tuple[str, str], tuple[str, str]] = {

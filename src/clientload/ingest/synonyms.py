@@ -108,6 +108,12 @@ _BY_TABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "quantity_plan": ("plan_quantity", "план количество", "план в штуках"),
         "margin_plan": ("plan_margin", "план маржи", "план валовой прибыли"),
     },
+    "timesheets": {
+        "employee": ("staff", "person", "worker", "сотрудник", "фио", "работник"),
+        "date": ("day", "work_date", "дата", "день"),
+        "minutes": ("client_minutes", "time_minutes", "минуты", "минут", "время мин"),
+        "department": ("dept", "отдел", "подразделение"),
+    },
 }
 
 # Columns of the generic list that a table does not want (`order_id` is not a client's column).

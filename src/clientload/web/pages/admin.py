@@ -166,8 +166,12 @@ def settings_save(request: Request, text: str = Form(...), user: User = NEED_ADM
                       {"text": text, "problems": exc.problems, "saved": False,
                        "job": request.app.state.recalculation.job.as_dict(),
                        "departments": [], "activities": []}, status_code=422)
-    with WRITE_LOCK:
-        ws.settings_path.write_text(text.replace("\r\n", "\n"), "utf-8")
+    from clientload.setup.changes import SETTINGS_PAGE, save_settings
+    from clientload.web.store import store
+
+    with store(ws, write=True) as con:  # kept, so that it can be rolled back (/setup/changes)
+        save_settings(con, ws.settings_path, text, user.username, "settings",
+                      (SETTINGS_PAGE, {}))
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 
