@@ -141,8 +141,10 @@ def test_client_card_carries_costs_and_the_parity_answer(analyst):
     assert {row["department"] for row in card["costs"]} == {"sales", "customer_service",
                                                              "warehouse"}
     margin = 300_000 / 1_200_000
-    required = card["parity"]["volume"]["required_volume_change"]
-    assert required == pytest.approx(0.05 / (margin - 0.05))  # Nagle's d / (m - d)
+    # no run_info here to price the client with: the one answer is Nagle's d / (m - d)
+    volume = card["parity"]["volume"]
+    assert volume["method"] == "gross_margin"
+    assert volume["required"] == pytest.approx(0.05 / (margin - 0.05))
     assert card["charts"]["waterfall"]["data"][0]["type"] == "waterfall"
     assert analyst.get("/clients/NOPE.json").status_code == 404
 

@@ -21,7 +21,8 @@ def app(tmp_path_factory):
     ws = make_workspace(tmp_path_factory.mktemp("webfit") / "ws")
     sensitivity = {"clients_whose_group_depends": 1, "minutes_spread": 0.2, "cost_spread": 0.1}
     (ws.out_dir / "run_info.json").write_text(json.dumps(
-        {"period_start": "2025-01-01", "period_end": "2025-12-31", "warnings": [],
+        {"period_start": "2025-01-01", "period_end": "2025-12-31", "warnings": [], "months": 12,
+         "cost_of_capital": 0.16, "currency": "RUB",
          "headlines": {"sensitivity": sensitivity}}), "utf-8")
     metrics = ws.out_dir / "client_metrics.parquet"
     import pyarrow.parquet as pq
@@ -31,6 +32,9 @@ def app(tmp_path_factory):
         row["waiting_days"] = 27 if row["client_id"] == "C00001" else 0
         row["waiting_orders"] = 1 if row["client_id"] == "C00001" else 0
         row["segment_stable"] = row["client_id"] != "C00001"
+        # what the give-get menu prices a client with
+        row.update(order_lines=48, quantity=480.0, changes=6, urgent_orders=2, deliveries=10,
+                   dso_days=30.0, payment_terms_days=30.0, portal_orders=0)
     write_table(metrics, rows)
     return create_app(ws.root, secret_key="test-secret")
 
@@ -84,3 +88,17 @@ def test_the_card_and_the_dashboard_say_when_a_group_depends_on_the_assumptions(
     assert 'id="segment-unstable"' not in client.get("/clients/C00002").text
     dashboard = client.get("/dashboard").text
     assert "Клиентов, чья группа зависит от допущений: 1." in dashboard
+
+
+def test_the_card_quotes_one_volume_and_takes_the_discount_in_percent(app):
+    client = _in_russian(app)
+    card = client.get("/clients/C00001.json", params={"discount": "5"}).json()
+    volume = card["parity"]["volume"]
+    assert volume["method"] == "client_figures" and volume["feasible"]
+    assert all(o["kind"] != "volume" for o in card["parity"]["options"])
+    half = client.get("/clients/C00001.json", params={"discount": "0,5"}).json()
+    assert half["parity"]["volume"]["required"] < volume["required"] / 5  # 0,5 % is not 50 %
+    page = client.get("/clients/C00001", params={"discount": "abc"})
+    assert page.status_code == 422
+    assert 'id="discount-error"' in page.text and "«abc» — не число" in page.text
+    assert "<h1>" in page.text and "Откуда нагрузка" in page.text  # the card, not an error

@@ -66,7 +66,8 @@ def cash_discount(discount: float, discount_days: float, net_days: float, lang: 
 
 
 def fraction(text: str | float | None, default: float) -> float:
-    """`0.03`, `3%` or `3` (read as percent when above 1) → 0.03; the default when blank."""
+    """`0.03` or `3%` → 0.03 (a fraction, as the command line takes it); the default when
+    blank. The pages ask in percent instead: see `percent`."""
     if text is None or text == "":
         return default
     if isinstance(text, (int, float)):
@@ -74,8 +75,88 @@ def fraction(text: str | float | None, default: float) -> float:
     value = text.strip().replace(",", ".")
     if value.endswith("%"):
         return float(value[:-1]) / 100
-    number = float(value)
-    return number / 100 if abs(number) >= 1 else number
+    return float(value)
+
+
+class Form:
+    """The values of a page's form read in its user's terms, and every problem found, by field:
+    the page shows them beside their boxes instead of failing."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, dict[str, Any]] = {}
+
+    def _fail(self, field: str, template: str, **values: Any) -> None:
+        self.errors[field] = {"template": template, "values": values}
+
+    def percent(self, field: str, text: str, default: float, *, low: float | None = None,
+                high: float | None = None) -> float | None:
+        """A percentage as the box beside a % sign holds it: `5` is 5 %, `0,5` is 0.5 % (a
+        decimal comma or point; a trailing % is allowed), never a fraction guessed from its
+        size. Returns the fraction, or None with the field's error."""
+        value = self.number(field, text.strip().rstrip("%").strip(), default * 100)
+        if value is None:
+            return None
+        if (low is not None and value < low) or (high is not None and value > high):
+            self._fail(field, "enter a percentage from {low} to {high}",
+                       low=low if low is not None else "", high=high if high is not None else "")
+            return None
+        return value / 100
+
+    def number(self, field: str, text: str, default: float, *, low: float | None = None,
+               high: float | None = None) -> float | None:
+        """A number with a decimal comma or point (spaces between thousands allowed)."""
+        cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        if not cleaned:
+            return default
+        try:
+            value = float(cleaned)
+        except ValueError:
+            self._fail(field, "{value} is not a number", value=text)
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self._fail(field, "{value} is not a number", value=text)
+            return None
+        if (low is not None and value < low) or (high is not None and value > high):
+            self._fail(field, "enter a number from {low} to {high}",
+                       low=low if low is not None else "", high=high if high is not None else "")
+            return None
+        return value
+
+    def choice(self, field: str, text: str, options: tuple[str, ...]) -> str | None:
+        if text in options:
+            return text
+        self._fail(field, "choose one of the offered values")
+        return None
+
+    def messages(self, translate: Callable[[str], str]) -> dict[str, str]:
+        """Each field's error in the page's language."""
+        return {field: translate(e["template"]).format(**e["values"])
+                for field, e in self.errors.items()}
+
+
+def plan_discount(margin: float, attainment: float, plan_unit: str, lang: str) -> dict[str, Any]:
+    """Task 2: managers at `attainment` of plan; the largest discount that reaches the plan
+    and keeps today's gross profit."""
+    from clientload.parity.plan import plan_max_discount
+
+    return _safe(lambda: plan_max_discount(margin, attainment, plan_unit), lang)  # type: ignore[arg-type]
+
+
+def managers_plan(directory: Any, lang: str) -> list[dict[str, Any]]:
+    """Task 2 for each manager of the `plans` table (none when there are no plans)."""
+    from clientload.parity.managers import manager_plan_discount
+    from clientload.parity.store import load_manager_figures
+
+    try:
+        _, figures = load_manager_figures(directory)
+    except (ClientloadError, ValueError, OSError):
+        return []
+    rows = []
+    for f in figures:
+        if not (f.revenue_plan or f.quantity_plan):
+            continue
+        rows.append(_plain(manager_plan_discount(f), lang))
+    return rows
 
 
 def give_get(results: Any, settings: Any, info: dict[str, Any], client_id: str, discount: float,

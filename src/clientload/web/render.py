@@ -211,11 +211,14 @@ def page(router: APIRouter, path: str, template: str, **route_kwargs: Any
     def register(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
         @functools.wraps(fn)
         def as_json(*args: Any, **kwargs: Any) -> Response:
-            return JSONResponse(plain(fn(*args, **kwargs)))
+            context = fn(*args, **kwargs)
+            return JSONResponse(plain(context), status_code=int(context.get("_status", 200)))
 
         @functools.wraps(fn)
         def as_html(*args: Any, **kwargs: Any) -> Response:
-            return render(kwargs["request"], template, fn(*args, **kwargs))
+            context = fn(*args, **kwargs)
+            return render(kwargs["request"], template, context,
+                          status_code=int(context.get("_status", 200)))
 
         name = fn.__name__
         router.add_api_route(path.rstrip("/") + ".json" if path != "/" else "/index.json",

@@ -79,12 +79,9 @@ def client_card(request: Request, client_id: str, discount: str = "",
     department_costs = [{"department": k, "cost": v} for k, v in
                         sorted(by_department.items(), key=lambda kv: -kv[1])]
     assortment = data.client_categories(res, client_id)
-    try:
-        asked = calc.fraction(discount, 0.03)
-    except ValueError:
-        raise Said(
-            422, "discount {value} is not a number like 5% or 0.05", value=repr(discount)
-        ) from None
+    form = calc.Form()
+    shown = discount or "3"
+    asked = form.percent("discount", shown, 0.03, low=0, high=100)
     margin_rate = metrics.get("margin_rate") or 0.0
     career = _without_identity(data.client_rows(res, "career", client_id))
     settings = page_settings(request)
@@ -100,10 +97,10 @@ def client_card(request: Request, client_id: str, discount: str = "",
         "deviations": _without_identity(data.client_rows(res, "policy_deviations", client_id)),
         "career": career,
         "interactions": client_interactions(request, client_id, limit=20),
-        "parity": {"discount": asked, "margin": margin_rate,
-                   "volume": calc.required_volume(margin_rate, asked, lang),
-                   "give_get": calc.give_get(res, page_settings(request), info, client_id,
-                                             asked, lang)},
+        "parity": _parity(res, page_settings(request), info, client_id, shown, asked,
+                          margin_rate, lang),
+        "errors": form.messages(_),
+        "_status": 422 if form.errors else 200,
         "charts": {
             "waterfall": charts.waterfall(metrics, department_costs, _),
             "activities": charts.bars(costs[:12], "activity", "minutes",
@@ -135,3 +132,29 @@ def _equations(settings: Any, lang: str) -> dict[str, str]:
         return {}
     return {name: equation_text(a, lang) for name, a in settings.activities.items()
             if a.driver != "interactions"}
+
+
+def _parity(res: Any, settings: Any, info: dict[str, Any], client_id: str, shown: str,
+            asked: float | None, margin_rate: float, lang: str) -> dict[str, Any]:
+    """The card's answer to "the client asks for a discount": one required volume — the
+    give-get menu's, at the client's own figures (its gross margin less the financing of its
+    terms, in the same orders) — and the other things to ask instead."""
+    out: dict[str, Any] = {"discount": shown, "margin": margin_rate, "volume": None,
+                           "options": [], "reason": None}
+    if asked is None:
+        return out
+    menu = calc.give_get(res, settings, info, client_id, asked, lang)
+    options = menu.get("options", [])
+    out["volume"] = next((o for o in options if o["kind"] == "volume"), None)
+    out["options"] = [o for o in options if o["kind"] != "volume" and o["feasible"]]
+    out["reason"] = menu.get("reason")
+    if out["volume"] is None:
+        # no run to price the client with: the textbook break-even on its gross margin
+        nagle = calc.required_volume(margin_rate, asked, lang)
+        out["volume"] = {"kind": "volume", "method": "gross_margin",
+                         "required": nagle.get("required_volume_change"),
+                         "feasible": bool(nagle.get("feasible")),
+                         "explanation": nagle.get("explanation")}
+    else:
+        out["volume"]["method"] = "client_figures"
+    return out

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from clientload.i18n import translator
 from clientload.web import calc, data
 from clientload.web.auth import User
 from clientload.web.errors import Said
@@ -22,28 +23,55 @@ WEB_FORM_FILE = "web form"
 MAX_NOTE = 2000
 
 
+CALCULATOR_DEFAULTS = {"margin": "25", "discount": "5", "attainment": "80",
+                       "plan_unit": "revenue", "volume_change": "20", "cash_discount": "2",
+                       "discount_days": "10", "net_days": "30"}
+
+
 @page(router, "/calculators", "calculators.html.j2")
-def calculators(request: Request, margin: str = "25%", discount: str = "5%",
-                volume_change: str = "20%", cash_discount: str = "2%", discount_days: float = 10,
-                net_days: float = 30, user: User = NEED_MANAGER) -> dict[str, Any]:
-    """Task 1 (volume a discount needs), Task 2 (discount a volume allows), the grid, cash terms."""
+def calculators(request: Request, margin: str = "", discount: str = "", attainment: str = "",
+                plan_unit: str = "", volume_change: str = "", cash_discount: str = "",
+                discount_days: str = "", net_days: str = "",
+                user: User = NEED_MANAGER) -> dict[str, Any]:
+    """Task 1 (volume a discount needs), Task 2 (the discount that reaches the plan from the
+    managers' attainment, and by manager from the plans table), the discount a volume gain
+    allows, the grid, cash terms. Percentages are asked in percent (5 = 5 %); a wrong value is
+    said beside its box, and the other calculators still answer."""
     lang = language(request)
-    try:
-        m, d = calc.fraction(margin, 0.25), calc.fraction(discount, 0.05)
-        u, cd = calc.fraction(volume_change, 0.2), calc.fraction(cash_discount, 0.02)
-    except ValueError as exc:
-        raise HTTPException(422, f"not a number: {exc}") from None
+    given = {"margin": margin, "discount": discount, "attainment": attainment,
+             "plan_unit": plan_unit, "volume_change": volume_change,
+             "cash_discount": cash_discount, "discount_days": discount_days,
+             "net_days": net_days}
+    shown = {k: v if v != "" else CALCULATOR_DEFAULTS[k] for k, v in given.items()}
+    form = calc.Form()
+    m = form.percent("margin", shown["margin"], 0.25)
+    d = form.percent("discount", shown["discount"], 0.05)
+    a = form.percent("attainment", shown["attainment"], 0.8)
+    unit = form.choice("plan_unit", shown["plan_unit"], ("revenue", "quantity"))
+    u = form.percent("volume_change", shown["volume_change"], 0.2)
+    cd = form.percent("cash_discount", shown["cash_discount"], 0.02)
+    days = form.number("discount_days", shown["discount_days"], 10, low=0, high=3650)
+    net = form.number("net_days", shown["net_days"], 30, low=0, high=3650)
     try:
         capital = request.app.state.ws.settings().cost_of_capital
     except Exception:
         capital = None
+
+    def ready(*values: Any) -> bool:
+        return all(v is not None for v in values)
+
     return {
-        "inputs": {"margin": m, "discount": d, "volume_change": u, "cash_discount": cd,
-                   "discount_days": discount_days, "net_days": net_days},
-        "task1": calc.required_volume(m, d, lang),
-        "task2": calc.max_discount(m, u, lang),
+        "inputs": shown,
+        "errors": form.messages(translator(lang)),
+        "_status": 422 if form.errors else 200,
+        "detail": form.messages(lambda text: text) or None,
+        "task1": calc.required_volume(m, d, lang) if ready(m, d) else None,
+        "plan": calc.plan_discount(m, a, unit, lang) if ready(m, a, unit) else None,
+        "managers": calc.managers_plan(request.app.state.ws.root, lang),
+        "task2": calc.max_discount(m, u, lang) if ready(m, u) else None,
         "grid": calc.grid(),
-        "cash": calc.cash_discount(cd, discount_days, net_days, lang, capital),
+        "cash": (calc.cash_discount(cd, days, net, lang, capital)
+                 if ready(cd, days, net) else None),
     }
 
 
