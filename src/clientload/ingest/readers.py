@@ -43,6 +43,8 @@ class Staged:
     sha256: str
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
+    sheet: str | None = None  # a workbook's sheet that was read, and all its sheets
+    sheets: list[str] = field(default_factory=list)
 
 
 def sql_string(text: str) -> str:
@@ -135,7 +137,8 @@ def _stage_excel(
     )
     count = _load_records(con, name, width, records)
     notes = [f"sheet {sheet_name!r}"] if len(names) > 1 else []
-    return Staged(name, headers, ["VARCHAR"] * width, count, sha or file_sha256(path), notes=notes)
+    return Staged(name, headers, ["VARCHAR"] * width, count, sha or file_sha256(path), notes=notes,
+                  sheet=sheet_name, sheets=list(names))
 
 
 def _trim(row: list[Any]) -> list[Any]:
