@@ -79,11 +79,10 @@ def collapse_repeats(
             )
     finally:
         con.execute(f"DROP TABLE IF EXISTS {repeats}")
-    entity = schema.name
     notes = []
     if collapsed:
         notes.append(
-            f"{collapsed:,} repeated rows of the same {collapsed_keys:,} {entity} collapsed "
+            f"{collapsed:,} repeated rows of the same {_keys(collapsed_keys, schema)} collapsed "
             "(identical to the later line of the same key)"
         )
     if disagreeing:
@@ -92,7 +91,12 @@ def collapse_repeats(
             for c, n in zip(others, row[4:], strict=True) if n
         )
         notes.append(
-            f"{disagreeing:,} repeated rows of {disagreeing_keys:,} {entity} differ from the "
+            f"{disagreeing:,} repeated rows of {_keys(disagreeing_keys, schema)} differ from the "
             f"later line of the same key and were rejected ({by_column})"
         )
     return collapsed, notes
+
+
+def _keys(n: int, schema: Table) -> str:
+    """"793 clients", "1 client": the table's name counts its keys."""
+    return f"{n:,} {schema.name if n != 1 else schema.name.removesuffix('s')}"

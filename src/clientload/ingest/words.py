@@ -116,16 +116,17 @@ def distinct_words(
     return [(str(w), int(n)) for w, n, _ in rows], int(rows[0][2]) if rows else 0
 
 
+def read_word(table: str, column: str, word: str, values: dict[str, str]) -> str | None:
+    """What a word of the file becomes with the mapping's `values`: "" when mapped to empty."""
+    mapped = values.get(word.strip().lower(), word)
+    return reading(table, column, mapped) if mapped.strip() else ""
+
+
 def unread_words(
     table: str, column: str, words: list[tuple[str, int]], values: dict[str, str]
 ) -> list[tuple[str, int]]:
     """The words (with counts) a yes/no or strict code column cannot read, even with `values`."""
-    unread = []
-    for word, count in words:
-        mapped = values.get(word.strip().lower(), word)
-        if mapped.strip() and reading(table, column, mapped) is None:
-            unread.append((word, count))
-    return unread
+    return [(w, n) for w, n in words if read_word(table, column, w, values) is None]
 
 
 def unknown_words_hint(
