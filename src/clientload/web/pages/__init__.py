@@ -1,5 +1,14 @@
 """The app's routes, one module per area; each exposes `router`."""
 
-from clientload.web.pages import admin, clients, letters, onec, overview, session, work
+from clientload.web.pages import (
+    admin,
+    clients,
+    importing,
+    letters,
+    onec,
+    overview,
+    session,
+    work,
+)
 
-MODULES = (session, overview, clients, letters, work, admin, onec)
+MODULES = (session, overview, clients, letters, work, importing, admin, onec)
