@@ -129,7 +129,12 @@ def own_upload(request: Request, user: User, token: str) -> uploads.Upload:
 @page(router, "/import/map/{token}", "import_map.html.j2")
 def mapping_screen(request: Request, token: str, user: User = NEED_ANALYST) -> dict[str, Any]:
     """The file as the import would read it and the form that maps it."""
-    return screen_context(request, own_upload(request, user, token))
+    upload = own_upload(request, user, token)
+    try:
+        return screen_context(request, upload)
+    except ClientloadError as exc:  # e.g. a mapping file given at upload no longer fits
+        raise Said(422, "{problem}; start from scratch or upload the file again",
+                   problem=without_upload_folder(str(exc))) from None
 
 
 @router.post("/import/map/{token}", summary="Change the mapping of an upload, or import it")
