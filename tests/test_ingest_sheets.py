@@ -166,3 +166,14 @@ def test_repeats_collapse_and_disagreements_name_the_column_and_both_values(
     ]
     assert stored(ws, "SELECT rows_read, rows_loaded, rows_collapsed, rows_rejected FROM "
                       "imports") == [(10, 3, 2, 5)]
+
+
+def test_a_missing_column_in_a_workbook_names_the_sheets(ws: Workspace, tmp_path: Path) -> None:
+    book = workbook(tmp_path / "book.xlsx", {"People": PEOPLE, "Lines": LINES})
+    with pytest.raises(ClientloadError) as caught:
+        import_files(ws, [book], "sales")
+    assert str(caught.value) == (
+        f"{book}: table sales needs column client_id, not found; columns found: Person, Region; "
+        "name it in a mapping file's [columns]; sheet 'People' was read, the workbook's sheets: "
+        "People, Lines (choose one with --sheet or [options] sheet)"
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from clientload.errors import ClientloadError
 from clientload.ingest.checks import (
     DATE_TARGETS,
     NUMERIC_TARGETS,
@@ -99,8 +100,16 @@ def prepare_file(
     joined = join_lookups(con, name, staged.headers, staged.types, mapping, path, workdir)
     excluded = exclusion_reasons(joined.headers, joined.types, mapping, path)
     # a column that [exclude] reads can still be matched to a contract column
-    plan = plan_columns(schema, joined.headers, mapping, path, joined.used, set(excluded),
-                        joined.keys, require)
+    try:
+        plan = plan_columns(schema, joined.headers, mapping, path, joined.used, set(excluded),
+                            joined.keys, require)
+    except ClientloadError as exc:
+        if len(staged.sheets) < 2:
+            raise
+        raise ClientloadError(
+            f"{exc}; sheet {staged.sheet!r} was read, the workbook's sheets: "
+            f"{', '.join(staged.sheets)} (choose one with --sheet or [options] sheet)"
+        ) from exc
     notes = [*staged.notes, *joined.notes, *plan.notes]
     prepared = Prepared(path, scan, name, staged.headers, "", staged.rows, notes, joined.cleanup,
                         staged=staged, joined=joined, plan=plan)
