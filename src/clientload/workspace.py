@@ -78,7 +78,13 @@ class Workspace:
 
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         """Open the store, creating the input tables on first use."""
-        from clientload.schema import IMPORTS_TABLE, TABLES, create_statement, missing_columns
+        from clientload.schema import (
+            IMPORTS_ADDED,
+            IMPORTS_TABLE,
+            TABLES,
+            create_statement,
+            missing_columns,
+        )
 
         if read_only and self.store_path.exists():
             return open_store_file(self.store_path, read_only=True)
@@ -98,6 +104,9 @@ class Workspace:
                 con.execute(
                     f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {column.type}'
                 )
+        for name, definition in IMPORTS_ADDED:
+            if name not in present.get("imports", set()):
+                con.execute(f'ALTER TABLE imports ADD COLUMN "{name}" {definition}')
         return con
 
 

@@ -80,6 +80,11 @@ _BY_TABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "changes": ("edits", "changes_count", "изменения", "количество изменений", "правки"),
         "delivery": ("delivery_type", "shipping_method", "доставка", "способ доставки"),
         "source": ("channel", "order_source", "источник", "канал"),
+        "returned": ("return", "returns", "is_returned", "return_flag", "returned_order",
+                     "возврат", "возвращен", "возвраты", "вернули", "признак возврата"),
+        "employee": ("employee_id", "taken_by", "created_by", "entered_by", "author", "operator",
+                     "agent", "manager", "sales_rep", "сотрудник", "оператор", "автор", "принял",
+                     "создал", "ответственный", "менеджер"),
     },
     "interactions": {
         "type": ("interaction_type", "event", "activity", "тип", "вид", "тип события"),

@@ -3,6 +3,7 @@
 from clientload.web.pages import (
     admin,
     clients,
+    importing,
     letters,
     onec,
     overview,
@@ -12,4 +13,4 @@ from clientload.web.pages import (
     work,
 )
 
-MODULES = (session, overview, clients, letters, work, admin, setup, survey, onec)
+MODULES = (session, overview, clients, letters, work, importing, admin, setup, survey, onec)
