@@ -65,7 +65,7 @@ def test_values_that_are_not_numbers_are_said_beside_their_box(analyst, url, fie
     [
         ("/clients?page=0", 422, "page"),
         ("/clients?page=abc", 422, "page"),
-        ("/no-such-page", 404, "Not Found"),
+        ("/no-such-page", 404, "Такой страницы нет"),
     ],
 )
 def test_wrong_addresses_and_parameters_give_the_error_page(analyst, url, status, said) -> None:

@@ -114,6 +114,7 @@ TERM_LABELS: dict[str, dict[str, str]] = {
     "claim": {"ru": "Претензия", "en": "Claim"},
     "storage": {"ru": "Хранение", "en": "Storage"},
     "waiting": {"ru": "Ожидание отгрузки на складе", "en": "Waiting in our warehouse"},
+    "direct": {"ru": "Прямые затраты", "en": "Direct costs"},
     "financing": {"ru": "Финансирование", "en": "Financing"},
 }
 
@@ -199,6 +200,27 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "tenure_months": {"ru": "Месяцев с нами", "en": "Months with us"},
     "previous_revenue": {"ru": "Выручка прошлого периода", "en": "Previous revenue"},
     "growth": {"ru": "Рост", "en": "Growth"},
+    "returned_orders": {"ru": "Возвращённые заказы", "en": "Returned orders"},
+    "new_client_orders": {"ru": "Заказы нового клиента", "en": "A new client's orders"},
+    "waiting_orders": {"ru": "Заказы, ждавшие на складе", "en": "Orders left waiting"},
+    "waiting_days": {"ru": "Дней ожидания на складе", "en": "Days waiting in our warehouse"},
+    "waiting_value_days": {"ru": "Товар × дни ожидания", "en": "Goods waiting, value × days"},
+    "regularity_cv": {"ru": "Регулярность по ритму (CV)", "en": "Regularity in its rhythm (CV)"},
+    "purchase_days": {"ru": "Дней с покупками", "en": "Purchase days"},
+    "mean_gap_days": {"ru": "Средний интервал между покупками, дн.",
+                      "en": "Mean gap between purchases, days"},
+    "days_since_purchase": {"ru": "Дней с последней покупки", "en": "Days since the last purchase"},
+    "lapse_after_days": {"ru": "Ушедший после, дн.", "en": "Lapsed after, days"},
+    "segment_stable": {"ru": "Группа устойчива", "en": "Group holds"},
+    "contribution_sign_stable": {"ru": "Знак вклада устойчив", "en": "Contribution sign holds"},
+    "revenue_capacity": {"ru": "Свободное время несёт выручку", "en": "Spare time carries revenue"},
+    "order_capacity": {"ru": "Ещё заказов", "en": "More orders"},
+    "conditions_unmet": {"ru": "Условий ступени не выполнено", "en": "Level criteria not kept"},
+    "regularity_cv_to_cut": {"ru": "Снизить вариацию на", "en": "Variation to cut"},
+    "levels": {"ru": "Ступеней", "en": "Levels"},
+    "xyz_class": {"ru": "XYZ", "en": "XYZ"},
+    "abc_revenue": {"ru": "ABC по выручке", "en": "ABC by revenue"},
+    "abc_contribution": {"ru": "ABC по вкладу", "en": "ABC by contribution"},
 }
 
 
@@ -254,3 +276,61 @@ def equation_text(activity, language: str = "en") -> str:
         comma = "," if language == "ru" and not term.per else ""
         text += f" {sign} {number(term.minutes)}{comma} {said}"
     return text
+
+
+ROLE_LABELS: dict[str, dict[str, str]] = {
+    "admin": {"ru": "администратор", "en": "administrator"},
+    "analyst": {"ru": "аналитик", "en": "analyst"},
+    "manager": {"ru": "менеджер по продажам", "en": "sales manager"},
+}
+
+# The input tables as people name them (import forms, messages).
+TABLE_LABELS: dict[str, dict[str, str]] = {
+    "sales": {"ru": "Продажи", "en": "Sales"},
+    "clients": {"ru": "Клиенты", "en": "Clients"},
+    "products": {"ru": "Товары", "en": "Products"},
+    "orders": {"ru": "Заказы", "en": "Orders"},
+    "interactions": {"ru": "Контакты с клиентами", "en": "Interactions"},
+    "storage": {"ru": "Хранение", "en": "Storage"},
+    "receivables": {"ru": "Дебиторская задолженность", "en": "Receivables"},
+    "plans": {"ru": "Планы", "en": "Plans"},
+    "timesheets": {"ru": "Табели учёта времени", "en": "Timesheets"},
+}
+
+# What a background job (a recalculation, an import) is doing, and the engines.
+STATE_LABELS: dict[str, dict[str, str]] = {
+    "idle": {"ru": "ожидает", "en": "idle"},
+    "running": {"ru": "идёт", "en": "running"},
+    "done": {"ru": "готово", "en": "done"},
+    "failed": {"ru": "ошибка", "en": "failed"},
+    "duckdb": {"ru": "DuckDB", "en": "DuckDB"},
+    "spark": {"ru": "Spark", "en": "Spark"},
+}
+
+
+def role_label(code: str | None, language: str = "en") -> str:
+    return _words(ROLE_LABELS, code or "", language)
+
+
+def table_label(code: str | None, language: str = "en") -> str:
+    return _words(TABLE_LABELS, code or "", language)
+
+
+def state_label(code: str | None, language: str = "en") -> str:
+    return _words(STATE_LABELS, code or "", language)
+
+
+DRIVER_LABELS: dict[str, dict[str, str]] = {
+    "orders": {"ru": "заказы", "en": "orders"},
+    "order_lines": {"ru": "строки заказов", "en": "order lines"},
+    "order_changes": {"ru": "изменения заказов", "en": "order changes"},
+    "urgent_orders": {"ru": "срочные заказы", "en": "urgent orders"},
+    "deliveries": {"ru": "доставки", "en": "deliveries"},
+    "returns": {"ru": "возвраты", "en": "returns"},
+    "interactions": {"ru": "контакты", "en": "interactions"},
+    "direct": {"ru": "прямые затраты", "en": "direct costs"},
+}
+
+
+def driver_label(code: str | None, language: str = "en") -> str:
+    return _words(DRIVER_LABELS, code or "", language)

@@ -59,8 +59,12 @@ def cash_discount_rates(
         f"compounded. A buyer who can borrow cheaper should take the discount; for the seller it "
         f"is the price of getting paid early."
     )
+    terms_ru = (
+        f"{f'{d * 100:g}'.replace('.', ',')} % при оплате за {days_early:g} дн., иначе оплата за "
+        f"{days_net:g} дн."
+    )
     ru = (
-        f"«{terms}»: оплата на {days_net - days_early:g} дн. позже стоит "
+        f"«{terms_ru}»: оплата на {days_net - days_early:g} дн. позже стоит "
         f"{pct(per_period, 'ru', 2)} "
         f"суммы — {pct(nominal, 'ru', 2)} годовых простых и {pct(effective, 'ru', 2)} сложных. "
         f"Покупателю, который может занять дешевле, выгодно брать скидку; для продавца это цена "

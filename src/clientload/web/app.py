@@ -160,8 +160,11 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
             response: Response = JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         else:
             detail = exc.detail
+            translate = translator(language(request))
             if isinstance(exc, Said):  # in the page's language
-                detail = exc.text(translator(language(request)))
+                detail = exc.text(translate)
+            elif exc.status_code == 404 and detail == "Not Found":  # no such page
+                detail = translate("There is no such page.")
             response = render(request, "error.html.j2",
                               {"status": exc.status_code, "detail": detail},
                               status_code=exc.status_code)

@@ -16,6 +16,8 @@ COLOURS = {
     "lapsed": "#999999",
 }
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12}
+# whole numbers with the language's thousands separator, never "1.2M" or "3k"
+AMOUNT_AXIS = {"tickformat": ",.0f", "exponentformat": "none"}
 
 
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
@@ -33,7 +35,8 @@ def whale_curve(points: list[dict[str, float]], _: Callable[[str], str]) -> dict
         "layout": _layout(_("Whale curve"),
                           xaxis={"title": {"text": _("Share of clients (by contribution)")},
                                  "tickformat": ".0%"},
-                          yaxis={"title": {"text": _("Cumulative contribution")}}),
+                          yaxis={"title": {"text": _("Cumulative contribution")},
+                                 **AMOUNT_AXIS}),
     }
 
 
@@ -51,17 +54,18 @@ def group_matrix(groups: list[dict[str, Any]], lang: str,
                        "color": [COLOURS.get(g["segment"], "#666") for g in groups],
                        "opacity": 0.7},
             "customdata": [g["clients"] for g in groups],
-            "hovertemplate": "%{text}<br>%{customdata} clients<extra></extra>",
+            "hovertemplate": "%{text}<br>" + _("Clients") + ": %{customdata}<extra></extra>",
         }],
         "layout": _layout(_("Groups: revenue vs cost to serve") + " ("
                           + _("bubble size is the margin") + ")",
-                          xaxis={"title": {"text": _("Revenue")}},
-                          yaxis={"title": {"text": _("Cost to serve")}}),
+                          xaxis={"title": {"text": _("Revenue")}, **AMOUNT_AXIS},
+                          yaxis={"title": {"text": _("Cost to serve")}, **AMOUNT_AXIS}),
     }
 
 
-def department_load(capacity: list[dict[str, Any]], _: Callable[[str], str]) -> dict[str, Any]:
-    names = [c["department"] for c in capacity]
+def department_load(capacity: list[dict[str, Any]], _: Callable[[str], str],
+                    term: Callable[[str], str] = str) -> dict[str, Any]:
+    names = [term(c["department"]) for c in capacity]
     return {
         "data": [
             {"type": "bar", "name": _("Used"), "x": names,
@@ -73,18 +77,18 @@ def department_load(capacity: list[dict[str, Any]], _: Callable[[str], str]) -> 
         ],
         "layout": _layout(_("Load by department"), barmode="stack",
                           xaxis={"automargin": True},
-                          yaxis={"title": {"text": _("Load, hours")}}),
+                          yaxis={"title": {"text": _("Load, hours")}, **AMOUNT_AXIS}),
     }
 
 
 def waterfall(client: dict[str, Any], costs_by_department: list[dict[str, Any]],
-              _: Callable[[str], str]) -> dict[str, Any]:
+              _: Callable[[str], str], term: Callable[[str], str] = str) -> dict[str, Any]:
     """Revenue → gross margin → cost to serve by department → contribution."""
-    labels = [_("Revenue"), "COGS", _("Gross margin")]
+    labels = [_("Revenue"), _("Cost of goods"), _("Gross margin")]
     values = [client.get("revenue") or 0, -(client.get("cost_of_goods") or 0), 0]
     measures = ["absolute", "relative", "total"]
     for row in costs_by_department:
-        labels.append(str(row["department"]))
+        labels.append(term(str(row["department"])))
         values.append(-(row["cost"] or 0))
         measures.append("relative")
     labels.append(_("Contribution"))
@@ -97,22 +101,22 @@ def waterfall(client: dict[str, Any], costs_by_department: list[dict[str, Any]],
                   "decreasing": {"marker": {"color": "#c0504d"}},
                   "totals": {"marker": {"color": "#3a6ea5"}}}],
         "layout": _layout(_("Client P&L"), showlegend=False,
-                          xaxis={"automargin": True, "tickangle": -30}),
+                          xaxis={"automargin": True, "tickangle": -30}, yaxis=AMOUNT_AXIS),
     }
 
 
 def bars(rows: list[dict[str, Any]], label: str, value: str, title: str,
-         colour: str = "#3a6ea5") -> dict[str, Any]:
+         colour: str = "#3a6ea5", name: Callable[[str], str] = str) -> dict[str, Any]:
     return {
-        "data": [{"type": "bar", "orientation": "h", "y": [str(r[label]) for r in rows],
+        "data": [{"type": "bar", "orientation": "h", "y": [name(str(r[label])) for r in rows],
                   "x": [r[value] or 0 for r in rows], "marker": {"color": colour}}],
         "layout": _layout(title, yaxis={"automargin": True, "autorange": "reversed"},
-                          height=max(200, 40 + 24 * len(rows))),
+                          xaxis=AMOUNT_AXIS, height=max(200, 40 + 24 * len(rows))),
     }
 
 
-def runs_by_group(groups: list[dict[str, Any]], value: str, title: str, lang: str
-                  ) -> dict[str, Any]:
+def runs_by_group(groups: list[dict[str, Any]], value: str, title: str, lang: str,
+                  run: str = "run") -> dict[str, Any]:
     """One line per client group: `value` (clients, deviations cost, …) run by run."""
     by_segment: dict[str, list[dict[str, Any]]] = {}
     for row in groups:
@@ -123,5 +127,6 @@ def runs_by_group(groups: list[dict[str, Any]], value: str, title: str, lang: st
                   "line": {"color": COLOURS.get(segment, "#666")},
                   "x": [r["run_id"] for r in rows], "y": [r.get(value) or 0 for r in rows]}
                  for segment, rows in by_segment.items()],
-        "layout": _layout(title, xaxis={"title": {"text": "run"}, "dtick": 1}),
+        "layout": _layout(title, xaxis={"title": {"text": run}, "dtick": 1},
+                          yaxis=AMOUNT_AXIS),
     }

@@ -73,3 +73,35 @@ def format_date(value: dt.date | str | None, lang: str) -> str:
         except ValueError:
             return value
     return value.strftime("%d.%m.%Y") if pick_language(lang) == "ru" else value.strftime("%Y-%m-%d")
+
+
+def format_datetime(value: dt.datetime | str | None, lang: str) -> str:
+    """A moment to the minute, as people write it: `4 декабря 2026 г., 14:36`, `Dec 4, 2026,
+    2:36 PM` (Babel's medium form; seconds and their fractions left out)."""
+    from babel.dates import format_datetime as babel_datetime
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, dt.datetime):
+        return format_date(value, lang)
+    lang = pick_language(lang)
+    pattern = "d MMMM y 'г.', HH:mm" if lang == "ru" else "MMM d, y, h:mm a"
+    return babel_datetime(value, pattern, locale="ru_RU" if lang == "ru" else "en_US")
+
+
+def format_duration(seconds: float | None, lang: str) -> str:
+    """A duration in seconds as `4,7 с` / `4.7 s`; from a minute on `2 мин 05 с` / `2 min 05 s`."""
+    number = _number(seconds)
+    if number is None:
+        return "—"
+    lang = pick_language(lang)
+    unit_s, unit_m = ("с", "мин") if lang == "ru" else ("s", "min")
+    if number < 60:
+        return f"{common.format_number(number, lang, 1)} {unit_s}"
+    minutes, rest = divmod(round(number), 60)
+    return f"{minutes} {unit_m} {rest:02d} {unit_s}"

@@ -15,7 +15,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from clientload.model.labels import column_label, rule_label, term_label
+from clientload.i18n import plural as common_plural
+from clientload.model.labels import (
+    column_label,
+    driver_label,
+    role_label,
+    rule_label,
+    state_label,
+    table_label,
+    term_label,
+)
 from clientload.web import i18n
 from clientload.web.auth import ROLE_RANK, SESSION_COOKIE, User, account_stamp
 from clientload.web.errors import Said
@@ -145,6 +154,14 @@ def page_settings(request: Request) -> Any:
     return request.state.settings
 
 
+def term_of(request: Request) -> Callable[[str], str]:
+    """A department, activity or interaction type in words of the page's language (the
+    settings' own label first), for charts and other text built outside the templates."""
+    lang = language(request)
+    own = _own_labels(page_settings(request), lang)
+    return lambda code: term_label(code, lang, own.get(code or "", ""))
+
+
 def base_context(request: Request) -> dict[str, Any]:
     lang = language(request)
     settings = page_settings(request)
@@ -162,6 +179,13 @@ def base_context(request: Request) -> dict[str, Any]:
         "num": lambda v, d=0: i18n.format_number(v, lang, d),
         "pct": lambda v, d=1: i18n.format_percent(v, lang, d),
         "date": lambda v: i18n.format_date(v, lang),
+        "datetime": lambda v: i18n.format_datetime(v, lang),
+        "duration": lambda v: i18n.format_duration(v, lang),
+        "plural": lambda n, **forms: common_plural(n, lang, forms),
+        "role_label": lambda code: role_label(code, lang),
+        "table_label": lambda code: table_label(code, lang),
+        "driver_label": lambda code: driver_label(code, lang),
+        "state_label": lambda code: state_label(code, lang),
         "segment_label": lambda code: i18n.segment_label(code, lang),
         "term": lambda code: term_label(code, lang, own_labels.get(code or "", "")),
         "column": lambda key: column_label(key, lang),

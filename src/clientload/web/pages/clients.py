@@ -11,7 +11,7 @@ from clientload.web import calc, charts, data
 from clientload.web.auth import User
 from clientload.web.errors import Said
 from clientload.web.pages.overview import results, run_info
-from clientload.web.render import NEED_MANAGER, language, page, page_settings
+from clientload.web.render import NEED_MANAGER, language, page, page_settings, term_of
 from clientload.web.store import rows, store
 
 router = APIRouter()
@@ -102,9 +102,9 @@ def client_card(request: Request, client_id: str, discount: str = "",
         "errors": form.messages(_),
         "_status": 422 if form.errors else 200,
         "charts": {
-            "waterfall": charts.waterfall(metrics, department_costs, _),
+            "waterfall": charts.waterfall(metrics, department_costs, _, term_of(request)),
             "activities": charts.bars(costs[:12], "activity", "minutes",
-                                      _("Where the load comes from")),
+                                      _("Where the load comes from"), name=term_of(request)),
             "assortment": charts.bars(assortment[:12], "category", "revenue", _("What it buys"),
                                       "#2f7d4f"),
         },

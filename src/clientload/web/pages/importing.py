@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from clientload.errors import ClientloadError
+from clientload.i18n import translator
 from clientload.schema import TABLES
 from clientload.web import mapping as uploads
 from clientload.web.auth import User
@@ -30,7 +31,7 @@ from clientload.web.pages.import_screen import (
     screen_context,
     without_upload_folder,
 )
-from clientload.web.render import NEED_ANALYST, page, render
+from clientload.web.render import NEED_ANALYST, language, page, render
 from clientload.web.store import WRITE_LOCK
 
 router = APIRouter()
@@ -38,6 +39,18 @@ router = APIRouter()
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".xlsm", ".ods", ".parquet")
 UPLOAD_FILE = File(...)
 NO_FILE = File(None)
+
+
+def _refused(request: Request, table: str, said: Said) -> Response:
+    """A file or table the form cannot take: the Import page again, with the reason in the
+    page's language and the table still chosen (JSON clients get the error as JSON)."""
+    if "json" in request.headers.get("accept", ""):
+        return JSONResponse({"detail": said.detail}, status_code=said.status_code)
+    return render(request, "import.html.j2",
+                  {"tables": list(TABLES), "result": None,
+                   "saved": _saved_mappings(request.app.state.ws),
+                   "chosen_table": table, "error": said.text(translator(language(request)))},
+                  status_code=said.status_code)
 
 
 def _checked(table: str, upload: UploadFile) -> str:
@@ -66,7 +79,10 @@ def import_upload(request: Request, table: str = Form(...), upload: UploadFile =
                   replace: bool = Form(False), user: User = NEED_ANALYST) -> Response:
     from clientload.ingest import import_files
 
-    name = _checked(table, upload)
+    try:
+        name = _checked(table, upload)
+    except Said as said:
+        return _refused(request, table, said)
     ws = request.app.state.ws
     with tempfile.TemporaryDirectory(prefix="clientload-upload-") as folder:
         path = Path(folder) / name
@@ -79,11 +95,13 @@ def import_upload(request: Request, table: str = Form(...), upload: UploadFile =
         except ClientloadError as exc:
             return render(request, "import.html.j2", {"tables": list(TABLES),
                                                    "error": without_upload_folder(str(exc)),
+                                                   "chosen_table": table,
                                                    "result": None}, status_code=422)
     result = {"table": table, "file": name, **result_figures(outcome)}
     if "json" in request.headers.get("accept", ""):
         return JSONResponse(result)
-    return render(request, "import.html.j2", {"tables": list(TABLES), "result": result})
+    return render(request, "import.html.j2", {"tables": list(TABLES), "result": result,
+                                              "chosen_table": table})
 
 
 @router.post("/import/upload", summary="Upload a file for the mapping screen")
@@ -95,7 +113,10 @@ def upload_for_mapping(request: Request, table: str = Form(...),
     from clientload.ingest.preview import preview_file
     from clientload.ingest.readers import file_headers
 
-    name = _checked(table, upload)
+    try:
+        name = _checked(table, upload)
+    except Said as said:
+        return _refused(request, table, said)
     ws = request.app.state.ws
     kept = uploads.new_upload(ws, name, upload.file, table, user.username)
     try:
@@ -114,6 +135,7 @@ def upload_for_mapping(request: Request, table: str = Form(...),
         shutil.rmtree(kept.folder, ignore_errors=True)
         return render(request, "import.html.j2",
                       {"tables": list(TABLES), "result": None, "saved": _saved_mappings(ws),
+                       "chosen_table": table,
                        "error": without_upload_folder(str(exc))}, status_code=422)
     return RedirectResponse(f"/import/map/{kept.token}", status_code=303)
 

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from clientload.i18n import translator
 from clientload.web import charts, data
 from clientload.web.auth import User
-from clientload.web.render import NEED_ANALYST, NEED_MANAGER, language, page
+from clientload.web.render import NEED_ANALYST, NEED_MANAGER, language, page, term_of
 from clientload.web.store import WRITE_LOCK, Results
 
 router = APIRouter()
@@ -60,7 +60,7 @@ def dashboard(request: Request, user: User = NEED_MANAGER) -> dict[str, Any]:
         "charts": {
             "whale": charts.whale_curve(whale, _),
             "matrix": charts.group_matrix(groups, lang, _),
-            "departments": charts.department_load(capacity, _),
+            "departments": charts.department_load(capacity, _, term_of(request)),
         },
     }
 
@@ -154,7 +154,9 @@ def history(request: Request, user: User = NEED_ANALYST) -> dict[str, Any]:
     return {"runs": kept.runs, "groups": kept.groups, "migrations": kept.migrations,
             "policy_deviations": results(request).table("policy_deviations", limit=200),
             "charts": {
-                "clients": charts.runs_by_group(kept.groups, "clients", _("Clients"), lang),
+                "clients": charts.runs_by_group(kept.groups, "clients", _("Clients"), lang,
+                                                _("Run")),
                 "deviations": charts.runs_by_group(kept.groups, "deviations_cost",
-                                                   _("Cost of policy deviations"), lang),
+                                                   _("Cost of policy deviations"), lang,
+                                                   _("Run")),
             }}

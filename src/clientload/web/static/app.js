@@ -8,7 +8,9 @@
     document.querySelectorAll(".chart[data-chart]").forEach(function (el) {
       var spec = charts[el.dataset.chart];
       if (spec) {
-        window.Plotly.newPlot(el, spec.data, spec.layout, { displaylogo: false, responsive: true });
+        window.Plotly.newPlot(el, spec.data, spec.layout, {
+          displaylogo: false, responsive: true, locale: document.documentElement.lang || "en"
+        });
       }
     });
   }
