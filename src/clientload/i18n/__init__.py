@@ -43,7 +43,34 @@ def _catalogue(lang: str) -> dict[str, str]:
         table.update(
             {m.id: m.string for m in catalog if m.id and m.string and isinstance(m.id, str)}
         )
+        # plural entries (msgid_plural, msgstr[0..2]) under their singular id
+        _PLURALS.setdefault(lang, {}).update({
+            m.id[0]: list(m.string) for m in catalog
+            if isinstance(m.id, tuple) and m.string and all(m.string)
+        })
     return table
+
+
+_PLURALS: dict[str, dict[str, list[str]]] = {}
+# CLDR's plural forms in the order of the Russian catalogue's msgstr[0], [1], [2]; a fraction
+# ("1,5 минуты") takes the form of 2–4
+_FORM_INDEX = {"one": 0, "few": 1, "many": 2, "other": 1}
+
+
+def ngettext(singular: str, plural_text: str, count: float, lang: str) -> str:
+    """The message for `count` in the language's plural form, from the catalogue's plural
+    entries (`msgid_plural`, three `msgstr[n]` for Russian): "{n} минута", "{n} минуты",
+    "{n} минут". `{n}` in the text is left for the caller to fill."""
+    if lang == "en":
+        return singular if abs(count) == 1 else plural_text
+    _catalogue(lang)
+    forms = _PLURALS.get(lang, {}).get(singular)
+    if not forms:
+        return singular if abs(count) == 1 else plural_text
+    from babel import Locale
+
+    form = Locale.parse(_LOCALES[lang]).plural_form(abs(count))
+    return forms[min(_FORM_INDEX.get(form, 2), len(forms) - 1)]
 
 
 def translator(lang: str) -> Callable[[str], str]:

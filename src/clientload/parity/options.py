@@ -255,8 +255,8 @@ def mix_option(
             0.0,
             f"{category} earns {pct(margin_rate)}, no more than the {pct(d)} discount and the cost "
             f"of serving it: adding it does not pay for the discount.",
-            f"{category} даёт маржу {pct(margin_rate, 'ru')}, не больше скидки {pct(d, 'ru')} и "
-            f"затрат на обслуживание: её добавление скидку не окупает.",
+            f"Категория «{category}» даёт маржу {pct(margin_rate, 'ru')}, не больше скидки "
+            f"{pct(d, 'ru')} и затрат на обслуживание: её добавление скидку не окупает.",
             False,
             margin_rate=margin_rate,
         )
@@ -271,7 +271,7 @@ def mix_option(
             f"Add {category}, which it does not buy from us yet ({pct(margin_rate)} margin): "
             f"{in_money(f, per_month, 'en')} a month at list price "
             f"({in_money(f, per_month * (1 - d), 'en')} after the discount).",
-            f"Добавить {category}, которую клиент у нас пока не покупает (маржа "
+            f"Добавить категорию «{category}», которую клиент у нас пока не покупает (маржа "
             f"{pct(margin_rate, 'ru')}): "
             f"{in_money(f, per_month, 'ru')} в месяц по прайсу "
             f"({in_money(f, per_month * (1 - d), 'ru')} со скидкой).",

@@ -42,22 +42,24 @@ def whale_curve(points: list[dict[str, float]], _: Callable[[str], str]) -> dict
 
 def group_matrix(groups: list[dict[str, Any]], lang: str,
                  _: Callable[[str], str]) -> dict[str, Any]:
+    """Each group a bubble: revenue against cost to serve, its size the margin. One trace per
+    group, named in the legend (labels written on the chart overlap where groups lie close)."""
     biggest = max((abs(g["gross_margin"] or 0) for g in groups), default=1) or 1
     return {
         "data": [{
-            "type": "scatter", "mode": "markers+text",
-            "x": [g["revenue"] for g in groups], "y": [g["cost_to_serve"] for g in groups],
-            "text": [i18n.segment_label(g["segment"], lang) for g in groups],
-            "textposition": "top center",
-            "marker": {"size": [max(8.0, 60 * abs(g["gross_margin"] or 0) / biggest)
-                                for g in groups],
-                       "color": [COLOURS.get(g["segment"], "#666") for g in groups],
-                       "opacity": 0.7},
-            "customdata": [g["clients"] for g in groups],
-            "hovertemplate": "%{text}<br>" + _("Clients") + ": %{customdata}<extra></extra>",
-        }],
+            "type": "scatter", "mode": "markers",
+            "name": i18n.segment_label(g["segment"], lang),
+            "x": [g["revenue"]], "y": [g["cost_to_serve"]],
+            "marker": {"size": [max(8.0, 60 * abs(g["gross_margin"] or 0) / biggest)],
+                       "color": COLOURS.get(g["segment"], "#666"), "opacity": 0.75},
+            "customdata": [g["clients"]],
+            "hovertemplate": "%{fullData.name}<br>" + _("Clients") + ": %{customdata}"
+                             "<extra></extra>",
+        } for g in groups],
         "layout": _layout(_("Groups: revenue vs cost to serve") + " ("
                           + _("bubble size is the margin") + ")",
+                          showlegend=True,
+                          legend={"orientation": "h", "y": -0.25},
                           xaxis={"title": {"text": _("Revenue")}, **AMOUNT_AXIS},
                           yaxis={"title": {"text": _("Cost to serve")}, **AMOUNT_AXIS}),
     }

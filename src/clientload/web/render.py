@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from clientload.i18n import plural as common_plural
+from clientload.i18n import ngettext as common_ngettext
 from clientload.model.labels import (
     column_label,
     driver_label,
@@ -66,6 +66,9 @@ def need(role: str) -> Callable[..., Any]:
         if not unchanged:
             sessions.end(cookie)
             raise NotSignedIn()
+        # signed in: an error page from here on (a refused role, a stale form) shows the menu
+        request.state.user = session.user
+        request.state.csrf_token = session.csrf_token
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             token = request.headers.get("x-csrf-token")
             if token is None and "form" in request.headers.get("content-type", ""):
@@ -181,7 +184,9 @@ def base_context(request: Request) -> dict[str, Any]:
         "date": lambda v: i18n.format_date(v, lang),
         "datetime": lambda v: i18n.format_datetime(v, lang),
         "duration": lambda v: i18n.format_duration(v, lang),
-        "plural": lambda n, **forms: common_plural(n, lang, forms),
+        "count": lambda n, singular, plural_text, digits=0: common_ngettext(
+            singular, plural_text, float(n or 0), lang
+        ).format(n=i18n.format_number(n, lang, digits)),
         "role_label": lambda code: role_label(code, lang),
         "table_label": lambda code: table_label(code, lang),
         "driver_label": lambda code: driver_label(code, lang),

@@ -7,10 +7,11 @@ from clientload.web.pages import (
     letters,
     onec,
     overview,
+    report,
     session,
     setup,
     survey,
     work,
 )
 
-MODULES = (session, overview, clients, letters, work, importing, admin, setup, survey, onec)
+MODULES = (session, overview, report, clients, letters, work, importing, admin, setup, survey, onec)

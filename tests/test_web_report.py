@@ -1,0 +1,56 @@
+"""The HTML report in the web app: shown in a sandboxed frame, downloadable, in the page's
+language, for analysts and admins only."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarning)
+from fastapi.testclient import TestClient  # noqa: E402
+from test_web_support import PASSWORD, sign_in  # noqa: E402
+
+from clientload.web import create_app  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from clientload.generate.into import generate_workspace
+    from clientload.run import run_model
+    from clientload.web.auth import add_user
+
+    root = tmp_path_factory.mktemp("report") / "ws"
+    generated = generate_workspace(root, clients=60, lines=3000, seed=2)
+    run_model(root)
+    add_user(generated.workspace, "analyst", PASSWORD, "analyst")
+    add_user(generated.workspace, "ivanov", PASSWORD, "manager", "Ivanov")
+    return create_app(root, secret_key="k")
+
+
+@pytest.mark.slow
+def test_the_report_page_shows_and_downloads_the_report_in_the_pages_language(app):
+    client = TestClient(app)
+    assert sign_in(client, "analyst").status_code == 303
+    client.get("/lang/ru")
+    page = client.get("/report")
+    assert page.status_code == 200 and 'id="report-frame"' in page.text
+    assert 'sandbox="allow-scripts"' in page.text
+    shown = client.get("/report/file")
+    assert shown.status_code == 200 and "Отчёт о клиентской нагрузке" in shown.text
+    assert "sandbox" in shown.headers["content-security-policy"]
+    assert shown.headers["x-frame-options"] == "SAMEORIGIN"
+    saved = client.get("/report/file?download=1")
+    assert "attachment" in saved.headers["content-disposition"]
+    assert "clientload-report-ru.html" in saved.headers["content-disposition"]
+    client.get("/lang/en")
+    assert "Client load report" in client.get("/report/file").text
+
+
+def test_a_manager_gets_the_refusal_with_the_menu(app):
+    client = TestClient(app)
+    assert sign_in(client, "ivanov").status_code == 303
+    client.get("/lang/ru")
+    refused = client.get("/report")
+    assert refused.status_code == 403
+    assert '<nav>' in refused.text and 'href="/dashboard"' in refused.text  # the menu is there
