@@ -17,7 +17,7 @@ COLOURS = {
 }
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12}
 # whole numbers with the language's thousands separator, never "1.2M" or "3k"
-AMOUNT_AXIS = {"tickformat": ",.0f", "exponentformat": "none"}
+AMOUNT_AXIS = {"tickformat": ",.0f", "exponentformat": "none", "automargin": True}
 
 
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
@@ -56,10 +56,10 @@ def group_matrix(groups: list[dict[str, Any]], lang: str,
             "hovertemplate": "%{fullData.name}<br>" + _("Clients") + ": %{customdata}"
                              "<extra></extra>",
         } for g in groups],
-        "layout": _layout(_("Groups: revenue vs cost to serve") + " ("
-                          + _("bubble size is the margin") + ")",
-                          showlegend=True,
-                          legend={"orientation": "h", "y": -0.25},
+        "layout": _layout(_("Groups: revenue vs cost to serve") + "<br><sup>"
+                          + _("bubble size is the margin") + "</sup>",
+                          showlegend=True, height=380,
+                          legend={"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top"},
                           xaxis={"title": {"text": _("Revenue")}, **AMOUNT_AXIS},
                           yaxis={"title": {"text": _("Cost to serve")}, **AMOUNT_AXIS}),
     }

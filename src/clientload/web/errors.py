@@ -14,9 +14,13 @@ from fastapi import HTTPException
 
 
 class Said(HTTPException):
-    def __init__(self, status: int, template: str, **values: Any):
+    """`field`, where given, names the form field the problem is about: a page can show the
+    message beside that box instead of an error page."""
+
+    def __init__(self, status: int, template: str, field: str | None = None, **values: Any):
         self.template = template
         self.values = values
+        self.field = field
         super().__init__(status, template.format(**values))
 
     def text(self, translate: Callable[[str], str]) -> str:

@@ -14,7 +14,7 @@ from clientload.web.auth import User
 from clientload.web.errors import Said
 from clientload.web.pages.clients import visible_client
 from clientload.web.pages.overview import results, run_info
-from clientload.web.render import NEED_MANAGER, language, page
+from clientload.web.render import NEED_MANAGER, is_json_request, language, page, render
 from clientload.web.store import one_by_one, rows, store, writer
 
 router = APIRouter()
@@ -169,9 +169,10 @@ def _minutes(text: str) -> float | None:
     try:
         minutes = float(text)
     except ValueError:
-        raise Said(422, "minutes {value} is not a number", value=repr(text)) from None
+        raise Said(422, "minutes {value} is not a number", field="minutes",
+                   value=repr(text)) from None
     if not 0 <= minutes <= 24 * 60:  # also refuses nan and inf
-        raise Said(422, "minutes must be between 0 and 1440")
+        raise Said(422, "minutes must be between 0 and 1440", field="minutes")
     return minutes
 
 
@@ -179,18 +180,20 @@ def _checked_entry(request: Request, user: User, client_id: str, type_: str, dep
                    minutes: str, date: str, note: str) -> list[Any]:
     choices = _choices(request)
     if type_ not in choices["types"]:
-        raise Said(422, "type {value} is not one of {known}", value=repr(type_),
+        raise Said(422, "type {value} is not one of {known}", field="type", value=repr(type_),
                    known=', '.join(choices['types']))
     if department and department not in choices["departments"]:
-        raise Said(422, "department {value} is not known", value=repr(department))
+        raise Said(422, "department {value} is not known", field="department",
+                   value=repr(department))
     own_minutes = _minutes(minutes)
     try:
         when = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError:
-        raise Said(422, "date {value} is not YYYY-MM-DD", value=repr(date)) from None
+        raise Said(422, "date {value} is not YYYY-MM-DD", field="date", value=repr(date)) from None
     # a contact that has happened: tomorrow at the latest (the server's clock may be behind)
     if not dt.date(1900, 1, 1) <= when <= dt.date.today() + dt.timedelta(days=1):
-        raise Said(422, "date {value} is not between 1900-01-01 and tomorrow", value=repr(date))
+        raise Said(422, "date {value} is not between 1900-01-01 and tomorrow", field="date",
+                   value=repr(date))
     _check_client(request, user, client_id)
     return [client_id, type_, dt.datetime.combine(when, dt.time()), own_minutes,
             department or None, user.username, note[:MAX_NOTE] or None]
@@ -209,20 +212,38 @@ def _check_client(request: Request, user: User, client_id: str) -> None:
         found = con.execute("SELECT manager FROM clients WHERE client_id = ?",
                             [client_id]).fetchone()
     if found is None:
-        raise Said(404, "client {client} is not known", client=client_id)
+        raise Said(404, "client {client} is not known", field="client_id", client=client_id)
     if not user.sees_all_clients and found[0] != user.manager_name:
-        raise Said(403, "client {client} belongs to another manager", client=client_id)
+        raise Said(403, "client {client} belongs to another manager", field="client_id",
+                   client=client_id)
 
 
 @router.post("/log", summary="Log an interaction with a client")
 def log_interaction(request: Request, client_id: str = Form(...), type: str = Form(...),
                     department: str = Form(""), minutes: str = Form(""), date: str = Form(""),
                     note: str = Form(""), user: User = NEED_MANAGER) -> Response:
-    with writer(request.app.state.ws).expecting() as submit:
-        values = _checked_entry(request, user, client_id.strip(), type, department, minutes,
-                                date, note)
-        submit(_insert_entries, values)
+    entry = {"client_id": client_id, "type": type, "department": department,
+             "minutes": minutes, "date": date, "note": note}
+    try:
+        with writer(request.app.state.ws).expecting() as submit:
+            values = _checked_entry(request, user, client_id.strip(), type, department, minutes,
+                                    date, note)
+            submit(_insert_entries, values)
+    except Said as said:
+        return _refused_entry(request, user, said, entry)
     return _saved(values)
+
+
+def _refused_entry(request: Request, user: User, said: Said, entry: dict[str, str]) -> Response:
+    """An entry the form cannot take: the form again with what was typed, the reason beside
+    its box in the page's language (an error page only for programs and for what no box
+    says)."""
+    if said.field is None or is_json_request(request) or "json" in request.headers.get(
+            "accept", ""):
+        raise said
+    context = log_form(request, client_id=entry["client_id"], user=user)
+    context.update(entry=entry, errors={said.field: said.text(translator(language(request)))})
+    return render(request, "log.html.j2", context, status_code=said.status_code)
 
 
 def _insert_entries(con: Any, entries: list[list[Any]]) -> list[int]:
