@@ -102,3 +102,20 @@ def test_the_card_quotes_one_volume_and_takes_the_discount_in_percent(app):
     assert page.status_code == 422
     assert 'id="discount-error"' in page.text and "«abc» — не число" in page.text
     assert "<h1>" in page.text and "Откуда нагрузка" in page.text  # the card, not an error
+
+
+def test_reasons_and_durations_are_written_for_people():
+    from clientload.web.i18n import format_datetime, format_duration, reason_text
+
+    text = "вне 80% выручки (класс C), вклад -15279, последняя покупка 01.06.2025; CV 0,45"
+    assert reason_text(text, "ru") == (
+        "вне 80% выручки (класс C), вклад −15\u00a0279, последняя покупка 01.06.2025; CV 0,45")
+    assert reason_text("contribution +1234567, first 2025-01-03", "en") == (
+        "contribution +1,234,567, first 2025-01-03")
+    assert format_duration(4.7, "ru") == "4,7 с" and format_duration(125, "en") == "2 min 05 s"
+    import datetime as dt
+
+    moment = dt.datetime(2026, 12, 4, 14, 36, 15, 979800)
+    assert format_datetime(moment, "ru") == "4 декабря 2026 г., 14:36"
+    assert format_datetime(moment, "en") == "Dec 4, 2026, 2:36\u202fPM" or \
+        format_datetime(moment, "en") == "Dec 4, 2026, 2:36 PM"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from clientload import i18n as common
 from clientload.i18n import LANGUAGES, translator
@@ -105,3 +106,21 @@ def format_duration(seconds: float | None, lang: str) -> str:
         return f"{common.format_number(number, lang, 1)} {unit_s}"
     minutes, rest = divmod(round(number), 60)
     return f"{minutes} {unit_m} {rest:02d} {unit_s}"
+
+
+_NUMBER = re.compile(r"(?<![\w.,-])-?\d{4,}(?!\d|[.,-]\d)")
+
+
+def reason_text(text: str | None, lang: str) -> str:
+    """A group's reason (written by the model's queries, with plain numbers) for people: whole
+    numbers of four digits and more grouped in the language's way, a minus as a minus sign
+    ("вклад −15 279", not "вклад -15279"); dates and decimals are left as they are."""
+    if not text:
+        return ""
+
+    def grouped(match: re.Match[str]) -> str:
+        value = int(match.group(0))
+        formatted = common.format_number(abs(value), pick_language(lang))
+        return ("−" if value < 0 else "") + formatted
+
+    return _NUMBER.sub(grouped, text)

@@ -183,6 +183,7 @@ def base_context(request: Request) -> dict[str, Any]:
         "pct": lambda v, d=1: i18n.format_percent(v, lang, d),
         "date": lambda v: i18n.format_date(v, lang),
         "datetime": lambda v: i18n.format_datetime(v, lang),
+        "reason": lambda text: i18n.reason_text(text, lang),
         "duration": lambda v: i18n.format_duration(v, lang),
         "count": lambda n, singular, plural_text, digits=0: common_ngettext(
             singular, plural_text, float(n or 0), lang
