@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the browser fixtures are imported from test_web_browser
 """Every page in Russian, and at a laptop's and a phone's width, in a real browser.
 
 A director signs in in Russian and walks every page and every form's error state: no English word
