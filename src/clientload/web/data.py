@@ -24,7 +24,7 @@ def scope(user: User, alias: str = "") -> tuple[str, list[Any]]:
     return f"{prefix}manager = ?", [user.manager_name]
 
 
-def totals(results: Results, user: User) -> dict[str, Any]:
+def _totals(results: Results, user: User) -> dict[str, Any]:
     where, params = scope(user)
     found = results.query(
         ("client_metrics",),
@@ -43,7 +43,7 @@ def totals(results: Results, user: User) -> dict[str, Any]:
     return out
 
 
-def whale_curve(results: Results, user: User, points: int = 200) -> list[dict[str, float]]:
+def _whale_curve(results: Results, user: User, points: int = 200) -> list[dict[str, float]]:
     """Cumulative contribution against the share of clients ranked by contribution, thinned to
     about `points` points so that 50,000 clients still draw quickly."""
     where, params = scope(user)
@@ -65,7 +65,7 @@ def whale_curve(results: Results, user: User, points: int = 200) -> list[dict[st
     )
 
 
-def groups(results: Results, user: User) -> list[dict[str, Any]]:
+def _groups(results: Results, user: User) -> list[dict[str, Any]]:
     where, params = scope(user)
     return results.query(
         ("client_metrics",),
@@ -83,7 +83,7 @@ def departments(results: Results) -> list[dict[str, Any]]:
     return results.table("capacity", order="cost DESC")
 
 
-def self_service(results: Results, user: User, reduction: float) -> dict[str, Any]:
+def _self_service(results: Results, user: User, reduction: float) -> dict[str, Any]:
     """What moving price-driven clients to the portal would free: `reduction` of their sales and
     customer-service minutes and of the cost of those minutes."""
     where, params = scope(user, "m")
@@ -105,7 +105,7 @@ def self_service(results: Results, user: User, reduction: float) -> dict[str, An
     }
 
 
-def numeric_columns(results: Results) -> list[str]:
+def _numeric_columns(results: Results) -> list[str]:
     if not results.has("client_metrics"):
         return []
     with results.connect("client_metrics") as con:
@@ -114,7 +114,7 @@ def numeric_columns(results: Results) -> list[str]:
     return [name for name, kind, *_ in described if str(kind).startswith(numeric)]
 
 
-def filter_options(results: Results, user: User) -> dict[str, list[str]]:
+def _filter_options(results: Results, user: User) -> dict[str, list[str]]:
     where, params = scope(user)
     out: dict[str, list[str]] = {}
     for column in ("segment", "manager", "region"):
@@ -213,3 +213,40 @@ def heavy_clients(results: Results, user: User, limit: int = 50) -> list[dict[st
         "ORDER BY m.cost_to_serve DESC NULLS LAST, m.client_id LIMIT ?",
         [*params, limit],
     )
+
+
+# The dashboard's and the lists' figures are whole-table aggregates: kept per run and per scope
+# (all clients, or one manager's), they cost a dictionary lookup after the first page.
+def _scope_key(user: User) -> str:
+    return "*" if user.sees_all_clients else f"manager:{user.manager_name}"
+
+
+def whale_curve(results: Results, user: User, points: int = 200) -> list[dict[str, float]]:
+    return results.memo(f"whale_curve:{_scope_key(user)}:{points}", ("client_metrics",),
+                        lambda: _whale_curve(results, user, points))
+
+
+def self_service(results: Results, user: User, reduction: float) -> dict[str, Any]:
+    return results.memo(f"self_service:{_scope_key(user)}:{reduction}",
+                        ("client_metrics", "client_costs"),
+                        lambda: _self_service(results, user, reduction))
+
+
+def groups(results: Results, user: User) -> list[dict[str, Any]]:
+    return results.memo(f"groups:{_scope_key(user)}", ("client_metrics",),
+                        lambda: _groups(results, user))
+
+
+def totals(results: Results, user: User) -> dict[str, Any]:
+    return results.memo(f"totals:{_scope_key(user)}", ("client_metrics", "capacity"),
+                        lambda: _totals(results, user))
+
+
+def filter_options(results: Results, user: User) -> dict[str, list[str]]:
+    return results.memo(f"filter_options:{_scope_key(user)}", ("client_metrics",),
+                        lambda: _filter_options(results, user))
+
+
+def numeric_columns(results: Results) -> list[str]:
+    return results.memo("numeric_columns", ("client_metrics",),
+                        lambda: _numeric_columns(results))
