@@ -49,11 +49,37 @@ def visible_client(request: Request, user: User, client_id: str) -> dict[str, An
     return found
 
 
+_INTERACTIONS: dict[tuple[Any, ...], list[dict]] = {}
+
+
+def _store_stamp(ws: Any) -> tuple[Any, ...]:
+    """The store's state as its files show it: any write (an import, a logged contact) changes
+    the file or its write-ahead log."""
+    out = []
+    for path in (ws.store_path, ws.store_path.with_name(ws.store_path.name + ".wal")):
+        try:
+            stat = path.stat()
+            out.append((stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
+
 def client_interactions(request: Request, client_id: str, limit: int = 50) -> list[dict]:
-    with store(request.app.state.ws) as con:
-        return rows(con, 'SELECT date, type, department, minutes, "count", employee, note '
-                    "FROM interactions WHERE client_id = ? ORDER BY date DESC NULLS LAST LIMIT ?",
-                    [client_id, limit])
+    """The client's latest contacts, read from the store once per state of the store (opening
+    the store costs more than the whole rest of a card)."""
+    ws = request.app.state.ws
+    key = (str(ws.store_path), client_id, limit, _store_stamp(ws))
+    found = _INTERACTIONS.get(key)
+    if found is None:
+        with store(ws) as con:
+            found = rows(con, 'SELECT date, type, department, minutes, "count", employee, note '
+                         "FROM interactions WHERE client_id = ? "
+                         "ORDER BY date DESC NULLS LAST LIMIT ?", [client_id, limit])
+        if len(_INTERACTIONS) > 5000:
+            _INTERACTIONS.clear()
+        _INTERACTIONS[key] = found
+    return found
 
 
 def _without_identity(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
