@@ -54,3 +54,21 @@ def test_a_manager_gets_the_refusal_with_the_menu(app):
     refused = client.get("/report")
     assert refused.status_code == 403
     assert '<nav>' in refused.text and 'href="/dashboard"' in refused.text  # the menu is there
+
+
+@pytest.mark.slow
+def test_task_2_answers_from_plan_attainment_and_by_manager_from_the_plans(app):
+    client = TestClient(app)
+    assert sign_in(client, "analyst").status_code == 303
+    client.get("/lang/ru")
+    # 80 % of a plan in quantity at a 30 % margin: (1 − 0,8) × 0,3 = 6 %
+    quantity = client.get("/calculators.json?margin=30&attainment=80&plan_unit=quantity").json()
+    assert quantity["plan"]["max_discount"] == pytest.approx(0.06)
+    # in revenue at the discounted price: 0,2 × 0,3 / (1 − 0,8 × 0,3) = 7,9 %
+    revenue = client.get("/calculators.json?margin=30&attainment=80&plan_unit=revenue").json()
+    assert revenue["plan"]["max_discount"] == pytest.approx(0.06 / 0.76)
+    page = client.get("/calculators?margin=30&attainment=80&plan_unit=quantity").text
+    assert 'id="plan-answer"' in page and "6,00%" in page
+    assert 'id="managers"' in page  # the generated company has plans for its managers
+    managers = client.get("/calculators.json").json()["managers"]
+    assert managers and all("max_discount" in m for m in managers)
