@@ -4,19 +4,9 @@ form, save, roll back; a survey answer refused and corrected, the medians applie
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
-from test_web_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    DOCS_IMAGES,
-    PASSWORD,
-    free_port,
-    playwright_api,
-    signed_in,
-)
+from browser_support import CHROMIUM, PASSWORD, serving
+from test_web_browser import signed_in
 
 from clientload.settings import parse_settings
 
@@ -24,16 +14,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
 ]
-
-
-@pytest.fixture(scope="module")
-def images(tmp_path_factory):
-    import os
-
-    if os.environ.get("CLIENTLOAD_SCREENSHOTS") == "1":
-        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-        return DOCS_IMAGES
-    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -52,29 +32,10 @@ def company(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(company):
-    import uvicorn
-
     from clientload.web import create_app
 
-    port = free_port()
-    instance = uvicorn.Server(uvicorn.Config(create_app(company.root, secret_key="setup"),
-                                             host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not instance.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with serving(create_app(company.root, secret_key="setup")) as url:
+        yield url
 
 
 def test_setup_preview_error_save_and_roll_back_in_russian(browser, server, company, images):

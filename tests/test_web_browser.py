@@ -7,94 +7,28 @@ CLIENTLOAD_SCREENSHOTS=1."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import threading
-import time
-from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, PASSWORD, browser_company, serving
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
 ]
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-DOCS_IMAGES = Path(__file__).resolve().parents[1] / "docs" / "img"
-PASSWORD = "browser-test-pw"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def images(tmp_path_factory) -> Path:
-    if os.environ.get("CLIENTLOAD_SCREENSHOTS") == "1":
-        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-        return DOCS_IMAGES
-    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
 def company(tmp_path_factory):
     """A generated distributor, computed once, with an admin and two managers."""
-    import duckdb
-
-    from clientload.generate.into import generate_workspace
-    from clientload.run import run_model
-    from clientload.web.auth import add_user
-    from clientload.workspace import open_workspace
-
-    root = tmp_path_factory.mktemp("browser") / "ws"
-    generate_workspace(root, clients=60, lines=3000, seed=7, months=13)
-    run_model(root)
-    ws = open_workspace(root)
-    metrics = str(ws.out_dir / "client_metrics.parquet")
-    managers = [m for (m,) in duckdb.execute(
-        "SELECT manager FROM read_parquet(?) GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2",
-        [metrics]).fetchall()]
-    own, foreign = (duckdb.execute(
-        "SELECT client_id FROM read_parquet(?) WHERE manager = ? ORDER BY revenue DESC LIMIT 1",
-        [metrics, m]).fetchone()[0] for m in managers)
-    add_user(ws, "admin", PASSWORD, "admin")
-    add_user(ws, "manager", PASSWORD, "manager", managers[0])
-    return {"ws": ws, "own_client": own, "foreign_client": foreign}
+    return browser_company(tmp_path_factory.mktemp("browser") / "ws")
 
 
 @pytest.fixture(scope="module")
 def server(company):
-    import uvicorn
-
     from clientload.web import create_app
 
-    port = free_port()
-    app = create_app(company["ws"].root, secret_key="browser")
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not instance.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with serving(create_app(company["ws"].root, secret_key="browser")) as url:
+        yield url
 
 
 def signed_in(browser, server, username, lang="en"):

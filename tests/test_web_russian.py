@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the browser fixtures are imported from test_web_browser
 """Every page in Russian, and at a laptop's and a phone's width, in a real browser.
 
 A director signs in in Russian and walks every page and every form's error state: no English word
@@ -11,16 +10,25 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_web_browser import (  # noqa: F401 - the fixtures of the browser tests
-    CHROMIUM_ARGS,
-    PASSWORD,
-    browser,
-    company,
-    images,
-    server,
-)
+from browser_support import CHROMIUM, PASSWORD, browser_company, serving
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory):
+    return browser_company(tmp_path_factory.mktemp("russian") / "ws")
+
+
+@pytest.fixture(scope="module")
+def server(company):
+    from clientload.web import create_app
+
+    with serving(create_app(company["ws"].root, secret_key="russian")) as url:
+        yield url
 
 # Words that are Latin in Russian too: product and format names, the app's name, units.
 ALLOWED = {
