@@ -65,7 +65,7 @@ def import_sample_calls(ws: Workspace, calls: int, seed: int = 7):
         last = con.execute("SELECT max(date) FROM sales").fetchone()[0]
     finally:
         con.close()
-    start = datetime(last.year, last.month, 1, 9, 0)
+    start = datetime(last.year, last.month, 1)  # calls between 8:00 and 19:00 of those days
     legs, expected = sample_asterisk_calls(
         phones, calls=calls, start=start, days=last.day, seed=seed
     )
