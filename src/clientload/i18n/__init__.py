@@ -8,9 +8,11 @@ English, never a blank.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from typing import Any
 
 LANGUAGES = ("ru", "en")
 _LOCALES = {"ru": "ru_RU", "en": "en_US"}
@@ -125,3 +127,70 @@ def plural(count: float, lang: str, forms: dict[str, str]) -> str:
 
     form = Locale.parse(_LOCALES[lang]).plural_form(abs(count))
     return forms.get(form) or forms.get("other") or forms.get("many") or next(iter(forms.values()))
+
+
+def say(message: Any, lang: str) -> str:
+    """A message (`clientload.messages.Message`), or an error carrying one, in `lang`: its
+    template looked up in the catalogues and filled with its values (nested messages translated,
+    numbers in the language's form). Plain text, and a template with no translation, stay as
+    they are (English)."""
+    from clientload.messages import Message, fill
+
+    if isinstance(message, BaseException):
+        message = getattr(message, "message", None) or str(message)
+    if lang == "en" or not isinstance(message, Message):
+        return str(message)
+    template = _catalogue(check_language(lang)).get(message.template)
+    if not template:
+        return str(message)
+    try:
+        return fill(template, message.values, lang, _filler(lang))
+    except (KeyError, IndexError, ValueError):  # a translation naming a value the code lacks
+        return str(message)
+
+
+@cache
+def _filler(lang: str) -> Any:
+    from clientload.messages import filler
+
+    def nested(value: Any) -> str:
+        return say(value, lang)
+
+    def words(count: float, forms: list[str]) -> str:
+        from clientload.messages import PLURAL_FORMS
+
+        named = dict(zip(PLURAL_FORMS.get(lang, ("other",)), forms, strict=False))
+        return plural(count, lang, named)
+
+    return filler(lang, lambda value, spec: _number_in(value, spec, lang), nested, words)
+
+
+_FIXED = re.compile(r",?\.(\d+)([f%])")
+
+
+def _number_in(value: Any, spec: str, lang: str) -> str | None:
+    """A number of a message in the language's form, or None to format it as English does.
+
+    Whole numbers written plainly (`{line}`) stay plain, as line numbers and years should;
+    grouped ones (`{rows:,}`) and fixed decimals take the language's separators."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if spec == "":
+        if isinstance(value, int):
+            return None
+        from babel.numbers import get_decimal_symbol
+
+        return format(value, "").replace(".", get_decimal_symbol(_LOCALES[lang]))
+    if spec in (",", ",d"):
+        if isinstance(value, int):
+            return format_number(value, lang)
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=_LOCALES[lang])
+    fixed = _FIXED.fullmatch(spec)
+    if fixed:
+        digits = int(fixed[1])
+        if fixed[2] == "%":
+            return format_percent(value, lang, digits)
+        return format_number(value, lang, digits)
+    return None

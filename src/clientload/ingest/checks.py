@@ -21,7 +21,22 @@ from clientload.ingest.parsing import (
     lit,
     stripped,
 )
+from clientload.ingest.reasons import (
+    A_DATE,
+    A_MONTH,
+    A_NUMBER,
+    A_WHOLE_NUMBER,
+    DERIVED_EMPTY,
+    EMPTY,
+    EMPTY_AND_UNKNOWN,
+    EXCLUDED,
+    NEGATIVE,
+    NOT_A,
+    one_of,
+    reason_sql,
+)
 from clientload.ingest.words import CODES, value_map_sql
+from clientload.messages import Message
 from clientload.schema import Table
 
 # Count-like and money columns that cannot be negative; anything else may be (returns, credits).
@@ -38,7 +53,7 @@ NON_NEGATIVE: dict[str, set[str]] = {
 }
 # Text columns with a fixed shape: (regular expression, what a good value looks like).
 SHAPES: dict[tuple[str, str], tuple[str, str]] = {
-    ("plans", "period"): (r"^\d{4}-(0[1-9]|1[0-2])$", "a month as YYYY-MM"),
+    ("plans", "period"): (r"^\d{4}-(0[1-9]|1[0-2])$", A_MONTH),
 }
 NUMERIC_TARGETS = {"DOUBLE", "BIGINT"}
 DATE_TARGETS = {"DATE", "TIMESTAMP"}
@@ -130,11 +145,11 @@ def value_sql(
             fmt = number or NumberFormat(".")
             return fmt.sql(stripped_sql or stripped(t)), fmt.expected
         if is_numeric_type(stype) or stype == "BOOLEAN":
-            return f"CAST({t} AS DOUBLE)", "a number"
-        return f"TRY_CAST(CAST({t} AS VARCHAR) AS DOUBLE)", "a number"
+            return f"CAST({t} AS DOUBLE)", A_NUMBER
+        return f"TRY_CAST(CAST({t} AS VARCHAR) AS DOUBLE)", A_NUMBER
     if target_type in DATE_TARGETS:
         if is_temporal_type(stype):
-            return f"CAST({t} AS TIMESTAMP)", "a date"
+            return f"CAST({t} AS TIMESTAMP)", A_DATE
         fmt = date or DateFormat("excel" if is_numeric_type(stype) else "iso")
         as_text = t if stype == "VARCHAR" else f"CAST({t} AS VARCHAR)"
         return fmt.sql(as_text), fmt.expected
@@ -210,7 +225,7 @@ def checked_select(
             SourceText(t, text.type), target_type, numbers.get(key), dates.get(key), strip_alias
         )
         if target_type == "BIGINT":
-            expected[key] = "a whole number"
+            expected[key] = A_WHOLE_NUMBER
         value_layer += [t, f"{value} AS _v{k}"]
         names[key] = (t, f"_v{k}")
     inner = (
@@ -230,10 +245,8 @@ def checked_select(
             value = to_sql(d.expr, operand)
             outer.append(f"{_final_value(column.type, value)} AS {column.name}")
             if column.required:
-                reasons.append(
-                    f"CASE WHEN ({value}) IS NULL THEN "
-                    f"{lit(f'{column.name} = {d.text}: a value is empty or not a number')} END"
-                )
+                because = reason_sql(DERIVED_EMPTY, column=lit(column.name), formula=lit(d.text))
+                reasons.append(f"CASE WHEN ({value}) IS NULL THEN {because} END")
             if column.name in NON_NEGATIVE[table.name]:
                 reasons.append(_negative(column.name, value))
         elif column.name in plan.sources:
@@ -246,9 +259,10 @@ def checked_select(
                 outer.append(f"{coded} AS {column.name}")
                 empty = f"{t} IS NULL"
                 if unknown:
+                    because = reason_sql(NOT_A, label=lit(label), value=_quoted(t),
+                                         expected=lit(unknown))
                     reasons.append(
-                        f"CASE WHEN {t} IS NOT NULL AND {coded} IS NULL THEN "
-                        f"{lit(label + ': ')} || {_quoted(t)} || {lit(' is not ' + unknown)} END"
+                        f"CASE WHEN {t} IS NOT NULL AND {coded} IS NULL THEN {because} END"
                     )
             elif fallback is None:
                 outer.append(f"{_final_value(column.type, v)} AS {column.name}")
@@ -258,33 +272,33 @@ def checked_select(
                 final = _final_value(column.type, f"coalesce({v}, {computed})")
                 outer.append(f"{final} AS {column.name}")
                 empty = f"{t} IS NULL AND ({computed}) IS NULL"
-                label_empty = f"{label}: required value empty and {fallback.text} unknown"
             if column.required:
-                message = label_empty if fallback else f"{label}: required value empty"
-                reasons.append(f"CASE WHEN {empty} THEN {lit(message)} END")
+                because = (reason_sql(EMPTY_AND_UNKNOWN, label=lit(label),
+                                      fallback=lit(fallback.text)) if fallback
+                           else reason_sql(EMPTY, label=lit(label)))
+                reasons.append(f"CASE WHEN {empty} THEN {because} END")
             bad = _bad_condition(column.type, t, v)
             if bad != "false":
-                reasons.append(
-                    f"CASE WHEN {bad} THEN {lit(label + ': ')} || {_quoted(t)} || "
-                    f"{lit(' is not ' + expected[column.name])} END"
-                )
+                because = reason_sql(NOT_A, label=lit(label), value=_quoted(t),
+                                     expected=lit(expected[column.name]))
+                reasons.append(f"CASE WHEN {bad} THEN {because} END")
             if column.name in NON_NEGATIVE[table.name]:
                 reasons.append(_negative(label, v))
             shape = SHAPES.get((table.name, column.name))
             if shape is not None:
+                because = reason_sql(NOT_A, label=lit(label), value=_quoted(t),
+                                     expected=lit(shape[1]))
                 reasons.append(
-                    f"CASE WHEN NOT regexp_matches(trim({v}), {lit(shape[0])}) THEN "
-                    f"{lit(label + ': ')} || {_quoted(t)} || {lit(' is not ' + shape[1])} END"
+                    f"CASE WHEN NOT regexp_matches(trim({v}), {lit(shape[0])}) THEN {because} END"
                 )
         else:
             outer.append(f"NULL::{column.type} AS {column.name}")
     for name in plan.operands:
         t, v = names[f"op:{name}"]
         bad = _bad_condition("DOUBLE", t, v)
-        reasons.append(
-            f"CASE WHEN {bad} THEN {lit(name + ': ')} || {_quoted(t)} || "
-            f"{lit(' is not ' + expected['op:' + name])} END"
-        )
+        because = reason_sql(NOT_A, label=lit(name), value=_quoted(t),
+                             expected=lit(expected["op:" + name]))
+        reasons.append(f"CASE WHEN {bad} THEN {because} END")
     outer.append(f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '') AS _reason")
     return f"SELECT {', '.join(outer)} FROM ({inner})"
 
@@ -298,7 +312,9 @@ def exclusion_reasons(
     rules: dict[int, tuple[str, list[str]]] = {}  # position -> (header, values), merged
     for header, values in mapping.exclude.items():
         position = named_header(
-            headers, header, f"{file}: mapping {mapping.path} [exclude]", "to leave rows out by"
+            headers, header,
+            Message("{file}: mapping {mapping} [exclude]", file=file, mapping=mapping.path),
+            Message("to leave rows out by"),
         )
         rules.setdefault(position, (header, []))[1].extend(values)
     reasons: dict[int, str] = {}
@@ -312,10 +328,9 @@ def exclusion_reasons(
             # a typed column (Parquet, XLSX) by value: 12346 is the number, not the text "12346.0"
             typed = ", ".join(f"TRY_CAST({lit(v)} AS {duck_type})" for v in values)
             matches = f"{column} IN ({typed})"
-        rule = f"excluded by {Path(str(mapping.path)).name} [exclude] {header}: "
-        reasons[position] = (
-            f"CASE WHEN {matches} THEN {lit(rule)} || {_quoted(f'trim({text})')} END"
-        )
+        because = reason_sql(EXCLUDED, mapping=lit(Path(str(mapping.path)).name),
+                             header=lit(header), value=_quoted(f"trim({text})"))
+        reasons[position] = f"CASE WHEN {matches} THEN {because} END"
     return reasons
 
 
@@ -332,12 +347,10 @@ def _code_sql(value: str, codes: dict[str, tuple[str, ...]], strict: bool) -> tu
     if strict:
         examples = [f"{code} ({next((w for w in words if not w.isascii()), code)})"
                     for code, words in codes.items()]
-        expected = f"one of {', '.join(examples)}"
+        expected = one_of(", ".join(examples))
     return f"(CASE {whens} ELSE {otherwise} END)", expected
 
 
 def _negative(label: str, value: str) -> str:
-    return (
-        f"CASE WHEN ({value}) < 0 THEN {lit(label + ': ')} || CAST(({value}) AS VARCHAR) || "
-        "' is negative; expected 0 or more' END"
-    )
+    because = reason_sql(NEGATIVE, label=lit(label), number=f"CAST(({value}) AS VARCHAR)")
+    return f"CASE WHEN ({value}) < 0 THEN {because} END"

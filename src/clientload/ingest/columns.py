@@ -15,6 +15,7 @@ from clientload.errors import ClientloadError
 from clientload.ingest.expression import Binary, Expr, Name, names_in
 from clientload.ingest.mapping import Mapping
 from clientload.ingest.synonyms import match_headers, normalise_header
+from clientload.messages import Message
 from clientload.schema import Table
 
 
@@ -58,13 +59,14 @@ def find_header(headers: list[str], name: str) -> int | None:
 
 
 def named_header(headers: list[str], header: str, where: str, purpose: str) -> int:
-    """The position of a header a mapping file names; one line naming what the file has if not."""
+    """The position of a header a mapping file names; one line naming what the file has if not.
+    `where` and `purpose` are messages ("mapping … [exclude]", "for client_id")."""
     position = find_header(headers, header)
     if position is None:
-        raise ClientloadError(
-            f"{where} names column {header!r} {purpose}, but the file has only: "
-            f"{_listing(headers)}"
-        )
+        raise ClientloadError(Message(
+            "{where} names column {header!r} {purpose}, but the file has only: {headers}",
+            where=where, header=header, purpose=purpose, headers=_listing(headers),
+        ))
     return position
 
 
@@ -93,7 +95,10 @@ def plan_columns(
     taken = set(used or ())
     sources: dict[str, ColumnSource] = {}
     for target, header in mapping.columns.items():
-        position = named_header(headers, header, f"{file}: mapping {mapping.path}", f"for {target}")
+        position = named_header(
+            headers, header, Message("{file}: mapping {mapping}", file=file, mapping=mapping.path),
+            Message("for {column}", column=target),
+        )
         sources[target] = ColumnSource(target, position, _label(headers[position], target))
         taken.add(position)
     derived = [Derived(t, e, mapping.derive_text[t]) for t, e in mapping.derive.items()]
@@ -110,7 +115,8 @@ def plan_columns(
     notes: list[str] = []
     for target, value in mapping.constants.items():
         if target not in table.column_names:
-            notes.append(f"constant {target} = {value!r} ignored: {table.name} has no such column")
+            notes.append(Message("constant {column} = {value!r} ignored: {table} has no such "
+                                 "column", column=target, value=value, table=table.name))
             continue
         current = sources.get(target)
         if current is None:
@@ -124,29 +130,32 @@ def plan_columns(
     fallbacks: dict[str, Derived] = {}
     if table.name == "sales" and no_revenue and "price" in sources:
         derived.append(from_price)
-        notes.append("revenue = quantity * price")
+        notes.append(Message("revenue = quantity * price"))
     elif table.name == "sales" and "revenue" in sources and "price" in sources:
         fallbacks["revenue"] = from_price
 
     if table.name == "sales" and "cost" not in sources and "cost" not in derived_targets:
-        notes.append("no cost column: cost left empty, the model applies the assumed margin")
+        notes.append(Message("no cost column: cost left empty, the model applies the assumed "
+                             "margin"))
 
     operands: dict[str, int] = {}
     for d in derived:
         for name in names_in(d.expr):
             if name in table.column_names:
                 if name not in sources:
-                    raise ClientloadError(
-                        f"{file}: [derive] {d.target} uses {name}, which the file does not have; "
-                        f"columns found: {_listing(headers)}"
-                    )
+                    raise ClientloadError(Message(
+                        "{file}: [derive] {column} uses {name}, which the file does not have; "
+                        "columns found: {headers}",
+                        file=file, column=d.target, name=name, headers=_listing(headers),
+                    ))
                 continue
             position = find_header(headers, name)
             if position is None:
-                raise ClientloadError(
-                    f"{file}: [derive] {d.target} uses unknown column {name!r}; "
-                    f"columns found: {_listing(headers)}"
-                )
+                raise ClientloadError(Message(
+                    "{file}: [derive] {column} uses unknown column {name!r}; "
+                    "columns found: {headers}",
+                    file=file, column=d.target, name=name, headers=_listing(headers),
+                ))
             operands[name] = position
             taken.add(position)
 
@@ -154,36 +163,51 @@ def plan_columns(
     missing = []
     for column in table.required:
         if column not in have:
-            extra = " (or price)" if table.name == "sales" and column == "revenue" else ""
+            or_price = table.name == "sales" and column == "revenue"
             if not require:
-                missing.append(column + extra)
+                missing.append(Message("{column} (or price)", column=column) if or_price
+                               else column)
                 continue
-            raise ClientloadError(
-                f"{file}: table {table.name} needs column {column}{extra}, not found; "
-                f"columns found: {_listing(headers)}; name it in a mapping file's [columns]"
-            )
+            if or_price:
+                raise ClientloadError(Message(
+                    "{file}: table {table} needs column {column} (or price), not found; "
+                    "columns found: {headers}; name it in a mapping file's [columns]",
+                    file=file, table=table.name, column=column, headers=_listing(headers),
+                ))
+            raise ClientloadError(Message(
+                "{file}: table {table} needs column {column}, not found; "
+                "columns found: {headers}; name it in a mapping file's [columns]",
+                file=file, table=table.name, column=column, headers=_listing(headers),
+            ))
     ignored = [
-        h + (" (lookup key only)" if i in keys else "")
+        Message("{header} (lookup key only)", header=h) if i in keys else h
         for i, h in enumerate(headers) if i not in taken and i not in read
     ]
     if ignored:
-        notes.append(f"columns not used: {_listing(ignored)}")
+        notes.append(Message("columns not used: {headers}", headers=_listing(ignored)))
     values = {}
     for target, words in mapping.values.items():
         if target in sources and sources[target].position is not None:
             values[target] = words
         else:
-            notes.append(f"[values.{target}] not used: no column of the file feeds {target}")
+            notes.append(Message("[values.{column}] not used: no column of the file feeds "
+                                 "{column}", column=target))
     return ColumnPlan(sources, derived, operands, notes, fallbacks, values, missing)
 
 
-def _listing(headers: list[str]) -> str:
-    shown = ", ".join(_shown_header(h) for h in headers[:30])
-    return shown + (f", … ({len(headers)} in all)" if len(headers) > 30 else "")
+def _listing(headers: list[str]) -> Message:
+    """The headers joined with ", " (the first 30, and how many there are in all)."""
+    shown = [_shown_header(h) for h in headers[:30]]
+    if len(headers) > 30:
+        return Message("{headers:join:, }, … ({count} in all)", headers=shown,
+                       count=len(headers))
+    return Message("{headers:join:, }", headers=shown)
 
 
 def _shown_header(header: str, width: int = 40) -> str:
     """A header fit for a one-line message: control characters as '?', at most `width` long
     (a binary file's 'header' is kilobytes of junk with line breaks in it)."""
     text = "".join(ch if ch.isprintable() else "?" for ch in header)
+    if isinstance(header, Message):
+        return header if len(text) <= width else text[: width - 1] + "…"
     return text if len(text) <= width else text[: width - 1] + "…"

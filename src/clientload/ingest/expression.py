@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from clientload.errors import ClientloadError
+from clientload.messages import Message
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
@@ -56,10 +57,11 @@ def parse_expression(text: str, where: str = "expression") -> Expr:
     while position < len(stripped):
         match = _TOKEN.match(stripped, position)
         if not match or match.end() == position:
-            raise ClientloadError(
-                f"{where}: cannot read {stripped[position:].strip()[:20]!r} in {text!r}; "
-                "expected column names, numbers, + - * / and parentheses"
-            )
+            raise ClientloadError(Message(
+                "{where}: cannot read {part!r} in {text!r}; "
+                "expected column names, numbers, + - * / and parentheses",
+                where=where, part=stripped[position:].strip()[:20], text=text,
+            ))
         kind = match.lastgroup or ""
         value = match.group(kind)
         tokens.append(("name" if kind == "quoted" else kind, value))
@@ -67,7 +69,8 @@ def parse_expression(text: str, where: str = "expression") -> Expr:
     parser = _Parser(tokens, text, where)
     tree = parser.sum()
     if parser.index != len(tokens):
-        raise ClientloadError(f"{where}: unexpected {tokens[parser.index][1]!r} in {text!r}")
+        raise ClientloadError(Message("{where}: unexpected {token!r} in {text!r}", where=where,
+                                      token=tokens[parser.index][1], text=text))
     return tree
 
 
@@ -97,13 +100,16 @@ class _Parser:
     def unary(self) -> Expr:
         tok = self._peek()
         if tok is None:
-            raise ClientloadError(f"{self.where}: {self.text!r} ends too early")
+            raise ClientloadError(Message("{where}: {text!r} ends too early", where=self.where,
+                                          text=self.text))
         self.index += 1
         kind, value = tok
         if kind == "number":
             number = float(value)
             if not math.isfinite(number):
-                raise ClientloadError(f"{self.where}: number {value} is too large in {self.text!r}")
+                raise ClientloadError(Message("{where}: number {value} is too large in "
+                                              "{text!r}", where=self.where, value=value,
+                                              text=self.text))
             return Number(number)
         if kind == "name":
             return Name(value)
@@ -115,10 +121,12 @@ class _Parser:
             tree = self.sum()
             closing = self._peek()
             if closing != ("op", ")"):
-                raise ClientloadError(f"{self.where}: missing ')' in {self.text!r}")
+                raise ClientloadError(Message("{where}: missing ')' in {text!r}",
+                                              where=self.where, text=self.text))
             self.index += 1
             return tree
-        raise ClientloadError(f"{self.where}: unexpected {value!r} in {self.text!r}")
+        raise ClientloadError(Message("{where}: unexpected {token!r} in {text!r}",
+                                      where=self.where, token=value, text=self.text))
 
 
 def names_in(tree: Expr) -> list[str]:

@@ -23,6 +23,7 @@ from clientload.ingest.parsing import lit
 from clientload.ingest.prepare import Prepared, prepare_file
 from clientload.ingest.readers import EXCEL_SUFFIXES, PARQUET_SUFFIXES, quote_ident
 from clientload.ingest.sniff import FileScan, file_sha256, scan_file
+from clientload.messages import Message
 from clientload.progress import ProgressFn, no_progress
 from clientload.schema import TABLES, Table
 
@@ -48,7 +49,7 @@ class ImportResult:
     rows_replaced: int = 0
     skipped_files: list[tuple[Path, str]] = field(default_factory=list)
     rejects_path: Path | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # `Message`s: English text, and translatable
     import_ids: list[int] = field(default_factory=list)
     # Inside a caller's transaction: the rejects file, written under a hidden name, that the
     # caller moves to `rejects_path` after its commit (or deletes after a rollback).
@@ -61,7 +62,8 @@ def read_mapping(
 ) -> tuple[Table, Mapping]:
     """The table's schema and the mapping (the file's, or just the given reading options)."""
     if table not in TABLES:
-        raise ClientloadError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+        raise ClientloadError(Message("unknown table {table!r}; expected one of {tables}",
+                                      table=table, tables=", ".join(TABLES)))
     schema = TABLES[table]
     given = {k: v for k, v in options.items() if v is not None}
     overrides = check_options(given)
@@ -74,8 +76,10 @@ def read_mapping(
 def check_files(paths: list[Path]) -> None:
     for path in paths:
         if not path.is_file():
-            what = "is a folder; name the files in it" if path.is_dir() else "file not found"
-            raise ClientloadError(f"{path}: {what}")
+            if path.is_dir():
+                raise ClientloadError(Message("{path}: is a folder; name the files in it",
+                                              path=path))
+            raise ClientloadError(Message("{path}: file not found", path=path))
 
 
 def import_files(
@@ -116,10 +120,11 @@ def import_files(
     try:
         con = ws.connect()
     except duckdb.IOException as exc:
-        raise ClientloadError(
-            f"{ws.store_path}: cannot open the store ({str(exc).splitlines()[0]}); "
-            "is another clientload command or `clientload serve` using it?"
-        ) from exc
+        raise ClientloadError(Message(
+            "{store}: cannot open the store ({reason}); "
+            "is another clientload command or `clientload serve` using it?",
+            store=ws.store_path, reason=str(exc).splitlines()[0],
+        )) from exc
     try:
         # DuckDB's own progress bar would print over the caller's (and into captured output).
         con.execute("SET enable_progress_bar = false")
@@ -194,11 +199,13 @@ def _import(
         origin = origins.get(path, str(path.resolve()))
         seen = done.get(scan.sha256)
         if seen is not None and (not replace or seen == _THIS_COMMAND):
-            why = f"already imported into {schema.name} (same content as {seen})"
             if seen == _THIS_COMMAND:
-                why = f"the same content as another file of this import into {schema.name}"
+                why = Message("the same content as another file of this import into {table}",
+                              table=schema.name)
             else:
-                why += "; to import it again in place of the rows it brought, add --replace"
+                why = Message("already imported into {table} (same content as {seen}); to "
+                              "import it again in place of the rows it brought, add --replace",
+                              table=schema.name, seen=seen)
             result.skipped_files.append((path, why))
             report(f"import {path.name}", 4, 4)
             continue
@@ -258,12 +265,16 @@ def _load_and_log(
             f"DELETE FROM {schema.name} WHERE _import_id IN ({ids})"
         ).fetchone()[0]  # type: ignore[index]
         con.execute(f"UPDATE imports SET replaced_by = ? WHERE import_id IN ({ids})", [import_id])
-        earlier = "import " if len(item.replaces) == 1 else "imports "
-        notes.append(f"replaces {earlier}{ids} of this file: {removed:,} rows it brought removed")
+        if len(item.replaces) == 1:
+            notes.append(Message("replaces import {ids} of this file: {removed:,} rows it "
+                                 "brought removed", ids=ids, removed=removed))
+        else:
+            notes.append(Message("replaces imports {ids} of this file: {removed:,} rows it "
+                                 "brought removed", ids=ids, removed=removed))
     loaded, rejected, replaced = _load(con, item, schema, import_id)
     if loaded == 0 and item.rows:
-        notes.append("nothing loaded: the file does not count as imported and can be imported "
-                     "again once the mapping is corrected")
+        notes.append(Message("nothing loaded: the file does not count as imported and can be "
+                             "imported again once the mapping is corrected"))
     con.execute(
         "INSERT INTO imports (import_id, table_name, file, sha256, imported_at, rows_read, "
         "rows_loaded, rows_rejected, rows_replaced, notes, rows_collapsed) "
@@ -279,8 +290,9 @@ def _load_and_log(
     result.rows_rejected += rejected
     result.rows_collapsed += item.collapsed
     result.rows_replaced += replaced + removed
-    prefix = f"{item.path.name}: " if several else ""
-    result.notes += [prefix + n for n in notes]
+    if several:
+        notes = [Message("{file}: {note}", file=item.path.name, note=n) for n in notes]
+    result.notes += notes
     return rejected
 
 

@@ -21,6 +21,8 @@ from clientload.ingest.columns import find_header
 from clientload.ingest.mapping import Lookup, Mapping, resolve_lookup_file
 from clientload.ingest.parsing import lit
 from clientload.ingest.readers import EXCEL_SUFFIXES, Staged, stage_file
+from clientload.ingest.reasons import NOT_FOUND, reason_sql
+from clientload.messages import Message
 
 if TYPE_CHECKING:
     import duckdb
@@ -57,26 +59,30 @@ def join_lookups(
     joined = Joined(view, list(headers), list(types))
     mapping_dir = mapping.path.parent if mapping.path else None
     for j, lookup in enumerate(mapping.lookups):
-        where = f"mapping {mapping.path} [lookup.{lookup.name}]"
+        where = Message("mapping {mapping} [lookup.{name}]", mapping=mapping.path,
+                        name=lookup.name)
         path = resolve_lookup_file(lookup, mapping_dir, data_file)
         if lookup.sheet is not None and path.suffix.lower() not in EXCEL_SUFFIXES:
-            raise ClientloadError(
-                f"{where}: sheet = {lookup.sheet!r} is for workbooks; {path.name} is not one"
-            )
+            raise ClientloadError(Message(
+                "{where}: sheet = {sheet!r} is for workbooks; {file} is not one",
+                where=where, sheet=lookup.sheet, file=path.name,
+            ))
         name = f"{view}_l{j}"
         options = {} if lookup.sheet is None else {"sheet": lookup.sheet}
         try:
             staged = stage_file(con, path, name, options, workdir)
         except ClientloadError as exc:
-            raise ClientloadError(f"{where}: {exc}") from exc
+            raise ClientloadError(Message("{where}: {problem}", where=where,
+                                          problem=exc.message)) from exc
         joined.cleanup += [("VIEW", name), ("TABLE", f"{name}_raw")]
         shown = _shown(path, staged)
         key = find_header(joined.headers, lookup.key)
         if key is None:
-            raise ClientloadError(
-                f"{where}: key {lookup.key!r} is not a column of {data_file.name}; "
-                f"columns: {', '.join(joined.headers)}"
-            )
+            raise ClientloadError(Message(
+                "{where}: key {key!r} is not a column of {file}; columns: {headers}",
+                where=where, key=lookup.key, file=data_file.name,
+                headers=", ".join(joined.headers),
+            ))
         brought = [
             (_lookup_column(staged, column, shown, where), lookup.prefix + column)
             for column in lookup.columns
@@ -84,11 +90,12 @@ def join_lookups(
         on = _lookup_column(staged, lookup.on, shown, where)
         for _, new_name in brought:
             if new_name in joined.headers:
-                raise ClientloadError(
-                    f"{where}: {shown} column {new_name!r} clashes with a column of "
-                    f"{data_file.name}; set prefix = \"{lookup.name}.\" and use "
-                    f"{lookup.name}.{new_name}"
-                )
+                raise ClientloadError(Message(
+                    "{where}: {shown} column {column!r} clashes with a column of "
+                    "{file}; set prefix = \"{name}.\" and use {name}.{column}",
+                    where=where, shown=shown, column=new_name, file=data_file.name,
+                    name=lookup.name,
+                ))
         joined.keys.add(key)
         _join(con, joined, f"{view}_j{j}", name, staged, (on, key), brought, lookup, shown)
     return joined
@@ -97,21 +104,24 @@ def join_lookups(
 def _shown(path: Path, staged: Staged) -> str:
     """How messages name a lookup: the file, and for a workbook of several sheets the sheet."""
     if staged.sheet is not None and len(staged.sheets) > 1:
-        return f"{path.name} sheet {staged.sheet!r}"
+        return Message("{file} sheet {sheet!r}", file=path.name, sheet=staged.sheet)
     return path.name
 
 
 def _lookup_column(staged: Staged, column: str, shown: str, where: str) -> int:
     position = find_header(staged.headers, column)
     if position is None:
-        others = ""
         if len(staged.sheets) > 1:
-            others = (f"; the workbook's sheets: {', '.join(staged.sheets)} — "
-                      "name the one to read with sheet = \"…\"")
-        raise ClientloadError(
-            f"{where}: column {column!r} not found in {shown}; "
-            f"columns: {', '.join(staged.headers)}{others}"
-        )
+            raise ClientloadError(Message(
+                "{where}: column {column!r} not found in {shown}; columns: {headers}; the "
+                "workbook's sheets: {sheets} — name the one to read with sheet = \"…\"",
+                where=where, column=column, shown=shown, headers=", ".join(staged.headers),
+                sheets=", ".join(staged.sheets),
+            ))
+        raise ClientloadError(Message(
+            "{where}: column {column!r} not found in {shown}; columns: {headers}",
+            where=where, column=column, shown=shown, headers=", ".join(staged.headers),
+        ))
     return position
 
 
@@ -139,10 +149,11 @@ def _join(
     joined.cleanup.append(("TABLE", distinct))
     kept = con.execute(f"SELECT count(*) FROM {distinct}").fetchone()[0]  # type: ignore[index]
     if kept < staged.rows:
-        joined.notes.append(
-            f"lookup {lookup.name}: {staged.rows - kept:,} rows of {shown} with an empty or "
-            "repeated key ignored (the first row per key is used)"
-        )
+        joined.notes.append(Message(
+            "lookup {name}: {rows:,} rows of {shown} with an empty or "
+            "repeated key ignored (the first row per key is used)",
+            name=lookup.name, rows=staged.rows - kept, shown=shown,
+        ))
     key_text = _key_text(f"base.c{key}", joined.types[key])
     start = len(joined.headers)
     columns = ", ".join(f"lk._b{i} AS c{start + i}" for i in range(len(brought)))
@@ -150,11 +161,9 @@ def _join(
     source = f"FROM {joined.view} AS base LEFT JOIN {distinct} AS lk ON {key_text} = lk._k"
     if lookup.required:
         miss = f"_m{len(joined.reasons)}"
-        message = f"{lookup.key} "
-        reason = (
-            f"CASE WHEN {missed} THEN {lit(message)} || '''' || {key_text} || '''' || "
-            f"{lit(' not found in ' + shown)} END AS {miss}"
-        )
+        because = reason_sql(NOT_FOUND, key=lit(lookup.key),
+                             value=f"'''' || {key_text} || ''''", shown=lit(shown))
+        reason = f"CASE WHEN {missed} THEN {because} END AS {miss}"
         con.execute(f"CREATE OR REPLACE TEMP VIEW {new_view} AS SELECT base.*, {columns}, "
                     f"{reason} {source}")
         joined.reasons.append(miss)
@@ -163,10 +172,12 @@ def _join(
         (kept_rows,) = con.execute(f"SELECT count(*) {source} WHERE {missed}").fetchone()  # type: ignore[misc]
         if kept_rows:
             names = ", ".join(n for _, n in brought)
-            joined.notes.append(
-                f"lookup {lookup.name}: {kept_rows:,} rows whose {joined.headers[key]} is not in "
-                f"{shown} kept with {names} empty (required = false)"
-            )
+            joined.notes.append(Message(
+                "lookup {name}: {rows:,} rows whose {key} is not in "
+                "{shown} kept with {columns} empty (required = false)",
+                name=lookup.name, rows=kept_rows, key=joined.headers[key], shown=shown,
+                columns=names,
+            ))
     joined.cleanup.append(("VIEW", new_view))
     joined.view = new_view
     joined.headers += [n for _, n in brought]

@@ -30,6 +30,7 @@ from typing import Any
 
 from clientload.errors import ClientloadError
 from clientload.ingest.expression import Expr, parse_expression
+from clientload.messages import Message
 
 OPTION_KEYS = ("delimiter", "encoding", "decimal", "date_format", "sheet", "skip_rows")
 DATE_FORMATS = {
@@ -78,7 +79,8 @@ class Mapping:
 def _table(doc: dict[str, Any], name: str, where: str) -> dict[str, Any]:
     value = doc.get(name, {})
     if not isinstance(value, dict):
-        raise ClientloadError(f"{where}: [{name}] must be a table of key = value")
+        raise ClientloadError(Message("{where}: [{name}] must be a table of key = value",
+                                      where=where, name=name))
     return value
 
 
@@ -87,7 +89,8 @@ def _text(value: Any, where: str) -> str:
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):
         return str(value)
-    raise ClientloadError(f"{where}: expected a text or a number, found {type(value).__name__}")
+    raise ClientloadError(Message("{where}: expected a text or a number, found {kind}",
+                                  where=where, kind=type(value).__name__))
 
 
 def load_mapping(
@@ -103,26 +106,29 @@ def load_mapping(
     """
     where = str(path)
     if not path.is_file():
-        raise ClientloadError(f"mapping file {path} not found")
+        raise ClientloadError(Message("mapping file {path} not found", path=path))
     try:
         text = path.read_text("utf-8")
         doc = tomllib.loads(text)
     except UnicodeDecodeError as exc:
-        raise ClientloadError(f"{where}: not valid TOML: {exc}") from exc
+        raise ClientloadError(Message("{where}: not valid TOML: {problem}", where=where,
+                                      problem=str(exc))) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ClientloadError(_placeholder_left(text, where) or f"{where}: not valid TOML: {exc}"
-                              ) from exc
+        raise ClientloadError(_placeholder_left(text, where) or Message(
+            "{where}: not valid TOML: {problem}", where=where, problem=str(exc))) from exc
     known = {"columns", "derive", "constants", "options", "lookup", "exclude", "values"}
     for section in doc:
         if section not in known:
-            raise ClientloadError(
-                f"{where}: unknown section [{section}]; expected one of {', '.join(sorted(known))}"
-            )
+            raise ClientloadError(Message(
+                "{where}: unknown section [{section}]; expected one of {known}",
+                where=where, section=section, known=", ".join(sorted(known)),
+            ))
     mapped, unmapped = {}, set()
     for target, source in _table(doc, "columns", where).items():
         _check_target(target, columns, f"{where} [columns]")
         if not isinstance(source, str):
-            raise ClientloadError(f"{where} [columns] {target}: expected a header name in quotes")
+            raise ClientloadError(Message("{where} [columns] {column}: expected a header name "
+                                          "in quotes", where=where, column=target))
         if source.strip():
             mapped[target] = source
         else:
@@ -131,7 +137,8 @@ def load_mapping(
     for target, text in _table(doc, "derive", where).items():
         _check_target(target, columns, f"{where} [derive]")
         if not isinstance(text, str):
-            raise ClientloadError(f"{where} [derive] {target}: expected an expression in quotes")
+            raise ClientloadError(Message("{where} [derive] {column}: expected an expression "
+                                          "in quotes", where=where, column=target))
         derive[target] = parse_expression(text, f"{where} [derive] {target}")
         derive_text[target] = text
     constants = {
@@ -143,9 +150,10 @@ def load_mapping(
         listed = values if isinstance(values, list) else [values]
         texts = tuple(_text(v, f"{where} [exclude] {header}").strip() for v in listed)
         if not texts or not all(texts):
-            raise ClientloadError(
-                f"{where} [exclude] {header}: expected a value or a list of values to leave out"
-            )
+            raise ClientloadError(Message(
+                "{where} [exclude] {header}: expected a value or a list of values to leave out",
+                where=where, header=header,
+            ))
         exclude[header] = texts
     merged = {**_table(doc, "options", where), **(options or {})}
     return Mapping(
@@ -174,14 +182,16 @@ def value_maps(
         here = f"{where} [values.{target}]"
         _check_target(target, columns, here)
         if not isinstance(words, dict):
-            raise ClientloadError(f'{here}: expected lines of "word" = value')
+            raise ClientloadError(Message('{where}: expected lines of "word" = value',
+                                          where=here))
         found: dict[str, str] = {}
         for word, value in words.items():
             key = word.strip().lower()
             if key in found:
-                raise ClientloadError(
-                    f"{here}: {word!r} is given twice (words are compared trimmed, in any case)"
-                )
+                raise ClientloadError(Message(
+                    "{where}: {word!r} is given twice (words are compared trimmed, in any case)",
+                    where=here, word=word,
+                ))
             text = _text(value, f"{here} {word!r}")
             if table is not None:
                 check_value(table, target, text, f"{here} {word!r}")
@@ -196,19 +206,21 @@ def _placeholder_left(text: str, where: str) -> str | None:
 
     for number, line in enumerate(text.splitlines(), start=1):
         if re.match(r"""\s*("[^"]*"|'[^']*'|[\w-]+)\s*=\s*\?""", line):
-            return (
-                f"{where} line {number}: replace the ? with what the word means "
-                f"({line.split('#', 1)[1].strip() if '#' in line else 'a value'})"
-            )
+            if "#" in line:
+                return Message("{where} line {line}: replace the ? with what the word means "
+                               "({hint})", where=where, line=number,
+                               hint=line.split("#", 1)[1].strip())
+            return Message("{where} line {line}: replace the ? with what the word means "
+                           "(a value)", where=where, line=number)
     return None
 
 
 def _check_target(target: str, columns: list[str], where: str) -> None:
     if target not in columns:
-        raise ClientloadError(
-            f"{where}: {target!r} is not a column of this table; "
-            f"expected one of {', '.join(columns)}"
-        )
+        raise ClientloadError(Message(
+            "{where}: {column!r} is not a column of this table; expected one of {columns}",
+            where=where, column=target, columns=", ".join(columns),
+        ))
 
 
 def check_options(options: dict[str, Any], where: str = "options") -> dict[str, Any]:
@@ -219,33 +231,39 @@ def check_options(options: dict[str, Any], where: str = "options") -> dict[str, 
             continue
         if key not in OPTION_KEYS:
             expected = ", ".join(OPTION_KEYS)
-            raise ClientloadError(f"{where}: unknown option {key!r}; expected {expected}")
+            raise ClientloadError(Message("{where}: unknown option {key!r}; expected {known}",
+                                          where=where, key=key, known=expected))
         if key == "delimiter":
             value = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}.get(value, value)
             if not isinstance(value, str) or len(value) != 1:
-                raise ClientloadError(f"{where}: delimiter must be one character, found {value!r}")
+                raise ClientloadError(Message("{where}: delimiter must be one character, found "
+                                              "{value!r}", where=where, value=value))
         elif key == "decimal":
             if value not in (",", "."):
-                raise ClientloadError(f"{where}: decimal must be \",\" or \".\", found {value!r}")
+                raise ClientloadError(Message('{where}: decimal must be "," or ".", found '
+                                              "{value!r}", where=where, value=value))
         elif key == "date_format":
             if str(value).lower() not in DATE_FORMATS:
-                raise ClientloadError(
-                    f"{where}: date_format {value!r} unknown; "
-                    f"expected one of {', '.join(DATE_FORMATS)}"
-                )
+                raise ClientloadError(Message(
+                    "{where}: date_format {value!r} unknown; expected one of {known}",
+                    where=where, value=value, known=", ".join(DATE_FORMATS),
+                ))
             value = DATE_FORMATS[str(value).lower()]
         elif key == "skip_rows":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ClientloadError(f"{where}: skip_rows must be a whole number >= 0")
+                raise ClientloadError(Message("{where}: skip_rows must be a whole number >= 0",
+                                              where=where))
         elif key == "encoding":
             import codecs
 
             try:
                 value = codecs.lookup(str(value)).name
             except LookupError as exc:
-                raise ClientloadError(f"{where}: unknown encoding {value!r}") from exc
+                raise ClientloadError(Message("{where}: unknown encoding {value!r}",
+                                              where=where, value=value)) from exc
         elif key == "sheet" and not isinstance(value, (str, int)):
-            raise ClientloadError(f"{where}: sheet must be a name or a number")
+            raise ClientloadError(Message("{where}: sheet must be a name or a number",
+                                          where=where))
         checked[key] = value
     return checked
 
@@ -255,31 +273,38 @@ def _lookups(section: dict[str, Any], where: str) -> tuple[Lookup, ...]:
     for name, spec in section.items():
         here = f"{where} [lookup.{name}]"
         if not isinstance(spec, dict):
-            raise ClientloadError(f"{here}: expected file, key, on and columns")
+            raise ClientloadError(Message("{where}: expected file, key, on and columns",
+                                          where=here))
         allowed = ("file", "sheet", "key", "on", "columns", "required", "prefix")
         unknown = set(spec) - set(allowed)
         if unknown:
-            raise ClientloadError(
-                f"{here}: unknown key {sorted(unknown)[0]!r}; expected {', '.join(allowed)}"
-            )
+            raise ClientloadError(Message(
+                "{where}: unknown key {key!r}; expected {known}",
+                where=here, key=sorted(unknown)[0], known=", ".join(allowed),
+            ))
         if "file" not in spec and "sheet" not in spec:
-            raise ClientloadError(
-                f"{here}: missing 'file' (or 'sheet', for another sheet of the data's workbook)"
-            )
+            raise ClientloadError(Message(
+                "{where}: missing 'file' (or 'sheet', for another sheet of the data's workbook)",
+                where=here,
+            ))
         for needed in ("key", "columns"):
             if needed not in spec:
-                raise ClientloadError(f"{here}: missing {needed!r}")
+                raise ClientloadError(Message("{where}: missing {key!r}", where=here,
+                                              key=needed))
         sheet = spec.get("sheet")
         if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, (str, int))):
-            raise ClientloadError(f"{here}: sheet must be a name in quotes or a number, 1 = first")
+            raise ClientloadError(Message("{where}: sheet must be a name in quotes or a number, "
+                                          "1 = first", where=here))
         required = spec.get("required", True)
         if not isinstance(required, bool):
-            raise ClientloadError(f"{here}: required must be true or false")
+            raise ClientloadError(Message("{where}: required must be true or false",
+                                          where=here))
         columns = spec["columns"]
         if isinstance(columns, str):
             columns = [columns]
         if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
-            raise ClientloadError(f"{here}: columns must be a list of header names")
+            raise ClientloadError(Message("{where}: columns must be a list of header names",
+                                          where=here))
         found.append(
             Lookup(
                 name=name,
@@ -307,7 +332,7 @@ def resolve_lookup_file(lookup: Lookup, mapping_dir: Path | None, data_file: Pat
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    tried = " or ".join(str(c) for c in candidates)
-    raise ClientloadError(
-        f"lookup {lookup.name}: file {lookup.file} not found (looked for {tried})"
-    )
+    raise ClientloadError(Message(
+        "lookup {name}: file {file} not found (looked for {tried:join: or })",
+        name=lookup.name, file=lookup.file, tried=[str(c) for c in candidates],
+    ))

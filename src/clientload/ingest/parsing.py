@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from clientload.messages import Message
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -40,7 +42,7 @@ DATE_LABELS = {
     "dmy.": "dd.mm.yyyy",
     "dmy/": "dd/mm/yyyy",
     "mdy/": "m/d/yyyy",
-    "excel": "an Excel serial number",
+    "excel": Message("an Excel serial number"),
     "ymd8": "yyyymmdd",
 }
 
@@ -65,7 +67,9 @@ class NumberFormat:
 
     @property
     def expected(self) -> str:
-        return "a number like 1 234,56" if self.decimal == "," else "a number like 1234.56"
+        if self.decimal == ",":
+            return Message("a number like 1 234,56")
+        return Message("a number like 1234.56")
 
     def sql(self, s: str) -> str:
         """The number in `s`, text already `stripped` (NULL when it does not fit this format)."""
@@ -92,7 +96,7 @@ class DateFormat:
 
     @property
     def expected(self) -> str:
-        return "a date as " + DATE_LABELS[self.kind]
+        return Message("a date as {layout}", layout=DATE_LABELS[self.kind])
 
     def sql(self, text_sql: str) -> str:
         """The timestamp in `text_sql` (ISO always accepted; NULL when it fits neither).
@@ -136,7 +140,7 @@ def bool_sql(text_sql: str) -> str:
     return f"(CASE WHEN {low} IN ({yes}) THEN true WHEN {low} IN ({no}) THEN false END)"
 
 
-BOOL_EXPECTED = "true/false, yes/no, да/нет or 1/0"
+BOOL_EXPECTED = Message("true/false, yes/no, да/нет or 1/0")
 
 
 def _count(condition: str) -> str:
@@ -177,15 +181,18 @@ def decide_number_formats(
         else:
             decimal = default_decimal
             if separated:
-                notes.append(
-                    f"numbers in column {labels[key]} read with decimal {decimal!r} "
-                    f"(ambiguous: values like 1{',' if decimal == '.' else '.'}234)"
-                )
+                notes.append(Message(
+                    "numbers in column {column} read with decimal {decimal!r} "
+                    "(ambiguous: values like {example})",
+                    column=labels[key], decimal=decimal,
+                    example="1,234" if decimal == "." else "1.234",
+                ))
         if comma and point:
-            notes.append(
-                f"column {labels[key]} mixes decimal marks; read with {decimal!r}, "
-                "values in the other style rejected"
-            )
+            notes.append(Message(
+                "column {column} mixes decimal marks; read with {decimal!r}, "
+                "values in the other style rejected",
+                column=labels[key], decimal=decimal,
+            ))
         formats[key] = NumberFormat(decimal)
     return formats, notes
 
@@ -226,7 +233,8 @@ def decide_date_formats(
             notes += note
         elif best == "serial":
             formats[key] = DateFormat("excel")
-            notes.append(f"dates in column {labels[key]} read as Excel serial numbers")
+            notes.append(Message("dates in column {column} read as Excel serial numbers",
+                                 column=labels[key]))
         else:
             formats[key] = DateFormat("ymd8" if best == "ymd8" else "iso")
     return formats, notes
@@ -245,16 +253,17 @@ def _slash_order(
     assert row is not None
     day_first, month_first = row
     if day_first and not month_first:
-        return "dmy/", [f"dates in column {label} read as d/m/yyyy"]
+        return "dmy/", [Message("dates in column {column} read as d/m/yyyy", column=label)]
     if month_first and not day_first:
-        return "mdy/", [f"dates in column {label} read as m/d/yyyy"]
+        return "mdy/", [Message("dates in column {column} read as m/d/yyyy", column=label)]
     if not day_first and not month_first:
-        return "mdy/", [
-            f"dates in column {label} read as m/d/yyyy (ambiguous: every value fits both "
-            "d/m/yyyy and m/d/yyyy; set date_format in a mapping file if they are d/m)"
-        ]
+        return "mdy/", [Message(
+            "dates in column {column} read as m/d/yyyy (ambiguous: every value fits both "
+            "d/m/yyyy and m/d/yyyy; set date_format in a mapping file if they are d/m)",
+            column=label,
+        )]
     kind = "dmy/" if day_first > month_first else "mdy/"
-    return kind, [
-        f"dates in column {label} mix d/m and m/d; read as {DATE_LABELS[kind]}, "
-        "the others rejected"
-    ]
+    return kind, [Message(
+        "dates in column {column} mix d/m and m/d; read as {layout}, the others rejected",
+        column=label, layout=DATE_LABELS[kind],
+    )]

@@ -39,6 +39,7 @@ from clientload.ingest.words import (
     unread_words,
     word_kind,
 )
+from clientload.messages import Message
 from clientload.progress import ProgressFn, no_progress
 from clientload.schema import Table
 
@@ -106,10 +107,11 @@ def prepare_file(
     except ClientloadError as exc:
         if len(staged.sheets) < 2:
             raise
-        raise ClientloadError(
-            f"{exc}; sheet {staged.sheet!r} was read, the workbook's sheets: "
-            f"{', '.join(staged.sheets)} (choose one with --sheet or [options] sheet)"
-        ) from exc
+        raise ClientloadError(Message(
+            "{problem}; sheet {sheet!r} was read, the workbook's sheets: "
+            "{sheets} (choose one with --sheet or [options] sheet)",
+            problem=exc.message, sheet=staged.sheet, sheets=", ".join(staged.sheets),
+        )) from exc
     notes = [*staged.notes, *joined.notes, *plan.notes]
     prepared = Prepared(path, scan, name, staged.headers, "", staged.rows, notes, joined.cleanup,
                         staged=staged, joined=joined, plan=plan)

@@ -20,6 +20,7 @@ from clientload.ingest.parsing import DATE_LABELS
 from clientload.ingest.prepare import Prepared, prepare_file, word_sources
 from clientload.ingest.synonyms import normalise_header
 from clientload.ingest.words import distinct_words, read_word
+from clientload.messages import Message
 
 if TYPE_CHECKING:
     import duckdb
@@ -150,11 +151,12 @@ def _choices(item: Prepared, schema: Table, mapping: Mapping) -> list[ColumnChoi
             else:
                 same = normalise_header(header) == normalise_header(name)
                 how = "name" if same else "synonym"
-            detail = f"empty cells: {src.constant}" if src.constant is not None else ""
+            detail = (Message("empty cells: {value}", value=src.constant)
+                      if src.constant is not None else "")
             choices.append(ColumnChoice(name, required, header, how, detail, fmt))
         else:
-            why = ("left empty by the mapping" if name in mapping.unmapped
-                   else "no header is this column's name or one of its synonyms")
+            why = (Message("left empty by the mapping") if name in mapping.unmapped
+                   else Message("no header is this column's name or one of its synonyms"))
             choices.append(ColumnChoice(name, required, None, "none", why))
     return choices
 
@@ -166,7 +168,7 @@ def plan_header(item: Prepared, position: int | None) -> str:
 
 def _format(item: Prepared, column: str) -> str:
     if column in item.numbers:
-        return f"decimal {item.numbers[column].decimal!r}"
+        return Message("decimal {mark!r}", mark=item.numbers[column].decimal)
     if column in item.dates:
         return DATE_LABELS[item.dates[column].kind]
     return ""

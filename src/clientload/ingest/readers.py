@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clientload.errors import ClientloadError
+from clientload.ingest.reasons import TOO_MANY_FIELDS
 from clientload.ingest.sniff import (
     FileScan,
     read_sample,
@@ -22,6 +23,7 @@ from clientload.ingest.sniff import (
     sniff_delimiter,
     transcode_to_utf8,
 )
+from clientload.messages import Message
 
 if TYPE_CHECKING:
     import duckdb
@@ -66,8 +68,9 @@ def stage_file(
 ) -> Staged:
     """Stage `path` as the temporary view `name`; errors are ClientloadErrors naming the file."""
     if not path.is_file():
-        what = "is a folder; name the files in it" if path.is_dir() else "file not found"
-        raise ClientloadError(f"{path}: {what}")
+        if path.is_dir():
+            raise ClientloadError(Message("{path}: is a folder; name the files in it", path=path))
+        raise ClientloadError(Message("{path}: file not found", path=path))
     suffix = path.suffix.lower()
     sha256 = scan.sha256 if scan else None
     if suffix in PARQUET_SUFFIXES:
@@ -86,7 +89,8 @@ def _stage_parquet(
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except Exception as exc:
-        raise ClientloadError(f"{path}: not a readable Parquet file ({_first_line(exc)})") from exc
+        raise ClientloadError(Message("{path}: not a readable Parquet file ({problem})",
+                                      path=path, problem=_first_line(exc))) from exc
     columns = [(r[0], r[1]) for r in described if r[0] != "file_row_number"]
     select = ", ".join(f"{quote_ident(c)} AS c{i}" for i, (c, _) in enumerate(columns))
     con.execute(
@@ -108,7 +112,8 @@ def _stage_excel(
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
-        raise ClientloadError(f"{path}: not a readable workbook ({_first_line(exc)})") from exc
+        raise ClientloadError(Message("{path}: not a readable workbook ({problem})",
+                                      path=path, problem=_first_line(exc))) from exc
     wanted = options.get("sheet")
     names = book.sheet_names
     if wanted is None:
@@ -116,17 +121,20 @@ def _stage_excel(
     elif isinstance(wanted, int) or str(wanted).isdigit():
         index = int(wanted) - 1
         if not 0 <= index < len(names):
-            raise ClientloadError(f"{path}: no sheet number {wanted}; it has {len(names)}")
+            raise ClientloadError(Message("{path}: no sheet number {wanted}; it has {count}",
+                                          path=path, wanted=wanted, count=len(names)))
         sheet_name = names[index]
     elif wanted in names:
         sheet_name = str(wanted)
     else:
-        raise ClientloadError(f"{path}: no sheet {wanted!r}; sheets: {', '.join(names)}")
+        raise ClientloadError(Message("{path}: no sheet {wanted!r}; sheets: {sheets}",
+                                      path=path, wanted=wanted, sheets=", ".join(names)))
     sheet = book.get_sheet_by_name(sheet_name)
     rows = sheet.to_python(skip_empty_area=False)
     skip = int(options.get("skip_rows", 0))
     if len(rows) <= skip:
-        raise ClientloadError(f"{path}: sheet {sheet_name!r} has no header row")
+        raise ClientloadError(Message("{path}: sheet {sheet!r} has no header row", path=path,
+                                      sheet=sheet_name))
     headers = _dedupe([_cell_text(v) or f"column{i + 1}" for i, v in enumerate(rows[skip])])
     width = len(headers)
     body = ((skip + 2 + i, r) for i, r in enumerate(rows[skip + 1 :]))
@@ -136,7 +144,7 @@ def _stage_excel(
         if any(v not in ("", None) for v in r)
     )
     count = _load_records(con, name, width, records)
-    notes = [f"sheet {sheet_name!r}"] if len(names) > 1 else []
+    notes = [Message("sheet {sheet!r}", sheet=sheet_name)] if len(names) > 1 else []
     return Staged(name, headers, ["VARCHAR"] * width, count, sha or file_sha256(path), notes=notes,
                   sheet=sheet_name, sheets=list(names))
 
@@ -183,16 +191,17 @@ def _stage_text(
         text_path = workdir / f"{name}.utf8.csv"
         newlines, ends_newline = transcode_to_utf8(path, encoding, text_path)
         shown = "windows-1251" if encoding in ("cp1251", "windows-1251") else encoding
-        notes.append(f"encoding {shown}")
+        notes.append(Message("encoding {encoding}", encoding=shown))
     elif encoding == "utf-8-sig":
-        notes.append("encoding utf-8 with BOM")
+        notes.append(Message("encoding utf-8 with BOM"))
     skip = int(options.get("skip_rows", 0))
     sample = read_sample(text_path, "utf-8")
     if not sample.strip():
-        raise ClientloadError(f"{path}: the file is empty")
+        raise ClientloadError(Message("{path}: the file is empty", path=path))
     delimiter = options.get("delimiter") or sniff_delimiter(sample, skip)
     if delimiter != ",":
-        notes.append("delimiter " + ("tab" if delimiter == "\t" else repr(delimiter)))
+        notes.append(Message("delimiter tab") if delimiter == "\t"
+                     else Message("delimiter {delimiter!r}", delimiter=delimiter))
     staged = _stage_csv_duckdb(con, text_path, name, delimiter, skip)
     physical = newlines + (0 if ends_newline else 1)
     if staged is None or physical != staged[1] + 1 + skip:
@@ -202,10 +211,10 @@ def _stage_text(
             staged = _stage_csv_python(con, text_path, name, delimiter, skip)
         except UnicodeDecodeError as exc:
             # A UTF-8 byte-order mark in front of bytes that are not UTF-8 (e.g. windows-1252).
-            raise ClientloadError(
-                f"{path}: starts with a UTF-8 byte-order mark but byte {exc.start} of a line is "
-                f"not UTF-8; save the file as UTF-8 or give --encoding"
-            ) from exc
+            raise ClientloadError(Message(
+                "{path}: starts with a UTF-8 byte-order mark but byte {byte} of a line is "
+                "not UTF-8; save the file as UTF-8 or give --encoding", path=path, byte=exc.start,
+            )) from exc
     headers, rows = staged
     return Staged(name, headers, ["VARCHAR"] * len(headers), rows, scan.sha256, delimiter, notes)
 
@@ -245,9 +254,11 @@ def _stage_csv_python(
             while not any(h.strip() for h in header_row):  # blank lines above the header
                 header_row = next(reader)
         except StopIteration as exc:
-            raise ClientloadError(f"{path}: the file has no header line") from exc
+            raise ClientloadError(Message("{path}: the file has no header line",
+                                          path=path)) from exc
         except csv.Error as exc:
-            raise ClientloadError(f"{path}: cannot read the header line ({exc})") from exc
+            raise ClientloadError(Message("{path}: cannot read the header line ({problem})",
+                                          path=path, problem=str(exc))) from exc
         headers = _dedupe([h.strip() or f"column{i}" for i, h in enumerate(header_row)])
         width = len(headers)
 
@@ -261,16 +272,17 @@ def _stage_csv_python(
                     values = [v if v != "" else None for v in row[:width]]
                     yield start, values, _shape_reason(len(_trim(row)), width)
             except csv.Error as exc:
-                raise ClientloadError(
-                    f"{path}: line {reader.line_num + skip}: cannot read CSV ({exc})"
-                ) from exc
+                raise ClientloadError(Message(
+                    "{path}: line {line}: cannot read CSV ({problem})",
+                    path=path, line=reader.line_num + skip, problem=str(exc),
+                )) from exc
 
         return headers, _load_records(con, name, width, records())
 
 
 def _shape_reason(found: int, width: int) -> str | None:
     if found > width:
-        return f"line has {found} fields, the header has {width}"
+        return TOO_MANY_FIELDS.format(found=found, width=width)
     return None
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from clientload.ingest.parsing import lit
+from clientload.ingest.reasons import DIFFERENCE, REPEATED, reason_sql
+from clientload.messages import Message
 
 if TYPE_CHECKING:
     import duckdb
@@ -59,17 +61,19 @@ def collapse_repeats(
         if disagreeing:
             shown = " || '/' || ".join(f"CAST(k.{c} AS VARCHAR)" for c in schema.key)
             parts = ", ".join(
-                f"CASE WHEN r.d{i} THEN {lit(labels.get(c, c) + ' ')} || {_quoted(f'r.a{i}')} "
-                f"|| ' here, ' || {_quoted(f'r.b{i}')} || ' there' END"
+                f"CASE WHEN r.d{i} THEN "
+                + reason_sql(DIFFERENCE, column=lit(labels.get(c, c)), here=_quoted(f"r.a{i}"),
+                             there=_quoted(f"r.b{i}"))
+                + " END"
                 for i, c in enumerate(others)
             )
-            label = "/".join(schema.key)
+            because = reason_sql(REPEATED, key=lit("/".join(schema.key)),
+                                 value="'''' || d.shown || ''''", line="d.kept",
+                                 differences="d.what")
             con.execute(
-                f"UPDATE {checked} SET _reason = {lit(label + ' ')} || '''' || d.shown || '''' "
-                f"|| ' appears again on line ' || d.kept || ' with other values: ' || d.what || "
-                f"'; the later line is kept' FROM (SELECT r._line, r.kept, {shown} AS shown, "
-                f"concat_ws('; ', {parts}) AS what FROM {repeats} r JOIN {checked} k "
-                f"ON k._line = r.kept WHERE {differs_r}) d "
+                f"UPDATE {checked} SET _reason = {because} FROM (SELECT r._line, r.kept, "
+                f"{shown} AS shown, concat_ws('; ', {parts}) AS what FROM {repeats} r JOIN "
+                f"{checked} k ON k._line = r.kept WHERE {differs_r}) d "
                 f"WHERE {checked}._line = d._line"
             )
         if collapsed:
@@ -79,24 +83,35 @@ def collapse_repeats(
             )
     finally:
         con.execute(f"DROP TABLE IF EXISTS {repeats}")
-    notes = []
+    notes: list[str] = []
     if collapsed:
-        notes.append(
-            f"{collapsed:,} repeated rows of the same {_keys(collapsed_keys, schema)} collapsed "
-            "(identical to the later line of the same key)"
-        )
+        notes.append(Message(
+            "{collapsed:,} repeated rows of the same {keys} collapsed "
+            "(identical to the later line of the same key)",
+            collapsed=collapsed, keys=_keys(collapsed_keys, schema),
+        ))
     if disagreeing:
-        by_column = ", ".join(
-            f"{labels.get(c, c)}: {int(n):,}"
+        by_column = [
+            Message("{column}: {rows:,}", column=labels.get(c, c), rows=int(n))
             for c, n in zip(others, row[4:], strict=True) if n
-        )
-        notes.append(
-            f"{disagreeing:,} repeated rows of {_keys(disagreeing_keys, schema)} differ from the "
-            f"later line of the same key and were rejected ({by_column})"
-        )
+        ]
+        notes.append(Message(
+            "{disagreeing:,} repeated rows of {keys} differ from the later line of the same key "
+            "and were rejected ({by_column:join:, })",
+            disagreeing=disagreeing, keys=_keys(disagreeing_keys, schema), by_column=by_column,
+        ))
     return collapsed, notes
 
 
-def _keys(n: int, schema: Table) -> str:
+def _keys(n: int, schema: Table) -> Message:
     """"793 clients", "1 client": the table's name counts its keys."""
-    return f"{n:,} {schema.name if n != 1 else schema.name.removesuffix('s')}"
+    if schema.name == "clients":
+        return Message("{n:plural:client|clients}", n=n)
+    if schema.name == "products":
+        return Message("{n:plural:product|products}", n=n)
+    if schema.name == "orders":
+        return Message("{n:plural:order|orders}", n=n)
+    if schema.name == "plans":
+        return Message("{n:plural:plan|plans}", n=n)
+    return Message("{n:,} {table}", n=n, table=schema.name if n != 1 else
+                   schema.name.removesuffix("s"))

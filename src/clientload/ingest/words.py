@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from clientload.errors import ClientloadError
 from clientload.ingest.parsing import FALSE_WORDS, TRUE_WORDS, lit
+from clientload.messages import Message
 
 if TYPE_CHECKING:
     import duckdb
@@ -84,17 +85,17 @@ def reading(table: str, column: str, text: str) -> str | None:
 def expected_values(table: str, column: str) -> str:
     """What a yes/no or code column accepts, for messages and the hint's comments."""
     if word_kind(table, column) == "code":
-        return " or ".join(CODES[(table, column)][0])
-    return "true or false"
+        return Message("{codes:join: or }", codes=list(CODES[(table, column)][0]))
+    return Message("true or false")
 
 
 def check_value(table: str, column: str, text: str, where: str) -> None:
     """A `[values]` entry must give something the column can read ("" leaves it empty)."""
     if text.strip() and is_strict(table, column) and reading(table, column, text) is None:
-        raise ClientloadError(
-            f"{where}: {text!r} is not a value of {column}; expected "
-            f"{expected_values(table, column)}, or \"\" for empty"
-        )
+        raise ClientloadError(Message(
+            "{where}: {text!r} is not a value of {column}; expected {expected}, or \"\" for empty",
+            where=where, text=text, column=column, expected=expected_values(table, column),
+        ))
 
 
 def value_map_sql(text_sql: str, words: dict[str, str]) -> str:
@@ -134,17 +135,20 @@ def unknown_words_hint(
 ) -> str:
     """One note: the words not understood with their counts, and the section to add."""
     rows = sum(n for _, n in unread)
-    shown = ", ".join(f"{word!r} ({n:,})" for word, n in unread[:HINT_WORDS])
+    shown: list[str] = [Message("{word!r} ({rows:,})", word=word, rows=n)
+                        for word, n in unread[:HINT_WORDS]]
     if len(unread) > HINT_WORDS or more:
-        shown += f", … and {len(unread) - HINT_WORDS + more:,} more"
+        shown.append(Message("… and {count:,} more", count=len(unread) - HINT_WORDS + more))
     expected = expected_values(table, column)
     section = "\n".join(
         [f"[values.{column}]", *(f"{toml_string(w)} = ?  # {expected}"
                                  for w, _ in unread[:HINT_WORDS])]
     )
-    return (
-        f"{label}: {len(unread) + more:,} words are not {expected} ({rows:,} rows rejected): "
-        f"{shown}; say what they mean in the mapping file, replacing each ?:\n{section}"
+    return Message(
+        "{label}: {words:,} words are not {expected} ({rows:,} rows rejected): "
+        "{shown:join:, }; say what they mean in the mapping file, replacing each ?:\n{section}",
+        label=label, words=len(unread) + more, expected=expected, rows=rows, shown=shown,
+        section=section,
     )
 
 

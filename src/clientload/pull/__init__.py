@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clientload.errors import ClientloadError
+from clientload.messages import Message
 from clientload.progress import ProgressFn, no_progress
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def _connection(url: str, user: str, password: str, options: dict,
     from clientload.pull.odata import Connection
 
     if not user:
-        raise ClientloadError("--user: the 1С user is needed")
+        raise ClientloadError(Message("--user: the 1С user is needed"))
     return Connection(url, user, password, timeout=float(options["timeout_seconds"]),
                       retries=int(options["retries"]),
                       retry_wait=float(options["retry_wait_seconds"]),
@@ -159,8 +160,8 @@ def _write(ws: Workspace, batch, result: PullResult, before, derive: str | None,
             state.ensure_tables(con)
             now = con.execute("SELECT max(pull_id) FROM pull_runs").fetchone()[0]
             if now != before:
-                raise ClientloadError("another pull finished while this one was reading; "
-                                      "nothing was changed: run it again")
+                raise ClientloadError(Message("another pull finished while this one was "
+                                              "reading; nothing was changed: run it again"))
             with tempfile.TemporaryDirectory(prefix="clientload-pull-") as folder:
                 removed = commit(ws, con, batch, result.pull_id, f"1С {result.url}",
                                  Path(folder), report, derive, tables)

@@ -4,6 +4,7 @@ optional field is left out with a note."""
 
 from __future__ import annotations
 
+from clientload.messages import Message
 from clientload.pull.odata import HOW_TO_PUBLISH, Metadata, NotPublished, ODataError
 from clientload.pull.profile import FieldSpec, Profile, without
 
@@ -28,25 +29,28 @@ def check_profile(profile: Profile, meta: Metadata) -> tuple[Profile, list[str]]
                 continue
             if spec.optional:  # only names something optional: leave it out, say how to fill it
                 dropped.setdefault(role, set()).add(column)
-                notes.append(f"the server does not publish {spec.object}: [{role}] {column} "
-                             "left empty (publish it to fill it)")
+                notes.append(Message("the server does not publish {object}: [{role}] {column} "
+                                     "left empty (publish it to fill it)", object=spec.object,
+                                     role=role, column=column))
             else:
                 needed.add(spec.object)
     missing = sorted(obj for obj in needed if obj not in meta.entity_sets)
     if missing:
         used = profile.objects()
-        listed = ", ".join(f"{obj} (for {used[obj]})" for obj in missing)
-        raise NotPublished(f"the server does not publish {listed}; {HOW_TO_PUBLISH}")
+        listed = [Message("{object} (for {use})", object=obj, use=used[obj]) for obj in missing]
+        raise NotPublished(Message("the server does not publish {objects:join:, }; {how}",
+                                   objects=listed, how=HOW_TO_PUBLISH))
     for role, source in profile.sources.items():
         entity = meta.types.get(source.object)
         if entity is None:
-            problems.append(f"$metadata describes no {source.object}")
+            problems.append(Message("$metadata describes no {object}", object=source.object))
             continue
         if source.id_field not in entity.fields:
-            problems.append(f"{source.object} has no field {source.id_field} ([{role}] id)")
+            problems.append(Message("{object} has no field {field} ([{role}] id)",
+                                    object=source.object, field=source.id_field, role=role))
         if source.lines and source.lines not in entity.sections:
-            problems.append(f"{source.object} has no tabular section {source.lines} "
-                            f"([{role}] lines)")
+            problems.append(Message("{object} has no tabular section {section} ([{role}] lines)",
+                                    object=source.object, section=source.lines, role=role))
             continue
         for column, spec in source.columns.items():
             if column in dropped.get(role, set()):
@@ -54,22 +58,27 @@ def check_profile(profile: Profile, meta: Metadata) -> tuple[Profile, list[str]]
             where = _where(source.object, spec)
             fields = entity.sections.get(spec.section, {}) if spec.section else entity.fields
             if spec.section and spec.section != source.lines:
-                problems.append(f"[{role}] {column} = {spec.path}: only the fields of the object "
-                                f"and of its section {source.lines} can be read")
+                problems.append(Message("[{role}] {column} = {path}: only the fields of the "
+                                        "object and of its section {section} can be read",
+                                        role=role, column=column, path=spec.path,
+                                        section=source.lines))
             elif not has_field(fields, spec.name, spec.ref):
-                what = f"{where} has no field {spec.name} ([{role}] {column})"
+                what = Message("{object} has no field {field} ([{role}] {column})",
+                               object=where, field=spec.name, role=role, column=column)
                 if spec.optional:
                     dropped.setdefault(role, set()).add(column)
-                    notes.append(f"{what}: {column} left empty")
+                    notes.append(Message("{problem}: {column} left empty", problem=what,
+                                         column=column))
                 else:
                     problems.append(what)
             elif spec.object and spec.show not in _fields_of(meta, spec.object):
-                problems.append(f"{spec.object} has no field {spec.show} ([{role}] {column})")
+                problems.append(Message("{object} has no field {field} ([{role}] {column})",
+                                        object=spec.object, field=spec.show, role=role,
+                                        column=column))
     if problems:
-        raise ODataError(f"profile {profile.name} does not fit this configuration: "
-                         + "; ".join(problems)
-                         + "; copy the profile (docs/1c.md), correct the names, and pass it as "
-                         "--profile FILE.toml")
+        raise ODataError(Message("profile {name} does not fit this configuration: {problems}; "
+                                 "copy the profile (docs/1c.md), correct the names, and pass it "
+                                 "as --profile FILE.toml", name=profile.name, problems=problems))
     return without(profile, dropped), notes
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from clientload.messages import Message
 from clientload.progress import ProgressFn
 from clientload.pull import state
 from clientload.pull.extract import Resolver, is_included, label, parse_date, rows_of
@@ -84,7 +85,8 @@ class Collector:
             if role in self.profile.sources:
                 self._documents(self.profile.sources[role])
         for where, n in sorted(self.resolver.unresolved.items()):
-            self.batch.notes.append(f"{where}: {n:,} reference(s) not found in 1С")
+            self.batch.notes.append(Message("{where}: {count:,} reference(s) not found in 1С",
+                                            where=where, count=n))
         return self.batch
 
     # --- reading -----------------------------------------------------------------------------

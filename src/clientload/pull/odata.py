@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clientload.errors import ClientloadError
+from clientload.messages import Message
 
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
 SERVICE_PATH = "odata/standard.odata"
-HOW_TO_PUBLISH = (
+HOW_TO_PUBLISH = Message(
     "a 1С administrator adds it in Администрирование → Синхронизация данных → "
     "«Настройка стандартного интерфейса OData» (docs/1c.md)"
 )
@@ -63,10 +64,11 @@ def service_root(url: str) -> str:
     interface itself (`…/odata/standard.odata`); user and password in the URL are refused."""
     parsed = urllib.parse.urlsplit(url.strip())
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ODataError(f"--url {url!r}: expected http(s)://host/base, the 1С publication")
+        raise ODataError(Message("--url {url!r}: expected http(s)://host/base, the 1С "
+                                 "publication", url=url))
     if parsed.username or parsed.password:
-        raise ODataError("--url: leave the user and password out of the URL; give --user and the "
-                         "password on standard input (--password-stdin)")
+        raise ODataError(Message("--url: leave the user and password out of the URL; give "
+                                 "--user and the password on standard input (--password-stdin)"))
     path = parsed.path.rstrip("/")
     if not path.endswith(SERVICE_PATH):
         path = f"{path}/{SERVICE_PATH}"
@@ -107,10 +109,12 @@ class Connection:
         try:
             answer = json.loads(body)
         except ValueError:
-            raise ODataError(f"{self.root}/{resource}: the answer is not JSON; is this the "
-                             "1С standard OData interface?") from None
+            raise ODataError(Message("{root}/{resource}: the answer is not JSON; is this the "
+                                     "1С standard OData interface?", root=self.root,
+                                     resource=resource)) from None
         if not isinstance(answer, dict):
-            raise ODataError(f"{self.root}/{resource}: unexpected answer")
+            raise ODataError(Message("{root}/{resource}: unexpected answer", root=self.root,
+                                     resource=resource))
         return answer
 
     def get_text(self, resource: str, query: dict[str, str] | None = None) -> str:
@@ -137,14 +141,17 @@ class Connection:
             except urllib.error.URLError as exc:
                 reason = exc.reason
                 if not _transient(reason) or attempt >= self.retries:
-                    raise ODataError(f"cannot reach {self.root}: {_reason_text(reason)}; check "
-                                     "--url and that the 1С web server is running") from None
+                    raise ODataError(Message("cannot reach {root}: {reason}; check --url and "
+                                             "that the 1С web server is running",
+                                             root=self.root, reason=_reason_text(reason))
+                                     ) from None
             except (http.client.HTTPException, ConnectionError, TimeoutError) as exc:
                 if attempt >= self.retries:
-                    raise ODataError(
-                        f"{self.root}/{resource}: the connection failed {attempt + 1} times "
-                        f"({type(exc).__name__}); nothing was changed in the store"
-                    ) from None
+                    raise ODataError(Message(
+                        "{root}/{resource}: the connection failed {times} times ({kind}); "
+                        "nothing was changed in the store", root=self.root, resource=resource,
+                        times=attempt + 1, kind=type(exc).__name__,
+                    )) from None
             attempt += 1
             self.retried += 1
             self.sleep(self.retry_wait * 2 ** (attempt - 1))
@@ -152,20 +159,25 @@ class Connection:
     def _http_error(self, exc: urllib.error.HTTPError, resource: str, what: str) -> ODataError:
         detail = _odata_message(exc)
         if exc.code == 401:
-            return ODataError(f"{self.root}: 1С refused user {self.user!r} (401): wrong user or "
-                              "password, or the user may not use the standard OData interface")
+            return ODataError(Message("{root}: 1С refused user {user!r} (401): wrong user or "
+                                      "password, or the user may not use the standard OData "
+                                      "interface", root=self.root, user=self.user))
         if exc.code == 403:
-            return ODataError(f"{self.root}/{resource}: user {self.user!r} may not read it (403)"
-                              f"{detail}; give the user the right to read it in 1С")
+            return ODataError(Message("{root}/{resource}: user {user!r} may not read it (403)"
+                                      "{detail}; give the user the right to read it in 1С",
+                                      root=self.root, resource=resource, user=self.user,
+                                      detail=detail))
         if exc.code == 404 and resource and not resource.startswith("$"):
             name = resource.split("(")[0].split("/")[0]
-            return NotPublished(f"the server does not publish {name}{what}{detail}; "
-                                f"{HOW_TO_PUBLISH}")
+            return NotPublished(Message("the server does not publish {name}{what}{detail}; "
+                                        "{how}", name=name, what=what, detail=detail,
+                                        how=HOW_TO_PUBLISH))
         if exc.code == 404:
-            return ODataError(f"{self.root}: no 1С standard OData interface there (404); check "
-                              "--url and that the publication has «Публиковать стандартный "
-                              "интерфейс OData» ticked")
-        return ODataError(f"{self.root}/{resource}: HTTP {exc.code}{detail}")
+            return ODataError(Message("{root}: no 1С standard OData interface there (404); "
+                                      "check --url and that the publication has «Публиковать "
+                                      "стандартный интерфейс OData» ticked", root=self.root))
+        return ODataError(Message("{root}/{resource}: HTTP {code}{detail}", root=self.root,
+                                  resource=resource, code=exc.code, detail=detail))
 
     # --- what the server publishes -----------------------------------------------------------
 
@@ -194,7 +206,8 @@ class Connection:
             answer = self.get_json(entity_set, {**query, "$skip": str(skip)}, what)
             page = answer.get("value")
             if not isinstance(page, list):
-                raise ODataError(f"{self.root}/{entity_set}: the answer has no 'value' list")
+                raise ODataError(Message("{root}/{resource}: the answer has no 'value' list",
+                                         root=self.root, resource=entity_set))
             if not page:
                 return
             yield page
@@ -223,9 +236,9 @@ def _transient(reason: object) -> bool:
 
 def _reason_text(reason: object) -> str:
     if isinstance(reason, socket.gaierror):
-        return "unknown host"
+        return Message("unknown host")
     if isinstance(reason, ConnectionRefusedError):
-        return "connection refused"
+        return Message("connection refused")
     return str(getattr(reason, "strerror", None) or reason)
 
 
@@ -250,7 +263,8 @@ def parse_metadata(text: str) -> Metadata:
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
-        raise ODataError(f"$metadata is not readable XML ({exc})") from None
+        raise ODataError(Message("$metadata is not readable XML ({problem})",
+                                 problem=str(exc))) from None
 
     def local(tag: str) -> str:
         return tag.rsplit("}", 1)[-1]

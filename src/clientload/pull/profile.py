@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from clientload.errors import ClientloadError
+from clientload.messages import Message
 from clientload.schema import TABLES
 
 ROLES = ("clients", "products", "orders", "sales", "returns")
@@ -107,8 +108,9 @@ def load_profile(name_or_path: str) -> Profile:
         return parse_profile(text.read_text("utf-8"), name_or_path)
     path = Path(name_or_path)
     if not path.is_file():
-        raise ClientloadError(f"--profile {name_or_path}: neither a built-in profile "
-                              f"({', '.join(BUILT_IN)}) nor a TOML file")
+        raise ClientloadError(Message("--profile {name}: neither a built-in profile ({known}) "
+                                      "nor a TOML file", name=name_or_path,
+                                      known=", ".join(BUILT_IN)))
     return parse_profile(path.read_text("utf-8"), str(path))
 
 
@@ -121,42 +123,49 @@ def parse_profile(text: str, origin: str) -> Profile:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ClientloadError(f"profile {origin}: not valid TOML: {exc}") from None
+        raise ClientloadError(Message("profile {origin}: not valid TOML: {problem}",
+                                      origin=origin, problem=str(exc))) from None
     problems: list[str] = []
     unknown = set(raw) - {*ROLES, "title"}
     if unknown:
-        problems.append(f"unknown section(s) {', '.join(sorted(unknown))}; expected "
-                        f"{', '.join(ROLES)}")
+        problems.append(Message("unknown section(s) {sections}; expected {known}",
+                                sections=", ".join(sorted(unknown)), known=", ".join(ROLES)))
     sources = {role: _source(role, raw[role], problems) for role in ROLES
                if isinstance(raw.get(role), dict)}
     if "sales" not in sources:
-        problems.append("a [sales] section is needed")
+        problems.append(Message("a [sales] section is needed"))
     for source in sources.values():
         for column, spec in source.columns.items():
             if spec.to and spec.to not in sources:
-                problems.append(f"[{source.role}] {column} refers to {spec.to}, which the "
-                                "profile has no section for")
+                problems.append(Message("[{role}] {column} refers to {to}, which the profile "
+                                        "has no section for", role=source.role, column=column,
+                                        to=spec.to))
     if problems:
-        raise ClientloadError(f"profile {origin}: " + "; ".join(problems))
+        raise ClientloadError(Message("profile {origin}: {problems}", origin=origin,
+                                      problems=problems))
     return Profile(Path(origin).stem, str(raw.get("title", "")), sources)
 
 
 def _source(role: str, raw: dict[str, Any], problems: list[str]) -> Source:
     where = f"[{role}]"
     for key in set(raw) - SOURCE_KEYS:
-        problems.append(f"{where} unknown key {key!r}; expected {', '.join(sorted(SOURCE_KEYS))}")
+        problems.append(Message("{where} unknown key {key!r}; expected {known}", where=where,
+                                key=key, known=", ".join(sorted(SOURCE_KEYS))))
     obj = raw.get("object")
     if not isinstance(obj, str) or "_" not in obj:
-        problems.append(f"{where} object = \"Catalog_…\" or \"Document_…\" is needed")
+        problems.append(Message('{where} object = "Catalog_…" or "Document_…" is needed',
+                                where=where))
         obj = "?"
     lines = raw.get("lines")
     if role in ("sales", "returns") and obj.startswith("Document_") and not lines:
-        problems.append(f"{where} lines = \"Товары\" (the tabular section of lines) is needed")
+        problems.append(Message('{where} lines = "Товары" (the tabular section of lines) is '
+                                "needed", where=where))
     table = TABLES[TABLE_OF[role]]
     columns: dict[str, FieldSpec] = {}
     for column, value in dict(raw.get("columns", {})).items():
         if column not in table.column_names:
-            problems.append(f"{where} {column}: {table.name} has no such column")
+            problems.append(Message("{where} {column}: {table} has no such column",
+                                    where=where, column=column, table=table.name))
             continue
         spec = _field(f"{where} {column}", value, problems)
         if spec is not None:
@@ -167,7 +176,8 @@ def _source(role: str, raw: dict[str, Any], problems: list[str]) -> Source:
             continue
         if required == "revenue" and "price" in columns:
             continue
-        problems.append(f"{where} column {required} is needed ({table.name} requires it)")
+        problems.append(Message("{where} column {column} is needed ({table} requires it)",
+                                where=where, column=required, table=table.name))
     values = {str(k): {str(a): str(b) for a, b in dict(v).items()}
               for k, v in dict(raw.get("values", {})).items()}
     default_id = "Number" if obj.startswith("Document_") else "Code"
@@ -181,22 +191,24 @@ def _field(where: str, value: Any, problems: list[str]) -> FieldSpec | None:
         optional = path.endswith("?")
         return FieldSpec(path.rstrip("?"), optional)
     if not isinstance(value, dict) or not isinstance(value.get("ref"), str):
-        problems.append(f"{where}: expected \"Field\" or {{ ref = \"Field\", to = … }}")
+        problems.append(Message('{where}: expected "Field" or {{ ref = "Field", to = … }}',
+                                where=where))
         return None
     for key in set(value) - FIELD_KEYS:
-        problems.append(f"{where}: unknown key {key!r}")
+        problems.append(Message("{where}: unknown key {key!r}", where=where, key=key))
     to, obj = value.get("to"), value.get("object")
     if (to is None) == (obj is None):
-        problems.append(f"{where}: a reference needs `to` (one of {', '.join(REF_TARGETS)}) or "
-                        "`object` with `show`")
+        problems.append(Message("{where}: a reference needs `to` (one of {known}) or `object` "
+                                "with `show`", where=where, known=", ".join(REF_TARGETS)))
         return None
     if to is not None and to not in REF_TARGETS:
-        problems.append(f"{where}: to = {to!r}; expected one of {', '.join(REF_TARGETS)}")
+        problems.append(Message("{where}: to = {to!r}; expected one of {known}", where=where,
+                                to=to, known=", ".join(REF_TARGETS)))
         return None
     show = str(value.get("show", "id" if to else "Description"))
     if (to and show not in ("id", "order_id")) or (show == "order_id" and to != "sales"):
-        problems.append(f"{where}: show = {show!r} with to = {to!r}; expected \"id\" (or "
-                        "\"order_id\" with to = \"sales\")")
+        problems.append(Message('{where}: show = {show!r} with to = {to!r}; expected "id" (or '
+                                '"order_id" with to = "sales")', where=where, show=show, to=to))
     return FieldSpec(value["ref"].strip(), bool(value.get("optional", False)), True, to, obj, show)
 
 

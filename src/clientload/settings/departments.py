@@ -20,6 +20,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from clientload.messages import Message
+
 WEEKS_PER_MONTH = 52 / 12
 DEFAULT_HOURS_PER_WEEK = 40.0
 DEFAULT_PRACTICAL_SHARE = 0.8
@@ -100,19 +102,21 @@ def parse_department(name: str, entry: dict[str, Any], months: float, where: Any
     every problem of it in `problems`. `where(*keys)` names a key and its line."""
     form, mixed = department_form(entry)
     if form is None:
-        problems.append(f"{where('departments', name)} needs cost and capacity_minutes, or "
-                        "people and cost_per_month, or revenue_share")
+        problems.append(Message("{where} needs cost and capacity_minutes, or people and "
+                                "cost_per_month, or revenue_share",
+                                where=where("departments", name)))
         return None
     if mixed:
         given = [k for k in FORMS[form] if k in entry]
-        problems.append(
-            f"{where('departments', name)} mixes ways of sizing a department "
-            f"({', '.join(given)} and {', '.join(mixed)}): give one"
-        )
+        problems.append(Message(
+            "{where} mixes ways of sizing a department ({given} and {mixed}): give one",
+            where=where("departments", name), given=", ".join(given), mixed=", ".join(mixed),
+        ))
         return None
     missing = [k for k in REQUIRED[form] if k not in entry]
     for key in missing:
-        problems.append(f"{where('departments', name)} is missing `{key}`")
+        problems.append(Message("{where} is missing `{key}`", where=where("departments", name),
+                                key=key))
     before = len(problems)
     _check_ranges(name, entry, where, problems)
     if missing or len(problems) > before:
@@ -142,17 +146,19 @@ def _check_ranges(name: str, entry: dict[str, Any], where: Any, problems: list[s
 
     for key in ("cost", "cost_per_month"):
         if key in entry and entry[key] < 0:
-            problems.append(f"{at(key)} must not be negative")
+            problems.append(Message("{where} must not be negative", where=at(key)))
     for key in ("capacity_minutes", "people", "hours_per_week"):
         if key in entry and entry[key] <= 0:
-            problems.append(f"{at(key)} must be more than zero")
+            problems.append(Message("{where} must be more than zero", where=at(key)))
     if "hours_per_week" in entry and entry["hours_per_week"] > 168:
-        problems.append(f"{at('hours_per_week')} is {entry['hours_per_week']}; a week has 168")
+        problems.append(Message("{where} is {value}; a week has 168", where=at("hours_per_week"),
+                                value=entry["hours_per_week"]))
     for key in ("practical_share", "utilisation"):
         if key in entry and not 0 < entry[key] <= 1:
-            problems.append(f"{at(key)} is {entry[key]}; expected a fraction above 0, at most 1")
+            problems.append(Message("{where} is {value}; expected a fraction above 0, at most 1",
+                                    where=at(key), value=entry[key]))
     if "revenue_share" in entry and not 0 < entry["revenue_share"] < 1:
-        problems.append(
-            f"{at('revenue_share')} is {entry['revenue_share']}; expected a fraction between 0 "
-            "and 1"
-        )
+        problems.append(Message(
+            "{where} is {value}; expected a fraction between 0 and 1",
+            where=at("revenue_share"), value=entry["revenue_share"],
+        ))

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from clientload.messages import Message
 from clientload.settings.departments import DEPARTMENT_KEYS, Department, parse_department
 from clientload.settings.terms import ORDER_DRIVERS, Term, parse_terms, shorthand_terms
 
@@ -39,12 +40,16 @@ ACTIVITY_KEYS: dict[str, type | tuple[type, ...]] = {
 
 
 class SettingsError(ValueError):
-    """One or more problems in a settings file; `problems` lists them all, each with its line."""
+    """One or more problems in a settings file; `problems` lists them all, each with its line.
+
+    The problems are `Message`s (English text, template and values), so the Settings page can
+    show each in the reader's language; `message` is the whole error as one."""
 
     def __init__(self, path: str, problems: list[str]):
         self.path = path
         self.problems = problems
-        super().__init__(f"{path}: " + "; ".join(problems))
+        self.message = Message("{path}: {problems}", path=path, problems=list(problems))
+        super().__init__(str(self.message))
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,8 @@ def parse_settings(text: str, origin: str = "<string>", merge_defaults: bool = T
     try:
         user = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(origin, [f"not valid TOML: {exc}"]) from None
+        raise SettingsError(origin, [Message("not valid TOML: {problem}", problem=str(exc))]
+                            ) from None
     locate = _Locator(text)
     problems: list[str] = []
     if merge_defaults:
@@ -165,14 +171,21 @@ class _Locator:
     def where(self, *path: str) -> str:
         n = self.line(*path)
         dotted = ".".join(path)
-        return f"`{dotted}` (line {n})" if n else f"`{dotted}`"
+        if n:
+            return Message("`{key}` (line {line})", key=dotted, line=n)
+        return f"`{dotted}`"
+
+
+_TYPE_NAMES = {int: Message("integer"), float: Message("number"), str: Message("text"),
+               bool: Message("true/false"), list: Message("list")}
 
 
 def _type_name(t: type | tuple[type, ...]) -> str:
-    names = {int: "integer", float: "number", str: "text", bool: "true/false", list: "list"}
     if isinstance(t, tuple):
-        return "number" if float in t else " or ".join(names.get(x, x.__name__) for x in t)
-    return names.get(t, t.__name__)
+        if float in t:
+            return _TYPE_NAMES[float]
+        return Message("{types:join: or }", types=[_TYPE_NAMES.get(x, x.__name__) for x in t])
+    return _TYPE_NAMES.get(t, t.__name__)
 
 
 def _is_type(value: Any, expected: type | tuple[type, ...]) -> bool:
@@ -200,13 +213,18 @@ def _merge(defaults: dict, user: dict, locate: _Locator, problems: list[str], pa
         if not path and key in REPLACED_SECTIONS:
             continue
         if key not in defaults:
-            known = ", ".join(sorted(defaults)) or "none"
-            problems.append(f"unknown setting {locate.where(*here)}; known here: {known}")
+            if defaults:
+                problems.append(Message("unknown setting {where}; known here: {known}",
+                                        where=locate.where(*here),
+                                        known=", ".join(sorted(defaults))))
+            else:
+                problems.append(Message("unknown setting {where}; known here: none",
+                                        where=locate.where(*here)))
             continue
         expected = defaults[key]
         if isinstance(expected, dict):
             if not isinstance(value, dict):
-                problems.append(f"{locate.where(*here)} should be a section")
+                problems.append(Message("{where} should be a section", where=locate.where(*here)))
                 continue
             if path == () and key == "policy":
                 out[key] = _merge_policies(expected, value, locate, problems)
@@ -214,9 +232,8 @@ def _merge(defaults: dict, user: dict, locate: _Locator, problems: list[str], pa
                 out[key] = _merge(expected, value, locate, problems, here)
         elif isinstance(expected, list) and expected and isinstance(expected[0], dict):
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-                problems.append(
-                    f"{locate.where(*here)} should be a list of [[{'.'.join(here)}]] tables"
-                )
+                problems.append(Message("{where} should be a list of [[{key}]] tables",
+                                        where=locate.where(*here), key=".".join(here)))
                 continue
             template = expected[0]
             items = []
@@ -230,12 +247,14 @@ def _merge(defaults: dict, user: dict, locate: _Locator, problems: list[str], pa
                 }
                 for k, v in item.items():
                     if k not in template:
-                        problems.append(f"unknown setting {locate.where(*here, k)}")
+                        problems.append(Message("unknown setting {where}",
+                                                where=locate.where(*here, k)))
                     elif not _is_type(v, _accepted_type(template[k])):
-                        expected_name = _type_name(type(template[k]))
-                        problems.append(
-                            f"{locate.where(*here, k)} should be {expected_name}, got {v!r}"
-                        )
+                        problems.append(Message(
+                            "{where} should be {expected}, got {value!r}",
+                            where=locate.where(*here, k), expected=_type_name(type(template[k])),
+                            value=v,
+                        ))
                     else:
                         merged_item[k] = v
                 items.append(merged_item)
@@ -245,9 +264,10 @@ def _merge(defaults: dict, user: dict, locate: _Locator, problems: list[str], pa
             if expected_type in (int, float):
                 expected_type = (int, float)
             if not _is_type(value, expected_type):
-                problems.append(
-                    f"{locate.where(*here)} should be {_type_name(expected_type)}, got {value!r}"
-                )
+                problems.append(Message(
+                    "{where} should be {expected}, got {value!r}",
+                    where=locate.where(*here), expected=_type_name(expected_type), value=value,
+                ))
                 continue
             out[key] = value
     for key, value in defaults.items():
@@ -266,7 +286,8 @@ def _merge_policies(defaults: dict, user: dict, locate: _Locator, problems: list
     for group, values in user.items():
         base = defaults.get(group, template)
         if not isinstance(values, dict):
-            problems.append(f"{locate.where('policy', group)} should be a section")
+            problems.append(Message("{where} should be a section",
+                                    where=locate.where("policy", group)))
             continue
         out[group] = _merge(base, values, locate, problems, ("policy", group))
     return out
@@ -275,23 +296,26 @@ def _merge_policies(defaults: dict, user: dict, locate: _Locator, problems: list
 def _check_fields(kind, name, entry, spec, required, locate, problems) -> bool:
     ok = True
     if not isinstance(entry, dict):
-        problems.append(f"{locate.where(kind, name)} should be a section [{kind}.{name}]")
+        problems.append(Message("{where} should be a section [{kind}.{name}]",
+                                where=locate.where(kind, name), kind=kind, name=name))
         return False
     for key, value in entry.items():
         if key not in spec:
-            known = ", ".join(spec)
-            problems.append(
-                f"unknown setting {locate.where(kind, name, key)}; expected one of {known}"
-            )
+            problems.append(Message(
+                "unknown setting {where}; expected one of {known}",
+                where=locate.where(kind, name, key), known=", ".join(spec),
+            ))
             ok = False
         elif not _is_type(value, spec[key]):
-            problems.append(
-                f"{locate.where(kind, name, key)} should be {_type_name(spec[key])}, got {value!r}"
-            )
+            problems.append(Message(
+                "{where} should be {expected}, got {value!r}",
+                where=locate.where(kind, name, key), expected=_type_name(spec[key]), value=value,
+            ))
             ok = False
     for key in required:
         if key not in entry:
-            problems.append(f"{locate.where(kind, name)} is missing `{key}`")
+            problems.append(Message("{where} is missing `{key}`",
+                                    where=locate.where(kind, name), key=key))
             ok = False
     return ok
 
@@ -307,7 +331,8 @@ def _departments(section: dict, locate: _Locator, problems: list[str],
         if department is not None:
             out[name] = department
     if not out and not problems:
-        problems.append("no departments: at least one [departments.NAME] section is needed")
+        problems.append(Message("no departments: at least one [departments.NAME] section is "
+                                "needed"))
     return out
 
 
@@ -335,20 +360,23 @@ def _activities(
             continue
         before = len(problems)
         if entry["driver"] not in DRIVERS:
-            problems.append(
-                f"{locate.where('activities', name, 'driver')} is {entry['driver']!r}; "
-                f"expected one of {', '.join(DRIVERS)}"
-            )
+            problems.append(Message(
+                "{where} is {value!r}; expected one of {known}",
+                where=locate.where("activities", name, "driver"), value=entry["driver"],
+                known=", ".join(DRIVERS),
+            ))
         if entry["driver"] == "interactions" and "type" not in entry:
-            where = locate.where("activities", name)
-            problems.append(f"{where} counts interactions but has no `type`")
+            problems.append(Message("{where} counts interactions but has no `type`",
+                                    where=locate.where("activities", name)))
         if entry["department"] not in declared:
-            problems.append(
-                f"{locate.where('activities', name, 'department')} names {entry['department']!r}, "
-                f"which is not among the departments ({', '.join(sorted(declared))})"
-            )
+            problems.append(Message(
+                "{where} names {value!r}, which is not among the departments ({known})",
+                where=locate.where("activities", name, "department"),
+                value=entry["department"], known=", ".join(sorted(declared)),
+            ))
         if entry["minutes"] < 0:
-            problems.append(f"{locate.where('activities', name, 'minutes')} must not be negative")
+            problems.append(Message("{where} must not be negative",
+                                    where=locate.where("activities", name, "minutes")))
         terms = _activity_terms(name, entry, locate, problems)
         if len(problems) > before or entry["department"] not in departments:
             continue
@@ -372,10 +400,11 @@ def _activity_terms(
     driver = entry["driver"]
     shorthands = [k for k in ("minutes_per_line", "urgent_extra_minutes") if k in entry]
     if shorthands and driver not in ORDER_DRIVERS:
-        problems.append(
-            f"{locate.where('activities', name)}: {' and '.join(shorthands)} apply only to the "
-            f"order drivers ({', '.join(ORDER_DRIVERS)})"
-        )
+        problems.append(Message(
+            "{where}: {keys:join: and } apply only to the order drivers ({drivers})",
+            where=locate.where("activities", name), keys=shorthands,
+            drivers=", ".join(ORDER_DRIVERS),
+        ))
         return ()
     terms = shorthand_terms(
         float(entry.get("minutes_per_line", 0.0)), float(entry.get("urgent_extra_minutes", 0.0))
@@ -389,10 +418,10 @@ def _activity_terms(
     clash = {t.key for t in terms} & {t.key for t in written}
     for key in sorted(clash):
         shorthand = "minutes_per_line" if key == "per_lines" else "urgent_extra_minutes"
-        problems.append(
-            f"{locate.where('activities', name, shorthand)} and a term of `terms` both give "
-            f"{key!r}; keep one"
-        )
+        problems.append(Message(
+            "{where} and a term of `terms` both give {key!r}; keep one",
+            where=locate.where("activities", name, shorthand), key=key,
+        ))
     return terms + written
 
 
@@ -413,20 +442,22 @@ def _check_values(merged: dict, locate: _Locator, problems: list[str]) -> None:
     for section, key in _FRACTIONS:
         value = merged.get(section, {}).get(key)
         if isinstance(value, (int, float)) and not 0 <= value <= 1:
-            where = locate.where(section, key)
-            problems.append(f"{where} is {value}; expected a fraction from 0 to 1")
+            problems.append(Message("{where} is {value}; expected a fraction from 0 to 1",
+                                    where=locate.where(section, key), value=value))
     margin = merged.get("margin", {}).get("assumed_margin_rate")
     if isinstance(margin, (int, float)) and margin >= 1:
-        problems.append(f"{locate.where('margin', 'assumed_margin_rate')} must be below 1")
+        problems.append(Message("{where} must be below 1",
+                                where=locate.where("margin", "assumed_margin_rate")))
     for key in ("minutes_factors", "cost_factors"):
         factors = merged.get("sensitivity", {}).get(key)
         if isinstance(factors, list) and not all(
             isinstance(f, (int, float)) and not isinstance(f, bool) and f > 0 for f in factors
         ):
-            problems.append(
-                f"{locate.where('sensitivity', key)} is {factors!r}; expected numbers above 0 "
-                "such as [0.8, 1.2]"
-            )
+            problems.append(Message(
+                "{where} is {value!r}; expected numbers above 0 such as [0.8, 1.2]",
+                where=locate.where("sensitivity", key), value=factors,
+            ))
     lang = merged.get("analysis", {}).get("language")
     if lang not in (None, "ru", "en"):
-        problems.append(f"{locate.where('analysis', 'language')} is {lang!r}; expected ru or en")
+        problems.append(Message("{where} is {value!r}; expected ru or en",
+                                where=locate.where("analysis", "language"), value=lang))

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from clientload.messages import Message
+
 PER = ("lines", "quantity", "changes")
 FLAGS = ("urgent", "new_client", "changed", "returned")
 # The orders' code columns a condition may compare, with the codes an import gives them. A
@@ -101,24 +103,26 @@ def parse_condition(text: str) -> tuple[str | None, str | None, str | None, str 
     match = _COMPARISON.match(text)
     if not match:
         if re.fullmatch(r"[A-Za-z_]\w*", stripped):
-            return None, None, None, None, (
-                f"is {text!r}: not a condition; expected one of {', '.join(FLAGS)}, or a "
-                "comparison such as \"delivery == 'pickup'\" or \"source != 'portal'\""
+            return None, None, None, None, Message(
+                "is {text!r}: not a condition; expected one of {flags}, or a "
+                "comparison such as \"delivery == 'pickup'\" or \"source != 'portal'\"",
+                text=text, flags=", ".join(FLAGS),
             )
-        return None, None, None, None, (
-            f"is {text!r}: cannot read it; write a condition such as \"urgent\", "
-            "\"delivery == 'pickup'\" or \"source != 'portal'\" (the code in quotes)"
+        return None, None, None, None, Message(
+            "is {text!r}: cannot read it; write a condition such as \"urgent\", "
+            "\"delivery == 'pickup'\" or \"source != 'portal'\" (the code in quotes)", text=text,
         )
     column, op, code = match["column"], match["op"], match["code"].strip().lower()
     if column not in CODE_COLUMNS:
-        return None, None, None, None, (
-            f"is {text!r}: {column!r} is not a column a condition can compare; expected "
-            f"{' or '.join(CODE_COLUMNS)}"
+        return None, None, None, None, Message(
+            "is {text!r}: {column!r} is not a column a condition can compare; expected "
+            "{columns:join: or }", text=text, column=column, columns=list(CODE_COLUMNS),
         )
     codes = CODE_COLUMNS[column]
     if codes is not None and code not in codes:
-        return None, None, None, None, (
-            f"is {text!r}: {code!r} is not a {column} code; expected {' or '.join(codes)}"
+        return None, None, None, None, Message(
+            "is {text!r}: {code!r} is not a {column} code; expected {codes:join: or }",
+            text=text, code=code, column=column, codes=list(codes),
         )
     return None, column, op, code, ""
 
@@ -130,52 +134,56 @@ def parse_terms(value: Any, driver: str, where) -> tuple[tuple[Term, ...], list[
     """
     problems: list[str] = []
     if not isinstance(value, list):
-        return (), [f"{where('terms')} should be a list of {{ per = ..., minutes = ... }} or "
-                    "{ when = ..., minutes = ... } tables"]
+        return (), [Message("{where} should be a list of {{ per = ..., minutes = ... }} or "
+                            "{{ when = ..., minutes = ... }} tables", where=where("terms"))]
     if driver not in ORDER_DRIVERS:
-        return (), [f"{where('terms')}: terms apply to the order drivers "
-                    f"({', '.join(ORDER_DRIVERS)}), not to {driver!r}"]
+        return (), [Message("{where}: terms apply to the order drivers ({drivers}), not to "
+                            "{driver!r}", where=where("terms"), drivers=", ".join(ORDER_DRIVERS),
+                            driver=driver)]
     terms = []
     for i, item in enumerate(value, start=1):
-        here = f"{where('terms')} term {i}"
+        here = Message("{where} term {number}", where=where("terms"), number=i)
         if not isinstance(item, dict):
-            problems.append(f"{here} should be a table such as {{ per = \"lines\", minutes = 3 }}")
+            problems.append(Message('{where} should be a table such as {{ per = "lines", '
+                                    "minutes = 3 }}", where=here))
             continue
         unknown = sorted(set(item) - {"per", "when", "minutes"})
         if unknown:
-            problems.append(
-                f"{here}: unknown key {', '.join(map(repr, unknown))}; expected per or when, "
-                "and minutes"
-            )
+            problems.append(Message(
+                "{where}: unknown key {keys}; expected per or when, and minutes",
+                where=here, keys=", ".join(map(repr, unknown)),
+            ))
             continue
         minutes = item.get("minutes")
         if isinstance(minutes, bool) or not isinstance(minutes, (int, float)):
-            problems.append(f"{here} needs `minutes` as a number, got {minutes!r}")
+            problems.append(Message("{where} needs `minutes` as a number, got {value!r}",
+                                    where=here, value=minutes))
             continue
         if ("per" in item) == ("when" in item):
-            problems.append(f"{here} needs exactly one of `per` and `when`")
+            problems.append(Message("{where} needs exactly one of `per` and `when`", where=here))
             continue
         if "per" in item:
             per = item["per"]
             if per not in PER:
-                problems.append(
-                    f"{here}: per is {per!r}; expected one of {', '.join(PER)}"
-                )
+                problems.append(Message("{where}: per is {value!r}; expected one of {known}",
+                                        where=here, value=per, known=", ".join(PER)))
                 continue
             terms.append(Term(float(minutes), per=per))
             continue
         when = item["when"]
         if not isinstance(when, str):
-            problems.append(f"{here}: when should be text, got {when!r}")
+            problems.append(Message("{where}: when should be text, got {value!r}", where=here,
+                                    value=when))
             continue
         flag, column, op, code, problem = parse_condition(when)
         if problem:
-            problems.append(f"{here}: when {problem}")
+            problems.append(Message("{where}: when {problem}", where=here, problem=problem))
             continue
         terms.append(Term(float(minutes), flag=flag, column=column, op=op, code=code))
     keys = [t.key for t in terms]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
-        problems.append(f"{where('terms')}: the term {key!r} is written twice; add its minutes up")
+        problems.append(Message("{where}: the term {key!r} is written twice; add its minutes up",
+                                where=where("terms"), key=key))
     return tuple(terms), problems
 
 
