@@ -11,6 +11,8 @@ warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarni
 from fastapi.testclient import TestClient  # noqa: E402
 from test_web_support import csrf_of, make_workspace, sign_in, write_results  # noqa: E402
 
+from clientload.messages import Message  # noqa: E402
+from clientload.settings import SettingsError  # noqa: E402
 from clientload.web import create_app  # noqa: E402
 
 
@@ -141,14 +143,36 @@ def test_recalculation_runs_in_the_background_and_the_load_changes(app, admin):
     assert after == pytest.approx(2 * before)
 
 
-def test_a_failed_recalculation_is_reported(workspace):
+def test_a_failed_recalculation_is_reported(workspace, caplog):
+    """The user's own problem is said (in the page's language); anything else is logged with
+    an id and the page says only the id, never Python's words."""
+    def refused(ws, progress):
+        raise SettingsError("clientload.toml", [Message("{where} must be below 1",
+                                                        where="`margin.assumed_margin_rate`")])
+
     def broken(ws, progress):
-        raise RuntimeError("no sales in the store")
+        raise RuntimeError("could not convert string to float: 'abc'")
+
+    app = create_app(workspace.root, runner=refused)
+    app.state.recalculation.start("admin")
+    job = app.state.recalculation.wait(timeout=30)
+    assert job.error == "clientload.toml: `margin.assumed_margin_rate` must be below 1"
+    client = TestClient(app)
+    sign_in(client, "admin")
+    page = client.get("/recalculate", cookies={"clientload_lang": "ru"}).text
+    assert "clientload.toml: `margin.assumed_margin_rate`: должно быть меньше 1" in page
 
     app = create_app(workspace.root, runner=broken)
     app.state.recalculation.start("admin")
     job = app.state.recalculation.wait(timeout=30)
-    assert job.state == "failed" and "no sales" in job.error
+    number = job.error.values["id"]
+    assert job.state == "failed" and "float" not in job.error
+    assert f"error {number} while running" in caplog.text and "could not convert" in caplog.text
+    client = TestClient(app)
+    sign_in(client, "admin")
+    page = client.get("/recalculate", cookies={"clientload_lang": "ru"}).text
+    assert f"ошибка записана в журнал под номером {number}" in page
+    assert "could not convert" not in page
 
 
 def test_admin_adds_a_manager_who_can_then_sign_in(app, admin):

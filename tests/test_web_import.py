@@ -171,8 +171,12 @@ def test_a_change_that_breaks_the_mapping_is_not_applied(setup):
     screen_at = upload(client, book)
     screen = client.get(screen_at + ".json").json()
     page = client.post(screen_at, data=form_of(screen, client, **{"value.urgent.0": "maybe"}))
-    assert page.status_code == 422
+    assert page.status_code == 422  # said in the page's language (Russian unless chosen)
+    assert "'maybe' — не значение колонки urgent; ожидается да или нет" in html.unescape(page.text)
+    client.cookies.set("clientload_lang", "en")
+    page = client.post(screen_at, data=form_of(screen, client, **{"value.urgent.0": "maybe"}))
     assert "'maybe' is not a value of urgent" in html.unescape(page.text)
+    client.cookies.delete("clientload_lang")
     assert client.get(screen_at + ".json").json()["mapping"] == ""  # the last good one stays
     started = client.post(screen_at, data=form_of(screen, client, action="import"),
                           follow_redirects=False)
@@ -219,4 +223,6 @@ def test_a_mapping_uploaded_with_the_file_is_used_and_checked(setup):
                          files={"upload": (book.name, book.read_bytes()),
                                 "mapping": ("m.toml", b"[columns]\nurgent = \"Nope\"\n")})
     assert broken.status_code == 422
-    assert "names column 'Nope' for urgent" in html.unescape(broken.text)
+    assert ("Заказы.xlsx: сопоставление mapping.toml называет колонку 'Nope' для urgent, но в "
+            "файле есть только: Номер заказа, Покупатель, Дата заказа, Срочность, Способ"
+            ) in html.unescape(broken.text)

@@ -44,6 +44,11 @@ class Message(str):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuilt, (self.template, self.values))
 
+    def mapped(self, change: Callable[[str], str]) -> Message:
+        """The same message with `change` applied to every text among its values (nested ones
+        too), e.g. to leave a server's folder out of the paths a page shows."""
+        return Message(self.template, **{k: _mapped(v, change) for k, v in self.values.items()})
+
     def as_data(self) -> dict[str, Any]:
         """Template and values as JSON can keep them (a page shown later, in either language)."""
         return {"template": self.template, "values": {k: _as_data(v) for k, v in
@@ -74,6 +79,14 @@ def _kept(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_kept(v) for v in value]
     return value
+
+
+def _mapped(value: Any, change: Callable[[str], str]) -> Any:
+    if isinstance(value, Message):
+        return value.mapped(change)
+    if isinstance(value, list):
+        return [_mapped(v, change) for v in value]
+    return change(value) if isinstance(value, str) else value
 
 
 def _as_data(value: Any) -> Any:
@@ -138,3 +151,8 @@ def filler(lang: str, number: Callable[[Any, str], str | None], nested: Callable
            plural: Callable[[float, list[str]], str]) -> _Filler:
     """A filler for `lang` (made by `clientload.i18n`, which knows the language's formats)."""
     return _Filler(lang, number, nested, plural)
+
+
+def joined(items: list[str]) -> Message:
+    """Several messages as one, joined with "; " (each in the reader's language on a page)."""
+    return Message("{items}", items=list(items))

@@ -16,7 +16,7 @@ import string
 from functools import cache
 
 from clientload.ingest.parsing import BOOL_EXPECTED, DATE_LABELS, lit
-from clientload.messages import Message
+from clientload.messages import Message, joined
 
 # One problem of a row; a row's reason is its problems joined with "; ".
 NOT_A = "{label}: {value} is not {expected}"
@@ -44,8 +44,7 @@ EXPECTED = ("a number", "a whole number", "a date", "a month as YYYY-MM",
             "a number like 1 234,56", "a number like 1234.56", "a date as {layout}",
             str(BOOL_EXPECTED), ONE_OF)
 # Everything a reason can be made of, for the catalogue test.
-TEMPLATES = (*REASONS, DIFFERENCE, SHEET, *EXPECTED, "empty", "an Excel serial number",
-             "{reasons}")
+TEMPLATES = (*REASONS, DIFFERENCE, SHEET, *EXPECTED, "empty", "an Excel serial number")
 
 
 def reason_sql(template: str, **parts: str) -> str:
@@ -155,4 +154,4 @@ def reason_message(text: str) -> str:
     parts = _split(text, REASONS)
     if parts is None:
         return text
-    return parts[0] if len(parts) == 1 else Message("{reasons}", reasons=parts)
+    return parts[0] if len(parts) == 1 else joined(parts)

@@ -15,11 +15,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as ASGIMessage
 
+from clientload.messages import Message, joined
 from clientload.web import pages
 from clientload.web.auth import LoginLimiter, Sessions
-from clientload.web.errors import Said
+from clientload.web.errors import Said, logged, unexpected
 from clientload.web.i18n import translator
 from clientload.web.jobs import Recalculation, Runner
 from clientload.web.render import NotSignedIn, Templates, is_json_request, language, render
@@ -60,7 +62,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         # No declared length (a chunked body): read it up to the limit before the app sees it.
-        messages: list[Message] = []
+        messages: list[ASGIMessage] = []
         seen = 0
         while True:
             message = await receive()
@@ -72,7 +74,7 @@ class BodyLimit:
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
 
-        async def replay() -> Message:
+        async def replay() -> ASGIMessage:
             return messages.pop(0) if messages else await receive()
 
         await self.app(scope, replay, send)
@@ -142,16 +144,13 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
     async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
         """A query or form value of the wrong kind: JSON for programs, the error page for
         people, naming each field and what it should be."""
-        problems = [
-            f"{'.'.join(str(part) for part in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}"
-            for e in exc.errors()
-        ]
+        problems = [_field_problem(e) for e in exc.errors()]
         # JSON unless a browser asked for a page: curl, scripts and the API get what FastAPI gave
         if is_json_request(request) or "text/html" not in request.headers.get("accept", ""):
             from fastapi.encoders import jsonable_encoder
 
             return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
-        return render(request, "error.html.j2", {"status": 422, "detail": "; ".join(problems)},
+        return render(request, "error.html.j2", {"status": 422, "detail": joined(problems)},
                       status_code=422)
 
     @app.exception_handler(HTTPException)
@@ -162,7 +161,7 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
             detail = exc.detail
             translate = translator(language(request))
             if isinstance(exc, Said):  # in the page's language
-                detail = exc.text(translate)
+                detail = exc.text(translate, language(request))
             elif exc.status_code == 404 and detail == "Not Found":  # no such page
                 detail = translate("There is no such page.")
             response = render(request, "error.html.j2",
@@ -173,4 +172,33 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
             response.headers[name] = value
         return response
 
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> Response:
+        """An error nobody planned for: logged with its traceback under an id; the page (with
+        the menu) says only that id, never Python's words."""
+        number = logged(exc, f"serving {request.method} {request.url.path}")
+        if is_json_request(request):
+            return JSONResponse({"detail": "internal error", "error_id": number}, status_code=500)
+        try:
+            return render(request, "error.html.j2", {"status": 500, "detail": unexpected(number)},
+                          status_code=500)
+        except Exception:  # the page itself cannot be drawn: a line of text, still with the id
+            return Response(f"internal error {number}", status_code=500, media_type="text/plain")
+
     return app
+
+
+def _field_problem(error: dict) -> Message:
+    """A form or query value of the wrong kind, named by its field, in words the catalogue has
+    (the validator's own English stays out of the page)."""
+    field = ".".join(str(part) for part in error.get("loc", ())[1:]) or "request"
+    kind = str(error.get("type", ""))
+    if kind == "missing":
+        return Message("{field}: a value is needed", field=field)
+    if kind.startswith(("float", "int", "decimal")):
+        return Message("{field}: {value!r} is not a number", field=field,
+                       value=str(error.get("input", "")))
+    if kind.startswith("bool"):
+        return Message("{field}: {value!r} is not yes or no", field=field,
+                       value=str(error.get("input", "")))
+    return Message("{field}: not a value this form takes", field=field)

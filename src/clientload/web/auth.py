@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from clientload.errors import ClientloadError
+from clientload.messages import Message
 from clientload.web.store import rows, store
 from clientload.workspace import Workspace
 
@@ -59,11 +60,12 @@ def add_user(ws: Workspace, username: str, password: str, role: str,
              manager_name: str | None = None) -> User:
     """Create or replace an account; the role must be one of ROLES."""
     if role not in ROLES:
-        raise ClientloadError(f"role {role!r} is not known; use one of {', '.join(ROLES)}")
+        raise ClientloadError(Message("role {role!r} is not known; use one of {roles}",
+                                      role=role, roles=", ".join(ROLES)))
     if not username or not username.strip() or len(username) > 64:
-        raise ClientloadError("user name must be 1 to 64 characters")
+        raise ClientloadError(Message("user name must be 1 to 64 characters"))
     if len(password) < 8:
-        raise ClientloadError("password must be at least 8 characters")
+        raise ClientloadError(Message("password must be at least 8 characters"))
     if role == "manager" and not manager_name:
         manager_name = username
     with store(ws, write=True) as con:

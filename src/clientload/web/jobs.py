@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -78,16 +77,18 @@ class Recalculation:
             job.stage, job.done, job.total = stage, done, total
 
         from clientload.errors import ClientloadError
+        from clientload.settings import SettingsError
+        from clientload.web.errors import logged, unexpected
 
         try:
             job._outcome = self.runner(self.ws, progress)
-        except ClientloadError as exc:  # a problem of the user's input: said, not a traceback
-            job.error = str(exc)
+        except (ClientloadError, SettingsError) as exc:  # the user's input: said, no traceback
+            job.error = exc.message  # a Message: the page shows it in its language
             job.state = "failed"
-        except Exception as exc:  # the page shows the error; the server keeps running
-            job.error = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # logged with an id for the page; the server keeps running
+            doing = getattr(self.runner, "__qualname__", "a background job")
+            job.error = unexpected(logged(exc, f"running {doing}"))
             job.state = "failed"
-            traceback.print_exc()
         else:
             job.state = "done"
         job.finished = time.time()

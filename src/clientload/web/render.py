@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from clientload.i18n import ngettext as common_ngettext
+from clientload.i18n import say as common_say
 from clientload.model.labels import (
     column_label,
     driver_label,
@@ -175,6 +176,7 @@ def base_context(request: Request) -> dict[str, Any]:
         "request": request,
         "lang": lang,
         "_": i18n.translator(lang),
+        "say": lambda message: common_say(message, lang),  # an error or note of the code
         "user": user,
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "demo": request.app.state.demo,

@@ -16,6 +16,7 @@ from clientload.errors import ClientloadError
 from clientload.settings import SettingsError, parse_settings
 from clientload.web import auth
 from clientload.web.auth import User
+from clientload.web.errors import Said
 from clientload.web.render import NEED_ADMIN, NEED_ANALYST, language, page, render
 from clientload.web.store import WRITE_LOCK
 
@@ -144,7 +145,8 @@ def add_user(request: Request, username: str = Form(...), password: str = Form(.
                       manager_name.strip() or None)
     except ClientloadError as exc:
         return render(request, "users.html.j2", {"users": auth.list_users(request.app.state.ws),
-                                              "roles": list(auth.ROLES), "error": str(exc)},
+                                              "roles": list(auth.ROLES),
+                                              "error": exc.message},
                       status_code=422)
     return RedirectResponse("/users", status_code=303)
 
@@ -166,7 +168,7 @@ def workbook(request: Request, user: User = NEED_ANALYST) -> Response:
         try:
             write_workbook(ws, target, lang=lang)
         except ClientloadError as exc:
-            raise HTTPException(409, str(exc)) from None
+            raise Said(409, "{problem}", problem=exc.message) from None
     return FileResponse(target, filename=target.name, media_type=XLSX)
 
 

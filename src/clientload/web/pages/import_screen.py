@@ -11,6 +11,8 @@ from typing import Any
 from fastapi import Request
 
 from clientload.errors import ClientloadError
+from clientload.ingest.reasons import reason_message
+from clientload.messages import Message, messages_data
 from clientload.schema import TABLES
 from clientload.web import mapping as uploads
 from clientload.web.mapping_form import choice_of, word_choices
@@ -20,13 +22,19 @@ WORDS_SHOWN = 30
 _UPLOAD_FOLDER = re.compile(r"[^\s'\"(]*(clientload-upload-|uploads[/\\])[^/\\\s]+[/\\]")
 
 
-def without_upload_folder(text: str) -> str:
-    """Messages name the uploaded file, not the server's folder it was read from."""
+def without_upload_folder(text: Any) -> Any:
+    """Messages name the uploaded file, not the server's folder it was read from (an error's or
+    note's values changed, so that the page can still show it in its language)."""
+    if isinstance(text, BaseException):
+        text = getattr(text, "message", None) or str(text)
+    if isinstance(text, Message):
+        return text.mapped(without_upload_folder)
     return _UPLOAD_FOLDER.sub("", text)
 
 
 def result_figures(outcome: Any) -> dict[str, Any]:
-    """An ImportResult as the pages and the JSON show it."""
+    """An ImportResult as the pages and the JSON show it (notes and reasons skipped as
+    messages: English text in the JSON, the page's language on the page)."""
     rejects = getattr(outcome, "rejects_path", None)
     return {
         "rows_read": outcome.rows_read,
@@ -89,8 +97,8 @@ def screen_context(request: Request, upload: uploads.Upload, pending: dict[str, 
         "lookups": lookups, "new_lookup": new,
         "sample": [{k: row[k] for k in sample_keys} for row in found.sample],
         "sample_columns": sample_keys,
-        "reasons": [{"reason": r, "rows": n} for r, n in found.reasons],
-        "rejected": [{"line": line, "reason": r} for line, r in found.rejected],
+        "reasons": [{"reason": reason_message(r), "rows": n} for r, n in found.reasons],
+        "rejected": [{"line": line, "reason": reason_message(r)} for line, r in found.rejected],
         "notes": [without_upload_folder(n) for n in found.notes],
         "missing": found.missing,
         "mapping": upload.mapping_path.read_text("utf-8") if upload.mapping() else "",
@@ -130,8 +138,11 @@ def import_runner(upload: uploads.Upload, replace: bool, headers: list[str]
         saved = None
         if upload.mapping() is not None and outcome.rows_loaded:
             saved = uploads.save_for_next_time(ws, upload, headers).name
-        upload.write_result({"table": upload.table, "file": upload.name,
-                             **result_figures(outcome), "saved_mapping": saved})
+        figures = result_figures(outcome)
+        # the JSON keeps the English; `_messages` the templates, for the page in its language
+        kept = {key: messages_data(figures[key]) for key in ("notes", "skipped")}
+        upload.write_result({"table": upload.table, "file": upload.name, **figures,
+                             "saved_mapping": saved, "_messages": kept})
         return outcome
 
     return run
@@ -140,6 +151,9 @@ def import_runner(upload: uploads.Upload, replace: bool, headers: list[str]
 def job_context(upload: uploads.Upload, background: Any) -> dict[str, Any]:
     """The import's state (from the job while this server runs it) and its result."""
     result = upload.result()
+    if result is not None:
+        for key, kept in result.pop("_messages", {}).items():
+            result[key] = Message.from_data(kept)
     if background is not None:
         job = background.job.as_dict()
     else:

@@ -19,10 +19,11 @@ from starlette.concurrency import run_in_threadpool
 
 from clientload.errors import ClientloadError
 from clientload.i18n import translator
+from clientload.messages import Message
 from clientload.schema import TABLES
 from clientload.web import mapping as uploads
 from clientload.web.auth import User
-from clientload.web.errors import Said
+from clientload.web.errors import Said, logged
 from clientload.web.mapping_form import doc_from_form
 from clientload.web.pages.import_screen import (
     import_runner,
@@ -46,10 +47,11 @@ def _refused(request: Request, table: str, said: Said) -> Response:
     page's language and the table still chosen (JSON clients get the error as JSON)."""
     if "json" in request.headers.get("accept", ""):
         return JSONResponse({"detail": said.detail}, status_code=said.status_code)
+    lang = language(request)
     return render(request, "import.html.j2",
                   {"tables": list(TABLES), "result": None,
                    "saved": _saved_mappings(request.app.state.ws),
-                   "chosen_table": table, "error": said.text(translator(language(request)))},
+                   "chosen_table": table, "error": said.text(translator(lang), lang)},
                   status_code=said.status_code)
 
 
@@ -94,7 +96,7 @@ def import_upload(request: Request, table: str = Form(...), upload: UploadFile =
                                        origins={path: f"web upload {name} by {user.username}"})
         except ClientloadError as exc:
             return render(request, "import.html.j2", {"tables": list(TABLES),
-                                                   "error": without_upload_folder(str(exc)),
+                                                   "error": without_upload_folder(exc),
                                                    "chosen_table": table,
                                                    "result": None}, status_code=422)
     result = {"table": table, "file": name, **result_figures(outcome)}
@@ -131,12 +133,17 @@ def upload_for_mapping(request: Request, table: str = Form(...),
                                       found[1].name)
                 kept.write_state()
         preview_file(kept.path, table, kept.mapping())  # a file or mapping it cannot read: now
-    except (ClientloadError, OSError, ValueError) as exc:
+        error = None
+    except ClientloadError as exc:
+        error = without_upload_folder(exc)
+    except Exception as exc:  # a reader's own words (Python's) are for the log, not the page
+        error = Message("{file}: cannot read the file (logged as error {id}); is it a CSV, XLSX "
+                        "or Parquet export?", file=name, id=logged(exc, f"reading upload {name}"))
+    if error is not None:
         shutil.rmtree(kept.folder, ignore_errors=True)
         return render(request, "import.html.j2",
                       {"tables": list(TABLES), "result": None, "saved": _saved_mappings(ws),
-                       "chosen_table": table,
-                       "error": without_upload_folder(str(exc))}, status_code=422)
+                       "chosen_table": table, "error": error}, status_code=422)
     return RedirectResponse(f"/import/map/{kept.token}", status_code=303)
 
 
@@ -156,7 +163,7 @@ def mapping_screen(request: Request, token: str, user: User = NEED_ANALYST) -> d
         return screen_context(request, upload)
     except ClientloadError as exc:  # e.g. a mapping file given at upload no longer fits
         raise Said(422, "{problem}; start from scratch or upload the file again",
-                   problem=without_upload_folder(str(exc))) from None
+                   problem=without_upload_folder(exc)) from None
 
 
 @router.post("/import/map/{token}", summary="Change the mapping of an upload, or import it")
@@ -183,7 +190,7 @@ def _change(request: Request, user: User, token: str, form: Any) -> Response:
             preview_file(upload.path, table, trial)
         except ClientloadError as exc:
             context = screen_context(request, upload, pending=pending,
-                                     error=without_upload_folder(str(exc)))
+                                     error=without_upload_folder(exc))
             return render(request, "import_map.html.j2", context, status_code=422)
     upload = upload.save(doc, table)
     if action != "import":

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from clientload.errors import ClientloadError
+from clientload.messages import Message
 from clientload.web.auth import User
 from clientload.web.render import NEED_ADMIN, page, render
 from clientload.web.store import WRITE_LOCK, store
@@ -69,7 +70,7 @@ def onec_test(request: Request, url: str = Form(...), username: str = Form(...),
     try:
         context["tested"] = {"notes": test_connection(url, username, password, _profile(profile))}
     except ClientloadError as exc:
-        context["error"] = str(exc)
+        context["error"] = exc.message  # a Message: the page says it in its language
         return _answer(request, context, 422)
     return _answer(request, context)
 
@@ -87,7 +88,7 @@ def onec_pull(request: Request, url: str = Form(...), username: str = Form(...),
     except ClientloadError as exc:
         context = _saved(request)
         context["form"] = {"url": url, "user": username, "profile": profile}
-        context["error"] = str(exc)
+        context["error"] = exc.message  # a Message: the page says it in its language
         return _answer(request, context, 422)
     context = _saved(request)
     context["result"] = {
@@ -107,5 +108,6 @@ def onec_pull(request: Request, url: str = Form(...), username: str = Form(...),
 def _profile(name: str) -> str:
     """Only the built-in profiles from the web: a path typed into a form is not read."""
     if name not in PROFILES:
-        raise ClientloadError(f"profile {name!r}: expected one of {', '.join(PROFILES)}")
+        raise ClientloadError(Message("profile {name!r}: expected one of {known}", name=name,
+                                      known=", ".join(PROFILES)))
     return name

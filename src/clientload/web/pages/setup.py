@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from clientload.errors import ClientloadError
+from clientload.messages import joined
 from clientload.settings import Settings, SettingsError, parse_settings
 from clientload.setup import changes
 from clientload.setup.plan import (
@@ -169,7 +170,7 @@ def roll_back(request: Request, change_id: int, user: User = NEED_ADMIN) -> Resp
             number = changes.roll_back(con, ws.settings_path, change_id, user.username)
     except SettingsError as exc:  # a text that no longer parses (the settings' rules moved on)
         raise Said(409, "the settings before change {change} no longer load: {problems}",
-                   change=change_id, problems="; ".join(exc.problems)) from None
+                   change=change_id, problems=joined(exc.problems)) from None
     except ClientloadError:
         raise Said(404, "no settings change number {change}", change=change_id) from None
     return RedirectResponse(f"/setup/changes?rolled_back={number or 0}", status_code=303)
