@@ -38,12 +38,12 @@ _DATE_PATTERNS = {
     "ymd8": r"(19|20)\d{6}",
 }
 DATE_LABELS = {
-    "iso": "yyyy-mm-dd",
-    "dmy.": "dd.mm.yyyy",
-    "dmy/": "dd/mm/yyyy",
-    "mdy/": "m/d/yyyy",
+    "iso": Message("yyyy-mm-dd"),
+    "dmy.": Message("dd.mm.yyyy"),
+    "dmy/": Message("dd/mm/yyyy"),
+    "mdy/": Message("m/d/yyyy"),
     "excel": Message("an Excel serial number"),
-    "ymd8": "yyyymmdd",
+    "ymd8": Message("yyyymmdd"),
 }
 
 

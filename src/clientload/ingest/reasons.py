@@ -44,7 +44,7 @@ EXPECTED = ("a number", "a whole number", "a date", "a month as YYYY-MM",
             "a number like 1 234,56", "a number like 1234.56", "a date as {layout}",
             str(BOOL_EXPECTED), ONE_OF)
 # Everything a reason can be made of, for the catalogue test.
-TEMPLATES = (*REASONS, DIFFERENCE, SHEET, *EXPECTED, "empty", "an Excel serial number")
+TEMPLATES = (*REASONS, DIFFERENCE, SHEET, *EXPECTED, "empty")
 
 
 def reason_sql(template: str, **parts: str) -> str:
@@ -64,7 +64,7 @@ def one_of(codes: str) -> Message:
 
 # --- reading a reason back ---------------------------------------------------------------------
 
-_QUOTED = r"'.*?'"
+_QUOTED = r"'.*?'|…"  # a value in quotes, or masked (the preview's kinds of reason)
 _FIELDS = {  # what each field of a template may hold, as a regular expression
     "value": _QUOTED,
     "here": rf"{_QUOTED}|empty",
@@ -113,8 +113,17 @@ def _read(text: str, templates: tuple[str, ...]) -> Message | None:
     return None
 
 
+class _Masked(str):
+    """A value the preview masked ("…"), written as it is even where the template quotes it."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def _value(name: str, text: str, conversion: str | None) -> object:
     if conversion == "r":
+        if text == "…":
+            return _Masked(text)
         try:
             return ast.literal_eval(text)
         except (ValueError, SyntaxError):
@@ -122,7 +131,7 @@ def _value(name: str, text: str, conversion: str | None) -> object:
     if name == "expected":
         return _read(text, EXPECTED) or text
     if name == "layout":
-        return Message("an Excel serial number") if text == "an Excel serial number" else text
+        return next((label for label in DATE_LABELS.values() if label == text), text)
     if name in ("here", "there") and text == "empty":
         return Message("empty")
     if name == "shown":
@@ -133,10 +142,9 @@ def _value(name: str, text: str, conversion: str | None) -> object:
 
 
 def _split(text: str, templates: tuple[str, ...]) -> list[Message] | None:
-    """The text as problems joined with "; ", each read with one of the templates."""
-    whole = _read(text, templates)
-    if whole is not None:
-        return [whole]
+    """The text as problems joined with "; ", each read with one of the templates. Shorter
+    problems first: a field may hold anything, so "a: … is not a number; b: … is not a date"
+    also reads as one problem of a column named "a: … is not a number; b"."""
     start = 0
     while (cut := text.find("; ", start)) != -1:
         first = _read(text[:cut], templates)
@@ -145,7 +153,8 @@ def _split(text: str, templates: tuple[str, ...]) -> list[Message] | None:
             if rest is not None:
                 return [first, *rest]
         start = cut + 1
-    return None
+    whole = _read(text, templates)
+    return None if whole is None else [whole]
 
 
 def reason_message(text: str) -> str:
