@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import html
 import re
-import time
 import warnings
 
 import pytest
 
 warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarning)
 from fastapi.testclient import TestClient  # noqa: E402
+from test_web_import import finished  # noqa: E402
 from test_web_support import csrf_of, make_workspace, sign_in  # noqa: E402
 
 from clientload.web import create_app  # noqa: E402
@@ -84,15 +84,6 @@ def test_an_import_with_notes_in_russian(app):
     assert "чтобы загрузить его заново вместо строк, которые он принёс, отметьте замену" in again
     english = text_of(post_import(analyst, "clients", "clients.csv", CLIENTS, EN))
     assert "already imported into clients (same content as web upload clients.csv" in english
-
-
-def finished(client, location: str) -> dict:
-    for _ in range(300):
-        state = client.get(location + ".json").json()
-        if state["job"]["state"] != "running":
-            return state
-        time.sleep(0.05)
-    raise AssertionError("the import did not finish")
 
 
 def test_the_mapping_screen_and_the_import_job_speak_russian(app):
