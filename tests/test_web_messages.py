@@ -188,3 +188,12 @@ def test_a_value_of_the_wrong_kind_is_named_in_russian(app):
     assert page.status_code == 422
     assert "saved: 'abc' — не число" in text_of(page)
     assert "Input should be" not in page.text
+
+
+def test_a_recalculation_that_fails_says_why_in_russian(app):
+    admin = signed_in(app, "admin")
+    app.state.recalculation.start("admin")  # the workspace's store holds no sales
+    job = app.state.recalculation.wait(timeout=60)
+    assert job.state == "failed" and "no sales in the store" in job.error
+    page = text_of(admin.get("/recalculate", cookies=RU))
+    assert "в хранилище нет продаж; загрузите их на странице «Импорт»" in page

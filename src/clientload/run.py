@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from clientload.errors import ClientloadError
+from clientload.messages import Message
 from clientload.model.period import Period, default_period, parse_period
 from clientload.progress import ProgressFn, no_progress
 from clientload.workspace import Workspace, open_workspace
@@ -153,6 +154,13 @@ def choose_period(text: str | Period | None, last_sales_date: date, months: int)
     return default_period(last_sales_date, months)
 
 
+def _empty_period(chosen: Period, last_sales: date) -> ClientloadError:
+    return ClientloadError(Message(
+        "--period {start}:{end}: no clients with sales or activity in the period; the sales run "
+        "to {last}", start=str(chosen.start), end=str(chosen.end), last=str(last_sales),
+    ))
+
+
 def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
     if engine == "spark":
         from clientload.engines.spark import open_spark
@@ -212,17 +220,14 @@ def run_model(
     report("read", 0, 1)
     counts, first_sales, last_sales = _store_facts(ws)
     if not counts["sales"] or last_sales is None:
-        raise ClientloadError(
-            f"{ws.store_path}: no sales in the store; import them with "
-            f"`clientload import {ws.root} FILE --table sales`"
-        )
+        raise ClientloadError(Message(
+            "{store}: no sales in the store; import them with "
+            "`clientload import {root} FILE --table sales`", store=ws.store_path, root=ws.root,
+        ))
     analysis = settings.section("analysis")
     chosen = choose_period(period, last_sales, int(analysis["period_months"]))
     if not _has_activity(ws, chosen):
-        raise ClientloadError(
-            f"--period {chosen.start}:{chosen.end}: no clients with sales or activity in the "
-            f"period; the sales run to {last_sales}"
-        )
+        raise _empty_period(chosen, last_sales)
     writer = OutputWriter(ws.out_dir, started=started)
     try:
         backend, store = _open_engine(engine, ws, counts)
@@ -245,10 +250,7 @@ def run_model(
     backend.disconnect()  # waits for the workers, so every emitted table reached the writer
     if result.headlines["clients"] == 0:
         writer.abandon()
-        raise ClientloadError(
-            f"--period {chosen.start}:{chosen.end}: no clients with sales or activity in the "
-            f"period; the sales run to {last_sales}"
-        )
+        raise _empty_period(chosen, last_sales)
     settings_text = _settings_text(ws)
     previous = chosen.previous()
     outside = outside_period(ws, chosen)

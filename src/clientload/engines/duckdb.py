@@ -207,16 +207,18 @@ def open_duckdb(path: Path, memory_limit: str = "", threads: int = 0) -> DuckDBM
     import ibis
 
     from clientload.errors import ClientloadError
+    from clientload.messages import Message
     from clientload.workspace import open_store_file
 
     limit = memory_limit.strip()
     if limit and not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit, flags=re.IGNORECASE):
-        raise ClientloadError(
-            f"duckdb.memory_limit = {memory_limit!r}: expected an amount such as \"2GB\" or "
-            '"500MB", or "" for DuckDB\'s default (80 % of the memory)'
-        )
+        raise ClientloadError(Message(
+            'duckdb.memory_limit = {value!r}: expected an amount such as "2GB" or "500MB", or '
+            '"" for DuckDB\'s default (80 % of the memory)', value=memory_limit,
+        ))
     if threads < 0:
-        raise ClientloadError(f"duckdb.threads = {threads}: expected 0 (one per core) or more")
+        raise ClientloadError(Message("duckdb.threads = {value}: expected 0 (one per core) or "
+                                      "more", value=threads))
     con = open_store_file(path)
     # SET takes no parameters; both values are checked above (an amount, an integer)
     for statement in ([f"SET memory_limit = '{limit}'"] if limit else []) + (
@@ -226,9 +228,10 @@ def open_duckdb(path: Path, memory_limit: str = "", threads: int = 0) -> DuckDBM
             con.execute(statement)
         except duckdb.Error as exc:
             con.close()
-            raise ClientloadError(
-                f"[duckdb] {statement[4:]}: DuckDB refuses it ({str(exc).splitlines()[0]})"
-            ) from None
+            raise ClientloadError(Message(
+                "[duckdb] {statement}: DuckDB refuses it ({problem})",
+                statement=statement[4:], problem=str(exc).splitlines()[0],
+            )) from None
     work = f"clientload_model_{uuid.uuid4().hex[:12]}"
     store = "main"
     try:
