@@ -197,3 +197,13 @@ def test_a_recalculation_that_fails_says_why_in_russian(app):
     assert job.state == "failed" and "no sales in the store" in job.error
     page = text_of(admin.get("/recalculate", cookies=RU))
     assert "в хранилище нет продаж; загрузите их на странице «Импорт»" in page
+
+
+def test_a_broken_settings_file_is_said_on_the_pages_that_read_it(app, tmp_path):
+    (tmp_path / "ws" / "clientload.toml").write_text("[margin]\nassumed_margin_rate = 2\n",
+                                                     "utf-8")
+    admin = signed_in(app, "admin")
+    page = admin.get("/setup", cookies=RU)
+    assert page.status_code == 409
+    assert "`margin.assumed_margin_rate` (строка 2) = 2; ожидается доля от 0 до 1" in text_of(page)
+    assert 'href="/settings"' in page.text  # the menu, to go and correct it

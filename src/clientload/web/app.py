@@ -18,7 +18,9 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as ASGIMessage
 
+from clientload.errors import ClientloadError
 from clientload.messages import Message, joined
+from clientload.settings import SettingsError
 from clientload.web import pages
 from clientload.web.auth import LoginLimiter, Sessions
 from clientload.web.errors import Said, logged, unexpected
@@ -171,6 +173,17 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response
+
+    async def users_problem(request: Request, exc: Exception) -> Response:
+        """A problem the user can fix (a broken settings file, say) that no page caught: the
+        error page says it in the page's language."""
+        if is_json_request(request):
+            return JSONResponse({"detail": str(exc)}, status_code=409)
+        return render(request, "error.html.j2", {"status": 409, "detail": exc.message},
+                      status_code=409)
+
+    app.add_exception_handler(ClientloadError, users_problem)
+    app.add_exception_handler(SettingsError, users_problem)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
