@@ -59,6 +59,11 @@ def test_the_mapping_screen_in_russian_maps_words_and_a_lookup_then_imports(serv
     urgent = page.locator("table[data-words=urgent]")
     assert "не понято: строка будет отклонена" in urgent.inner_text()
     assert page.inner_text("#will-reject") == "5"
+    # why, in Russian: the reasons read back from the importer's English, and the notes
+    assert "Срочность (urgent): … — не true/false, yes/no, да/нет или 1/0" in page.inner_text(
+        "#reasons")
+    assert "Срочность (urgent): непонятных слов: 2" in page.inner_text("#preview-rows")
+    assert " is not " not in page.inner_text("main")
     assert page.input_value("select[name='col.order_id']") == "Номер заказа"
 
     # what the words mean
@@ -86,6 +91,7 @@ def test_the_mapping_screen_in_russian_maps_words_and_a_lookup_then_imports(serv
     assert page.inner_text("#rows-collapsed") == "1"
     assert page.inner_text("#rows-rejected") == "0"
     assert "Сопоставление сохранено" in page.inner_text("#import-result")
+    assert "Свёрнуто повторов строк: 1 (1 заказ;" in page.inner_text("#import-result")
     page.screenshot(path=str(images / "import-done-ru.png"), full_page=True)
     page.context.close()
     assert stored(ws, "SELECT order_id, urgent, returned FROM orders ORDER BY 1") == [
