@@ -85,7 +85,10 @@ class Upload:
         return json.loads(path.read_text("utf-8")) if path.is_file() else None
 
     def write_result(self, result: dict[str, Any]) -> None:
-        (self.folder / "result.json").write_text(json.dumps(result), "utf-8")
+        # written aside and moved into place: the progress page polls `result()` meanwhile
+        partial = self.folder / "result.json.partial"
+        partial.write_text(json.dumps(result), "utf-8")
+        partial.replace(self.folder / "result.json")
 
 
 def uploads_dir(ws: Any) -> Path:
