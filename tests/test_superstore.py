@@ -107,7 +107,8 @@ def test_the_workbook_imports_with_mapping_files_only(book: Path, tmp_path: Path
 
     run_model(ws.root)
     info = json.loads((ws.out_dir / "run_info.json").read_text())
-    assert info["period_end"] == "2016-12-26"
+    # the default period is whole months up to the month of the last sale (2016-12-26)
+    assert info["period_end"] == "2016-12-31"
     with duckdb.connect() as con:
         (clients_out,) = con.execute("SELECT count(*) FROM read_parquet(?)", [
             str(ws.out_dir / "client_metrics.parquet")]).fetchone()

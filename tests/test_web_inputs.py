@@ -29,8 +29,8 @@ def analyst(ws):
 @pytest.mark.parametrize(
     "url",
     [
-        "/calculators?margin=150", "/calculators?margin=0", "/calculators?margin=-20%25",
-        "/calculators?volume_change=-100", "/clients/C00001?discount=95",
+        "/calculators?margin=20&discount=30", "/calculators?margin=0,5&discount=1",
+        "/calculators?attainment=100", "/clients/C00001?discount=95",
     ],
 )
 def test_parity_inputs_with_no_answer_give_the_page_with_the_reason(analyst, url) -> None:
@@ -43,6 +43,10 @@ def test_parity_inputs_with_no_answer_give_the_page_with_the_reason(analyst, url
     ("url", "field"),
     [
         ("/calculators?margin=nan", "margin"), ("/calculators?margin=inf", "margin"),
+        ("/calculators?margin=150", "margin"), ("/calculators?margin=0", "margin"),
+        ("/calculators?margin=-20%25", "margin"), ("/calculators?volume_change=-100",
+                                                    "volume_change"),
+        ("/calculators?attainment=120", "attainment"), ("/clients/C00001?discount=100", "discount"),
         ("/calculators?discount=abc", "discount"), ("/calculators?net_days=-3", "net_days"),
         ("/clients/C00001?discount=-5", "discount"), ("/clients/C00001?discount=nan", "discount"),
         ("/clients/C00001?discount=inf", "discount"),

@@ -89,18 +89,42 @@ class Form:
         self.errors[field] = {"template": template, "values": values}
 
     def percent(self, field: str, text: str, default: float, *, low: float | None = None,
-                high: float | None = None) -> float | None:
+                high: float | None = None, above: float | None = None,
+                below: float | None = None) -> float | None:
         """A percentage as the box beside a % sign holds it: `5` is 5 %, `0,5` is 0.5 % (a
-        decimal comma or point; a trailing % is allowed), never a fraction guessed from its
-        size. Returns the fraction, or None with the field's error."""
-        value = self.number(field, text.strip().rstrip("%").strip(), default * 100)
+        decimal comma or point; one trailing % is allowed), never a fraction guessed from its
+        size. `low`/`high` are bounds it may equal, `above`/`below` bounds it must pass. Returns
+        the fraction, or None with the field's error."""
+        cleaned = text.strip()
+        cleaned = cleaned[:-1].strip() if cleaned.endswith("%") else cleaned  # one % sign, not two
+        value = self.number(field, cleaned, default * 100)
         if value is None:
             return None
-        if (low is not None and value < low) or (high is not None and value > high):
-            self._fail(field, "enter a percentage from {low} to {high}",
-                       low=low if low is not None else "", high=high if high is not None else "")
+        if ((low is not None and value < low) or (high is not None and value > high)
+                or (above is not None and value <= above)
+                or (below is not None and value >= below)):
+            self._range(field, low if low is not None else above,
+                        high if high is not None else below, above is not None,
+                        below is not None)
             return None
         return value / 100
+
+    def _range(self, field: str, low: float | None, high: float | None, low_open: bool,
+               high_open: bool) -> None:
+        """The error naming the range a percentage must lie in."""
+        if high is None:
+            self._fail(field, "enter a percentage above {low}" if low_open else
+                       "enter a percentage of {low} or more", low=low)
+        elif low_open and high_open:
+            self._fail(field, "enter a percentage above {low} and below {high}", low=low,
+                       high=high)
+        elif low_open:
+            self._fail(field, "enter a percentage above {low}, at most {high}", low=low,
+                       high=high)
+        elif high_open:
+            self._fail(field, "enter a percentage from {low}, below {high}", low=low, high=high)
+        else:
+            self._fail(field, "enter a percentage from {low} to {high}", low=low, high=high)
 
     def number(self, field: str, text: str, default: float, *, low: float | None = None,
                high: float | None = None) -> float | None:

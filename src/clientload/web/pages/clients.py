@@ -107,7 +107,7 @@ def client_card(request: Request, client_id: str, discount: str = "",
     assortment = data.client_categories(res, client_id)
     form = calc.Form()
     shown = discount or "3"
-    asked = form.percent("discount", shown, 0.03, low=0, high=100)
+    asked = form.percent("discount", shown, 0.03, low=0, below=100)
     margin_rate = metrics.get("margin_rate") or 0.0
     career = _without_identity(data.client_rows(res, "career", client_id))
     settings = page_settings(request)

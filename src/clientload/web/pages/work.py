@@ -44,12 +44,12 @@ def calculators(request: Request, margin: str = "", discount: str = "", attainme
              "net_days": net_days}
     shown = {k: v if v != "" else CALCULATOR_DEFAULTS[k] for k, v in given.items()}
     form = calc.Form()
-    m = form.percent("margin", shown["margin"], 0.25)
-    d = form.percent("discount", shown["discount"], 0.05)
-    a = form.percent("attainment", shown["attainment"], 0.8)
+    m = form.percent("margin", shown["margin"], 0.25, above=0, below=100)
+    d = form.percent("discount", shown["discount"], 0.05, low=0, below=100)
+    a = form.percent("attainment", shown["attainment"], 0.8, above=0, high=100)
     unit = form.choice("plan_unit", shown["plan_unit"], ("revenue", "quantity"))
-    u = form.percent("volume_change", shown["volume_change"], 0.2)
-    cd = form.percent("cash_discount", shown["cash_discount"], 0.02)
+    u = form.percent("volume_change", shown["volume_change"], 0.2, above=-100)
+    cd = form.percent("cash_discount", shown["cash_discount"], 0.02, low=0, below=100)
     days = form.number("discount_days", shown["discount_days"], 10, low=0, high=3650)
     net = form.number("net_days", shown["net_days"], 30, low=0, high=3650)
     try:
