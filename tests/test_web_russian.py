@@ -80,6 +80,7 @@ def _visible_words(page) -> set[str]:
     text = re.sub(r"clientload [a-z]+", " ", text)  # a command, e.g. clientload report
     text = re.sub(r"\S+\.(toml|csv|xlsx|html|parquet|json)\b", " ", text)  # file names
     text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"[A-Za-z][\w.]*_[\w.]*", " ", text)  # setting keys and codes: lapsed_days
     return set(re.findall(r"[A-Za-z][A-Za-z]{2,}", text))
 
 
@@ -114,12 +115,24 @@ def test_every_page_and_error_state_is_in_russian(browser, server, company):
     if found:
         english["/log (a date far ahead)"] = found
     page.goto(f"{server}/import")
-    page.set_input_files("input[type=file] >> nth=0", files=[
+    page.select_option("#upload-form select[name=table]", "orders")
+    page.set_input_files("#upload-form input[name=upload]", files=[
         {"name": "virus.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}])
-    page.locator("form button[type=submit] >> nth=0").click()
-    found = _visible_words(page) - allowed
+    page.click("#upload-form button[type=submit]")
+    assert page.locator(".error").count() == 1  # said on the Import page itself
+    assert page.input_value("#upload-form select[name=table]") == "orders"  # the choice kept
+    found = _visible_words(page) - allowed - {"virus", "exe"}
     if found:
         english["/import (a .exe)"] = found
+    page.goto(f"{server}/settings")
+    assert page.locator("textarea[name=text]").count() == 1, page.inner_text("main")[:500]
+    text = page.input_value("textarea[name=text]")
+    page.fill("textarea[name=text]", text.replace("lapsed_days = 90", "lapsed_days = \"soon\""))
+    page.locator("form:has(textarea) button[type=submit]").click()
+    assert page.locator(".error li").count() >= 1  # the problem listed, nothing saved
+    found = _visible_words(page) - allowed - {"soon", "analysis"}
+    if found:
+        english["/settings (a wrong value)"] = found
     page.context.close()
     assert english == {}, english
 
