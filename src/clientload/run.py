@@ -169,15 +169,17 @@ def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
         threads=int(limits.get("threads", 0)),
     )
     try:
-        return backend, store_of(backend, counts)
+        return backend, store_of(backend, counts, summaries=True)
     except BaseException:
         backend.disconnect()
         raise
 
 
-def store_of(backend, counts: dict[str, int]):
-    """The model's input tables on an Ibis backend that holds the contract's table names."""
+def store_of(backend, counts: dict[str, int], summaries: bool = False):
+    """The model's input tables on an Ibis backend that holds the contract's table names (and,
+    with `summaries`, the sales lines' monthly summaries: `clientload.summaries`)."""
     from clientload.model.facts import Store
+    from clientload.summaries import summary_tables
 
     return Store(
         sales=backend.table("sales"),
@@ -189,7 +191,20 @@ def store_of(backend, counts: dict[str, int]):
         receivables=backend.table("receivables"),
         has_orders=counts["orders"] > 0,
         has_products=counts["products"] > 0,
+        summaries=summary_tables(backend) if summaries else None,
     )
+
+
+def refresh_store_summaries(ws: Workspace, rebuild: bool = False):
+    """Bring the store's monthly summaries of the sales lines up to date
+    (`clientload.summaries`)."""
+    from clientload.summaries import refresh_summaries
+
+    con = ws.connect()
+    try:
+        return refresh_summaries(con, rebuild=rebuild)
+    finally:
+        con.close()
 
 
 def run_model(
@@ -198,8 +213,12 @@ def run_model(
     engine: str = "duckdb",
     progress: ProgressFn | None = None,
     keep_history: bool = True,
+    rebuild: bool = False,
 ) -> RunResult:
-    """Compute the model for the workspace in `directory` and write `out/`."""
+    """Compute the model for the workspace in `directory` and write `out/`.
+
+    `rebuild`: recompute the store's monthly summaries of the sales lines from the lines (they
+    are otherwise brought up to date for the months that changed)."""
     from clientload.model.pipeline import compute_model
     from clientload.model.warnings import run_warnings
 
@@ -223,6 +242,7 @@ def run_model(
             f"--period {chosen.start}:{chosen.end}: no clients with sales or activity in the "
             f"period; the sales run to {last_sales}"
         )
+    refreshed = refresh_store_summaries(ws, rebuild)
     writer = OutputWriter(ws.out_dir, started=started)
     try:
         backend, store = _open_engine(engine, ws, counts)
@@ -277,6 +297,7 @@ def run_model(
             lapsed_max_revenue_share=float(analysis.get("lapsed_max_revenue_share", 0.1)),
         ),
         "timings": dict(result.timings),
+        "summaries": refreshed.as_info(),
     }
     report("write", 0, 1)
     clock = time.perf_counter()

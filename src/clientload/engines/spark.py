@@ -28,12 +28,14 @@ MODEL_TABLES = ("sales", "clients", "products", "orders", "interactions", "stora
 
 
 def store_stamp(ws: Workspace) -> str:
-    """A fingerprint of the store's input data: the imports log and each table's row count.
+    """A fingerprint of the store's input data: the imports log, each table's row count and the
+    state of the sales lines' summaries (`clientload.summaries`).
 
     Every change to the input tables goes through an import, which adds a row to `imports`; the
     counts catch rows removed outside the importer.
     """
     from clientload.schema import TABLES
+    from clientload.summaries import STATE_TABLE
 
     con = ws.connect(read_only=True)
     try:
@@ -44,10 +46,38 @@ def store_stamp(ws: Workspace) -> str:
             name: int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
             for name in TABLES
         }
+        summaries = _summary_state(con, STATE_TABLE)
     finally:
         con.close()
-    text = json.dumps({"imports": list(imports), "counts": counts}, sort_keys=True)
+    text = json.dumps(
+        {"imports": list(imports), "counts": counts, "summaries": summaries}, sort_keys=True
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _summary_state(con: Any, table: str) -> list[Any]:
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+    ).fetchone()[0]
+    if not found:
+        return []
+    return [list(r) for r in con.execute(f"SELECT key, value FROM {table} ORDER BY key").fetchall()]
+
+
+def _export_tables(con: Any) -> dict[str, str]:
+    """Each table to copy (the contract's, then the summaries the store holds) and the columns."""
+    from clientload.schema import TABLES
+    from clientload.summaries import SUMMARY_TABLES
+
+    out = {
+        name: ", ".join(f'"{c}"' for c in table.column_names) for name, table in TABLES.items()
+    }
+    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")
+               .fetchall()}
+    for table in SUMMARY_TABLES.values():
+        if table in present:
+            out[table] = "*"
+    return out
 
 
 def export_parquet(ws: Workspace, directory: Path | None = None) -> Path:
@@ -56,8 +86,6 @@ def export_parquet(ws: Workspace, directory: Path | None = None) -> Path:
     Only the contract's columns are written (the lineage columns stay in the store). Returns the
     directory. A half-written export is never taken as current: the stamp is written last.
     """
-    from clientload.schema import TABLES
-
     target = directory or ws.root / PARQUET_DIR
     stamp = store_stamp(ws)
     stamp_path = target / STAMP_FILE
@@ -67,12 +95,11 @@ def export_parquet(ws: Workspace, directory: Path | None = None) -> Path:
         stamp_path.unlink()
     con = ws.connect(read_only=True)
     try:
-        for name, table in TABLES.items():
+        for name, columns in _export_tables(con).items():
             folder = target / name
             if folder.exists():
                 shutil.rmtree(folder)
             folder.mkdir(parents=True)
-            columns = ", ".join(f'"{c}"' for c in table.column_names)
             file = str(folder / "part-0.parquet").replace("'", "''")
             con.execute(
                 f"COPY (SELECT {columns} FROM \"{name}\") TO '{file}' "
@@ -244,13 +271,22 @@ def open_spark(
     session = spark_session(spark_master(ws, master), conf)
     backend = ibis.pyspark.connect(session)
     backend.compiler = _fixed_compiler()
-    tables = {
-        name: backend.read_parquet(str((parquet / name).resolve()), table_name=f"clientload_{name}")
-        for name in MODEL_TABLES
-    }
+    from clientload.model.facts import Summaries
+    from clientload.summaries import SUMMARY_TABLES
+
+    def read(name: str) -> Any:
+        return backend.read_parquet(
+            str((parquet / name).resolve()), table_name=f"clientload_{name.lstrip('_')}"
+        )
+
+    tables = {name: read(name) for name in MODEL_TABLES}
+    summaries = None
+    if all((parquet / table).is_dir() for table in SUMMARY_TABLES.values()):
+        summaries = Summaries(**{k: read(t) for k, t in SUMMARY_TABLES.items()})
     store = Store(
         **tables,
         has_orders=counts["orders"] > 0,
         has_products=counts["products"] > 0,
+        summaries=summaries,
     )
     return SparkModelBackend(backend), store

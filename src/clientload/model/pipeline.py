@@ -223,11 +223,24 @@ def compute_model(
 
     # 1. Facts: one pass per input table.
     lines = facts.priced_lines(store, settings.assumed_margin_rate)
-    months = keep("months", facts.client_months(lines, period, previous))
+    # For a period of whole months the lines are read through their monthly summaries (the
+    # store's, kept up to date by `clientload.summaries`, else computed here from the lines).
+    summaries = (
+        (store.summaries or facts.Summaries.of_lines(store))
+        if facts.whole_months(period) and facts.whole_months(previous)
+        else None
+    )
+    if summaries is not None:
+        months = keep("months", facts.client_months_of(
+            summaries.months, period, previous, settings.assumed_margin_rate
+        ))
+    else:
+        months = keep("months", facts.client_months(lines, period, previous))
     sales = keep("sales", facts.client_sales(months))
     gaps_pending = later(sales.filter(sales.mean_gap_days.notnull()).select("mean_gap_days"))
+    order_summary = summaries.orders if summaries is not None else None
     events = order_events(
-        store, store.sales, period, sales, int(analysis["new_client_months"])
+        store, store.sales, period, sales, int(analysis["new_client_months"]), order_summary
     )
     orders = keep("orders", client_orders(events, settings.activities.values(), thresholds))
     waiting_limits = policy.waiting_limits(policies)
@@ -242,6 +255,7 @@ def compute_model(
                 float(storage_s["value_day_rate"]),
                 waiting_limits,
             ),
+            order_summary,
         ),
     )
     interactions = keep("interactions", facts.client_interactions(store, period))
@@ -257,9 +271,16 @@ def compute_model(
             store, period, settings.cost_of_capital, float(finance_s["default_payment_terms_days"])
         ),
     )
-    assortment = keep("assortment", facts.client_assortment(lines, period))
+    assortment = keep(
+        "assortment",
+        facts.client_assortment_of(summaries.categories, period, settings.assumed_margin_rate)
+        if summaries is not None
+        else facts.client_assortment(lines, period),
+    )
     # Two figures the groups' rules need as numbers; asked for now, awaited when needed.
-    range_pending = later(facts.range_categories(store, lines, period).name("n").as_table())
+    range_pending = later(
+        facts.range_categories(store, lines, period, summaries).name("n").as_table()
+    )
     money_pending = later(metrics.company_sales_totals(sales))
     emit("client_assortment", assortment.order_by(["client_id", ibis.desc("revenue"), "category"]))
     done("facts")
