@@ -11,6 +11,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from clientload.progress import ProgressFn, no_progress
 from clientload.workspace import Workspace, open_workspace
 
 ENGINES = ("duckdb", "spark")
+PLANS_DIR = Path("cache") / "plans"  # the model's compiled queries (`clientload.model.plan`)
 
 HISTORY_DDL = (
     """CREATE TABLE IF NOT EXISTS history_runs (
@@ -67,7 +69,8 @@ class OutputTables(Mapping[str, Any]):
         if name not in self._read:
             import pyarrow.parquet as pq
 
-            self._read[name] = pq.read_table(self.out_dir / f"{name}.parquet")
+            # ParquetFile, not read_table: that one imports pandas (0.3 s)
+            self._read[name] = pq.ParquetFile(self.out_dir / f"{name}.parquet").read()
         return self._read[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -83,31 +86,40 @@ def _settings_text(ws: Workspace) -> str:
     return ws.settings_path.read_text("utf-8") if ws.settings_path.exists() else default_toml_text()
 
 
-def _store_facts(ws: Workspace) -> tuple[dict[str, int], date | None, date | None]:
+@contextmanager
+def _connection(ws: Workspace, con: Any = None) -> Iterator[Any]:
+    """`con` when given (the run's one connection), else a new one closed afterwards."""
+    if con is not None:
+        yield con
+        return
+    own = ws.connect()
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+def _store_facts(ws: Workspace, con: Any = None) -> tuple[dict[str, int], date | None, date | None]:
     """Row counts of the input tables and the first and last sales dates; creates the tables if
     missing."""
     from clientload.schema import TABLES
 
-    con = ws.connect()
-    try:
+    with _connection(ws, con) as con:
         counts = {
             name: int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
             for name in TABLES
         }
         first, last = con.execute("SELECT min(date), max(date) FROM sales").fetchone()
-    finally:
-        con.close()
     return counts, first, last
 
 
-def outside_period(ws: Workspace, period: Period) -> dict[str, dict[str, int]]:
+def outside_period(ws: Workspace, period: Period, con: Any = None) -> dict[str, dict[str, int]]:
     """For every input table, its rows dated before the period's start and after its end (a
     table without dates has none): what the run does not count, said rather than dropped."""
     from clientload.schema import TABLES
 
     out = {}
-    con = ws.connect()
-    try:
+    with _connection(ws, con) as con:
         for name, table in TABLES.items():
             if not table.dated_by:
                 out[name] = {"before": 0, "after": 0}
@@ -118,20 +130,17 @@ def outside_period(ws: Workspace, period: Period) -> dict[str, dict[str, int]]:
                 [period.start, period.end],
             ).fetchone()
             out[name] = {"before": int(before), "after": int(after)}
-    finally:
-        con.close()
     return out
 
 
-def _has_activity(ws: Workspace, period: Period) -> bool:
+def _has_activity(ws: Workspace, period: Period, con: Any = None) -> bool:
     """Any sales in the period or the previous one, or any interaction or storage in the period.
 
     Read-write as everywhere else in a run: inside the web app a read-only connection would be
     refused while a request holds the store (DuckDB allows one configuration per file and process).
     """
     previous = period.previous()
-    con = ws.connect()
-    try:
+    with _connection(ws, con) as con:
         found = con.execute(
             """SELECT EXISTS (SELECT 1 FROM sales WHERE date BETWEEN ? AND ?)
                    OR EXISTS (SELECT 1 FROM interactions
@@ -139,8 +148,6 @@ def _has_activity(ws: Workspace, period: Period) -> bool:
                    OR EXISTS (SELECT 1 FROM storage WHERE date BETWEEN ? AND ?)""",
             [previous.start, period.end, period.start, period.end, period.start, period.end],
         ).fetchone()[0]
-    finally:
-        con.close()
     return bool(found)
 
 
@@ -153,7 +160,7 @@ def choose_period(text: str | Period | None, last_sales_date: date, months: int)
     return default_period(last_sales_date, months)
 
 
-def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
+def _open_engine(engine: str, ws: Workspace, counts: dict[str, int], settings: Any = None):
     if engine == "spark":
         from clientload.engines.spark import open_spark
 
@@ -162,17 +169,14 @@ def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
         raise ClientloadError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
     from clientload.engines.duckdb import open_duckdb
 
-    limits = ws.settings().section("duckdb")
+    limits = (settings or ws.settings()).section("duckdb")
     backend = open_duckdb(
         ws.store_path,
         memory_limit=str(limits.get("memory_limit", "")),
         threads=int(limits.get("threads", 0)),
     )
-    try:
-        return backend, store_of(backend, counts, summaries=True)
-    except BaseException:
-        backend.disconnect()
-        raise
+    # the input tables as Ibis tables only if a stage of the model is built (not replayed)
+    return backend, lambda: store_of(backend, counts, summaries=True)
 
 
 def store_of(backend, counts: dict[str, int], summaries: bool = False):
@@ -195,16 +199,13 @@ def store_of(backend, counts: dict[str, int], summaries: bool = False):
     )
 
 
-def refresh_store_summaries(ws: Workspace, rebuild: bool = False):
+def refresh_store_summaries(ws: Workspace, rebuild: bool = False, con: Any = None):
     """Bring the store's monthly summaries of the sales lines up to date
     (`clientload.summaries`)."""
     from clientload.summaries import refresh_summaries
 
-    con = ws.connect()
-    try:
+    with _connection(ws, con) as con:
         return refresh_summaries(con, rebuild=rebuild)
-    finally:
-        con.close()
 
 
 def run_model(
@@ -219,9 +220,6 @@ def run_model(
 
     `rebuild`: recompute the store's monthly summaries of the sales lines from the lines (they
     are otherwise brought up to date for the months that changed)."""
-    from clientload.model.pipeline import compute_model
-    from clientload.model.warnings import run_warnings
-
     report = progress or no_progress
     started = time.perf_counter()
     if engine not in ENGINES:
@@ -229,7 +227,20 @@ def run_model(
     ws = open_workspace(directory)
     settings = ws.settings()
     report("read", 0, 1)
-    counts, first_sales, last_sales = _store_facts(ws)
+    # One connection to the store for the run's own reads and writes (each new one costs the
+    # checks of `Workspace.connect`); closed while Spark's export opens the store read-only.
+    con = ws.connect()
+    try:
+        return _run(ws, con, settings, period, engine, report, keep_history, rebuild, started)
+    finally:
+        con.close()
+
+
+def _run(ws, con, settings, period, engine, report, keep_history, rebuild, started) -> RunResult:
+    from clientload.model.pipeline import StoreShape, compute_model
+    from clientload.model.warnings import run_warnings
+
+    counts, first_sales, last_sales = _store_facts(ws, con)
     if not counts["sales"] or last_sales is None:
         raise ClientloadError(
             f"{ws.store_path}: no sales in the store; import them with "
@@ -237,22 +248,32 @@ def run_model(
         )
     analysis = settings.section("analysis")
     chosen = choose_period(period, last_sales, int(analysis["period_months"]))
-    if not _has_activity(ws, chosen):
+    if not _has_activity(ws, chosen, con):
         raise ClientloadError(
             f"--period {chosen.start}:{chosen.end}: no clients with sales or activity in the "
             f"period; the sales run to {last_sales}"
         )
-    refreshed = refresh_store_summaries(ws, rebuild)
+    refreshed = refresh_store_summaries(ws, rebuild, con)
+    if engine == "spark":
+        con.close()
     writer = OutputWriter(ws.out_dir, started=started)
     try:
-        backend, store = _open_engine(engine, ws, counts)
+        backend, store = _open_engine(engine, ws, counts, settings)
     except BaseException:
         writer.abandon()
         raise
     report("read", 1, 1)
     try:
         result = compute_model(
-            backend, store, settings, chosen, progress=report, on_output=writer, keep_outputs=False
+            backend,
+            store,
+            settings,
+            chosen,
+            progress=report,
+            on_output=writer,
+            keep_outputs=False,
+            plans=ws.root / PLANS_DIR,
+            shape=StoreShape(counts["orders"] > 0, counts["products"] > 0, summaries=True),
         )
     except BaseException:
         try:
@@ -271,7 +292,9 @@ def run_model(
         )
     settings_text = _settings_text(ws)
     previous = chosen.previous()
-    outside = outside_period(ws, chosen)
+    if engine == "spark":
+        con = ws.connect()
+    outside = outside_period(ws, chosen, con)
     info: dict[str, Any] = {
         "period_start": chosen.start.isoformat(),
         "period_end": chosen.end.isoformat(),
@@ -313,14 +336,17 @@ def run_model(
         import pyarrow.parquet as pq
 
         metrics = ws.out_dir / "client_metrics.parquet"
-        clients = pq.read_table(metrics, columns=list(HISTORY_CLIENT_COLUMNS))
-        info["run_id"] = append_history(ws, info, settings_text, clients)
+        # ParquetFile, not read_table: that one imports pandas (0.3 s) for nothing here
+        clients = pq.ParquetFile(metrics).read(columns=list(HISTORY_CLIENT_COLUMNS))
+        info["run_id"] = append_history(ws, info, settings_text, clients, con=con)
         info["timings"]["history"] = round(time.perf_counter() - clock, 3)
     info["timings"]["total"] = round(time.perf_counter() - started, 3)
     (ws.out_dir / "run_info.json").write_text(
         json.dumps(info, indent=2, ensure_ascii=False, default=str), "utf-8"
     )
     report("write", 1, 1)
+    if engine == "spark":
+        con.close()
     return RunResult(info=info, out_dir=ws.out_dir, tables=OutputTables(ws.out_dir, result.rows))
 
 
@@ -383,10 +409,11 @@ class OutputWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def append_history(ws: Workspace, info: dict[str, Any], settings_text: str, clients: Any) -> int:
+def append_history(
+    ws: Workspace, info: dict[str, Any], settings_text: str, clients: Any, con: Any = None
+) -> int:
     """Append this run (settings and info) and its clients to the history, in one transaction."""
-    con = ws.connect()
-    try:
+    with _connection(ws, con) as con:
         for ddl in HISTORY_DDL:
             con.execute(ddl)
         con.execute("BEGIN TRANSACTION")
@@ -418,8 +445,6 @@ def append_history(ws: Workspace, info: dict[str, Any], settings_text: str, clie
         except Exception:
             con.execute("ROLLBACK")
             raise
-    finally:
-        con.close()
     return run_id
 
 

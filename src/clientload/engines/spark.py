@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -189,24 +190,15 @@ def _fixed_compiler() -> Any:
     return ClientloadSparkCompiler()
 
 
-def _with_declared_types(frame: Any, schema: Any) -> Any:
-    """The Spark frame with the column types Ibis declares (row_number() is an int32 in Spark,
-    an int64 to Ibis), so that a kept table reads back with the types the model expects."""
-    from ibis.backends.pyspark.datatypes import PySparkSchema
-
-    declared = PySparkSchema.from_ibis(schema)
-    if [f.dataType for f in frame.schema.fields] == [f.dataType for f in declared.fields]:
-        return frame
-    return frame.select([frame[f.name].cast(f.dataType).alias(f.name) for f in declared.fields])
-
-
 class SparkModelBackend:
-    """The Ibis PySpark backend, with the temporary tables the model keeps as Spark views.
+    """The Ibis PySpark backend, with the model's kept tables as Spark views and its queries
+    run from SQL (`clientload.model.plan`).
 
-    The model materialises its small per-client tables with `create_table(..., temp=True)`,
-    which Ibis's PySpark backend refuses; here such a table is a checkpointed Spark temporary view
-    (computed when created). Everything else goes to the Ibis backend unchanged.
+    Ibis's PySpark backend has no temporary tables; here a kept table is a checkpointed Spark
+    temporary view (computed when created). Everything else goes to the Ibis backend unchanged.
     """
+
+    plan_engine = "spark"
 
     def __init__(self, backend: Any):
         self._backend = backend
@@ -214,6 +206,53 @@ class SparkModelBackend:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._backend, name)
+
+    def select_sql(self, expr: Any) -> tuple[str, Any]:
+        """Spark SQL for a table expression, each column cast to the type Ibis declares
+        (Spark's row_number() is an int32 where Ibis says int64)."""
+        import sqlglot as sg
+        import sqlglot.expressions as sge
+
+        schema = expr.schema()
+        compiler = self._backend.compiler
+        inner = compiler.to_sqlglot(expr).subquery("t", copy=False)
+        columns = [
+            sge.Cast(
+                this=sg.column(name, table="t", quoted=True),
+                to=compiler.type_mapper.from_ibis(dtype),
+            ).as_(name, quoted=True)
+            for name, dtype in schema.items()
+        ]
+        query = sg.select(*columns, copy=False).from_(inner, copy=False)
+        return query.sql(dialect=compiler.dialect), schema
+
+    def submit_keep(self, name: str, sql: str, inputs: list[str]) -> None:
+        """Compute the query now, cut it from its lineage and keep it as a temporary view: a
+        view over the full plan would make every later query re-analyse the plans of all the
+        tables before it (the driver runs out of memory)."""
+        self._drop_view(name)
+        frame = self._backend._session.sql(sql).localCheckpoint(eager=True)
+        frame.createOrReplaceTempView(name)
+        self._views[name] = frame
+
+    def submit_fetch(self, sql: str, schema: Any, inputs: list[str]) -> Future:
+        """The result now, as Arrow with the types of `schema`, converted as Ibis's
+        `to_pyarrow` converts it."""
+        import ibis
+        import pyarrow as pa
+        from ibis.backends.pyspark.converter import PySparkPandasData
+        from ibis.formats.pyarrow import PyArrowData
+
+        declared = ibis.Schema.from_pyarrow(schema)
+        frame = PySparkPandasData.convert_table(
+            self._backend._session.sql(sql).toPandas(), declared
+        )
+        table = PyArrowData.convert_table(
+            pa.Table.from_pandas(frame, preserve_index=False), declared
+        )
+        done: Future = Future()
+        done.set_result(table if table.schema == schema else table.cast(schema))
+        return done
 
     def to_pyarrow(self, expr: Any, **kwargs: Any) -> Any:
         """The result as Arrow with the types Ibis declares (Spark's row_number() is an int32)."""
@@ -229,15 +268,8 @@ class SparkModelBackend:
     def create_table(self, name: str, obj: Any = None, *, temp: bool | None = None, **kwargs):
         if not temp:
             return self._backend.create_table(name, obj, **kwargs)
-        self._drop_view(name)
-        # registers the memtables (e.g. the departments' rates) the query refers to
-        self._backend._run_pre_execute_hooks(obj)
-        # computed now and cut from its lineage: a view over the full plan would make every later
-        # query re-analyse the plans of all the tables before it (the driver runs out of memory)
-        frame = self._backend._session.sql(self._backend.compile(obj))
-        frame = _with_declared_types(frame, obj.schema()).localCheckpoint(eager=True)
-        frame.createOrReplaceTempView(name)
-        self._views[name] = frame
+        sql, _ = self.select_sql(obj)
+        self.submit_keep(name, sql, [])
         return self._backend.table(name)
 
     def drop_table(self, name: str, *, force: bool = False, **kwargs) -> None:
