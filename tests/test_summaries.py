@@ -8,76 +8,34 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
+from monthly_company import monthly_company
 from output_compare import out_differences
 from typer.testing import CliRunner
 
 from clientload.cli.app import app
-from clientload.generate.company import generate_company
-from clientload.generate.sizing import sized_settings_text, suggested_departments
 from clientload.ingest import import_files
 from clientload.model import facts
 from clientload.model.pipeline import OUTPUT_TABLES
 from clientload.run import run_model
-from clientload.settings import default_settings, default_toml_text
-from clientload.workspace import init_workspace
 
 pytestmark = pytest.mark.slow
-
-
-def _month_files(sales: Path, folder: Path) -> list[Path]:
-    """The sales file cut into one file per month, in date order."""
-    folder.mkdir(parents=True)
-    con = duckdb.connect()
-    months = [r[0] for r in con.execute(
-        f"SELECT DISTINCT year(date) * 12 + month(date) AS m FROM read_parquet('{sales}') "
-        "ORDER BY m").fetchall()]
-    files = []
-    for m in months:
-        path = folder / f"sales-{m}.parquet"
-        con.execute(
-            f"COPY (SELECT * FROM read_parquet('{sales}') WHERE year(date) * 12 + month(date) = {m}"
-            f") TO '{path}' (FORMAT parquet)"
-        )
-        files.append(path)
-    con.close()
-    return files
 
 
 @pytest.fixture(scope="module")
 def company(tmp_path_factory):
     """One company, two workspaces: sales imported in one file, and month by month with a run
     after each of the last three months (the summaries brought up to date each time)."""
-    base = tmp_path_factory.mktemp("summaries")
-    generated = generate_company(base / "files", 150, 12_000, seed=11, months=24)
-    text = sized_settings_text(
-        default_toml_text(), suggested_departments(generated, default_settings())
-    )
-    one = init_workspace(base / "one", text)
-    monthly = init_workspace(base / "monthly", text)
-    for table, path in generated.files.items():
-        import_files(one, [path], table)
-        if table != "sales":
-            import_files(monthly, [path], table)
-    files = _month_files(generated.files["sales"], base / "months")
-    assert len(files) == 24
-    refreshes = []
-    for k, path in enumerate(files):
-        import_files(monthly, [path], "sales")
-        if k >= len(files) - 3:
-            refreshes.append(run_model(monthly.root, keep_history=False).info["summaries"])
-    whole = run_model(one.root, keep_history=False)
-    return one, monthly, refreshes, whole, generated
+    return monthly_company(tmp_path_factory.mktemp("summaries"))
 
 
 def test_monthly_imports_give_every_output_table_of_one_import(company):
-    one, monthly, _, _, _ = company
+    one, monthly, _, _ = company
     assert out_differences(one.out_dir, monthly.out_dir, OUTPUT_TABLES) == []
 
 
 def test_each_run_recomputes_only_the_month_imported_since(company):
-    _, _, refreshes, whole, _ = company
+    _, _, refreshes, whole = company
     assert refreshes[0]["rebuilt"] is True  # the first run builds them all
     assert [r["rebuilt"] for r in refreshes[1:]] == [False, False]
     assert [r["months_recomputed"] for r in refreshes[1:]] == [1, 1]
