@@ -25,7 +25,6 @@ pyspark = pytest.importorskip("pyspark")
 if not shutil.which("java"):
     pytest.skip("Spark needs Java 17+ on PATH", allow_module_level=True)
 
-from monthly_company import monthly_company  # noqa: E402
 from output_compare import table_differences  # noqa: E402
 
 from clientload.engines.spark import MASTER_ENV  # noqa: E402
@@ -112,19 +111,21 @@ def cluster(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def runs(cluster, tmp_path_factory):
-    """DuckDB on the company imported in one file; Spark on the cluster on the company imported
-    month by month."""
+def runs(cluster, monthly, tmp_path_factory):
+    """DuckDB on the company imported in one file; Spark on the cluster on (a copy of) the
+    company imported month by month."""
     from pyspark.sql import SparkSession
 
-    _, monthly, _, duck = monthly_company(tmp_path_factory.mktemp("company"))
+    _, by_month, _, duck = monthly
+    copy = tmp_path_factory.mktemp("on-cluster") / "monthly"
+    shutil.copytree(by_month.root, copy)
     active = SparkSession.getActiveSession()
     if active is not None:  # a local session of another test module would be reused
         active.stop()
     previous = os.environ.get(MASTER_ENV)
     os.environ[MASTER_ENV] = cluster[0]
     try:
-        spark = run_model(monthly.root, engine="spark", keep_history=False)
+        spark = run_model(copy, engine="spark", keep_history=False)
     finally:
         if previous is None:
             os.environ.pop(MASTER_ENV, None)

@@ -125,6 +125,16 @@ def spark_master(ws: Workspace | None = None, master: str | None = None) -> str:
     return DEFAULT_MASTER
 
 
+def parquet_dir(ws: Workspace) -> Path | None:
+    """Where the Parquet copy goes: the `[spark] parquet_dir` setting (a folder every executor
+    of the cluster sees at the same path), else None (`DIR/data/parquet`)."""
+    if ws.settings_path.exists():
+        configured = str(ws.settings().section("spark").get("parquet_dir", "")).strip()
+        if configured:
+            return Path(configured).expanduser().resolve()
+    return None
+
+
 def spark_session(master: str, conf: dict[str, str] | None = None) -> Any:
     """Get or start the SparkSession for `master`, with settings fit for the model.
 
@@ -297,14 +307,13 @@ def open_spark(
     """
     import ibis
 
-    from clientload.model.facts import Store
+    from clientload.model.facts import Store, Summaries
+    from clientload.summaries import SUMMARY_TABLES
 
-    parquet = export_parquet(ws)
+    parquet = export_parquet(ws, parquet_dir(ws))
     session = spark_session(spark_master(ws, master), conf)
     backend = ibis.pyspark.connect(session)
     backend.compiler = _fixed_compiler()
-    from clientload.model.facts import Summaries
-    from clientload.summaries import SUMMARY_TABLES
 
     def read(name: str) -> Any:
         return backend.read_parquet(
