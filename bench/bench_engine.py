@@ -77,7 +77,7 @@ def limit(root: Path, repeat: int) -> dict:
         times = []
         for _ in range(repeat):
             started = time.perf_counter()
-            con.execute(LIMIT_SQL).to_arrow_table()
+            con.sql(LIMIT_SQL).to_arrow_table()
             times.append(time.perf_counter() - started)
     finally:
         con.close()
@@ -203,14 +203,14 @@ def pandas_seconds(root: Path) -> dict:
     export_parquet(open_workspace(root))
     info = run_info(root)
     code = (
-        "import json, sys, time\n"
+        "import json, sys, time\nfrom pathlib import Path\n"
         f"sys.path.insert(0, {str(HERE)!r})\n"
         "from pandas_model import client_pnl\n"
         "from clientload.model.period import parse_period\n"
         "from clientload.settings import load_settings\n"
         f"settings = load_settings({str(root / 'clientload.toml')!r})\n"
         "started = time.perf_counter()\n"
-        f"client_pnl({str(root / 'data' / 'parquet')!r}, settings, "
+        f"client_pnl(Path({str(root / 'data' / 'parquet')!r}), settings, "
         f"parse_period({info['period_start'] + ':' + info['period_end']!r}))\n"
         "print(json.dumps({'seconds': time.perf_counter() - started}))\n"
     )
