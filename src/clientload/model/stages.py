@@ -139,7 +139,6 @@ def build_facts(
     }
 
 
-
 def build_clients(
     stage: Stage,
     kept: dict[str, ir.Table],
@@ -152,22 +151,29 @@ def build_clients(
     """The client P&L, the groups, the policy's deviations and the other outputs, and the
     one-row figures of the headlines, on the tables `build_facts` kept. `mid` holds the company's
     figures (their sentinels when the plan is being recorded)."""
+    grouped = _groups(stage, kept, store, settings, period, mid)
+    done("clients")
+    client_metrics = _policy(stage, kept, grouped, settings, period)
+    done("policy")
+    _outputs(stage, kept, grouped, client_metrics, store, settings, period, mid)
+
+
+def _groups(
+    stage: Stage,
+    kept: dict[str, ir.Table],
+    store: facts.Store,
+    settings: Settings,
+    period: Period,
+    mid: Mid,
+) -> ir.Table:
+    """The client P&L, ABC × XYZ and the groups (kept as `grouped`)."""
     analysis = settings.section("analysis")
     seg = settings.section("segments")
-    policies = settings.section("policy")
-    storage_s = settings.section("storage")
     finance_s = settings.section("finance")
-    act_s = settings.section("activation")
     sens_s = settings.section("sensitivity")
-    thresholds = policy.min_order_values(policies)
-    waiting_limits = policy.waiting_limits(policies)
-    rates = costing.department_rates(
-        settings.departments, period.months, float(analysis["cost_period_months"])
-    )
-    lines = facts.priced_lines(store, settings.assumed_margin_rate)
     months, sales, orders, waiting = kept["months"], kept["sales"], kept["orders"], kept["waiting"]
     interactions, storage, receivables = kept["interactions"], kept["storage"], kept["receivables"]
-    assortment, client_costs, capacity = kept["assortment"], kept["client_costs"], kept["capacity"]
+    assortment, client_costs = kept["assortment"], kept["client_costs"]
     range_categories = mid.range_categories
     rhythm = Rhythm(
         months=mid.rhythm_months,
@@ -220,9 +226,27 @@ def build_clients(
             ),
         ),
     )
-    done("clients")
+    return grouped
 
-    # 4. Client policy.
+
+
+def _policy(
+    stage: Stage,
+    kept: dict[str, ir.Table],
+    grouped: ir.Table,
+    settings: Settings,
+    period: Period,
+) -> ir.Table:
+    """The policy's deviations (emitted) and the client metrics (kept and emitted)."""
+    analysis = settings.section("analysis")
+    policies = settings.section("policy")
+    storage_s = settings.section("storage")
+    thresholds = policy.min_order_values(policies)
+    waiting_limits = policy.waiting_limits(policies)
+    rates = costing.department_rates(
+        settings.departments, period.months, float(analysis["cost_period_months"])
+    )
+    orders, waiting, client_costs = kept["orders"], kept["waiting"], kept["client_costs"]
     handling = client_costs.filter(client_costs.driver == "orders")
     handling = handling.group_by(h_client_id=handling.client_id).aggregate(
         order_cost=handling.cost.sum()
@@ -273,9 +297,28 @@ def build_clients(
         final.select(*CLIENT_METRICS_COLUMNS).order_by([ibis.desc("load_minutes"), "client_id"]),
     )
     stage.emit("client_metrics", client_metrics)
-    done("policy")
+    return client_metrics
 
-    # 5. The other outputs.
+
+
+def _outputs(
+    stage: Stage,
+    kept: dict[str, ir.Table],
+    grouped: ir.Table,
+    client_metrics: ir.Table,
+    store: facts.Store,
+    settings: Settings,
+    period: Period,
+    mid: Mid,
+) -> None:
+    """The other outputs (emitted) and the one-row figures of the headlines."""
+    analysis = settings.section("analysis")
+    seg = settings.section("segments")
+    act_s = settings.section("activation")
+    lines = facts.priced_lines(store, settings.assumed_margin_rate)
+    orders, assortment = kept["orders"], kept["assortment"]
+    client_costs, capacity = kept["client_costs"], kept["capacity"]
+    range_categories = mid.range_categories
     top_n = int(analysis["heavy_clients_top_n"])
     heavy_list = stage.keep(
         "heavy", heavy.heavy_clients(client_metrics, client_costs, assortment, top_n)
