@@ -11,35 +11,26 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from clientload.errors import ClientloadError
+from clientload.history import (  # noqa: F401  (read from here by the web app and the API)
+    HISTORY_CLIENT_COLUMNS,
+    HISTORY_DDL,
+    History,
+    append_history,
+    connection,
+    read_history,
+)
 from clientload.model.period import Period, default_period, parse_period
 from clientload.progress import ProgressFn, no_progress
 from clientload.workspace import Workspace, open_workspace
 
 ENGINES = ("duckdb", "spark")
 PLANS_DIR = Path("cache") / "plans"  # the model's compiled queries (`clientload.model.plan`)
-
-HISTORY_DDL = (
-    """CREATE TABLE IF NOT EXISTS history_runs (
-        run_id BIGINT PRIMARY KEY, run_at TIMESTAMP NOT NULL, period_start DATE NOT NULL,
-        period_end DATE NOT NULL, engine VARCHAR, settings_toml VARCHAR, run_info VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS history_clients (
-        run_id BIGINT NOT NULL, client_id VARCHAR NOT NULL, segment VARCHAR, revenue DOUBLE,
-        gross_margin DOUBLE, contribution DOUBLE, load_minutes DOUBLE, cost_to_serve DOUBLE,
-        deviations_cost DOUBLE)""",
-)
-# the columns of client_metrics each run keeps in history_clients
-HISTORY_CLIENT_COLUMNS = (
-    "client_id", "segment", "revenue", "gross_margin", "contribution", "load_minutes",
-    "cost_to_serve", "deviations_cost",
-)
-
 
 @dataclass(frozen=True)
 class RunResult:
@@ -86,25 +77,12 @@ def _settings_text(ws: Workspace) -> str:
     return ws.settings_path.read_text("utf-8") if ws.settings_path.exists() else default_toml_text()
 
 
-@contextmanager
-def _connection(ws: Workspace, con: Any = None) -> Iterator[Any]:
-    """`con` when given (the run's one connection), else a new one closed afterwards."""
-    if con is not None:
-        yield con
-        return
-    own = ws.connect()
-    try:
-        yield own
-    finally:
-        own.close()
-
-
 def _store_facts(ws: Workspace, con: Any = None) -> tuple[dict[str, int], date | None, date | None]:
     """Row counts of the input tables and the first and last sales dates; creates the tables if
     missing."""
     from clientload.schema import TABLES
 
-    with _connection(ws, con) as con:
+    with connection(ws, con) as con:
         counts = {
             name: int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
             for name in TABLES
@@ -119,7 +97,7 @@ def outside_period(ws: Workspace, period: Period, con: Any = None) -> dict[str, 
     from clientload.schema import TABLES
 
     out = {}
-    with _connection(ws, con) as con:
+    with connection(ws, con) as con:
         for name, table in TABLES.items():
             if not table.dated_by:
                 out[name] = {"before": 0, "after": 0}
@@ -140,7 +118,7 @@ def _has_activity(ws: Workspace, period: Period, con: Any = None) -> bool:
     refused while a request holds the store (DuckDB allows one configuration per file and process).
     """
     previous = period.previous()
-    with _connection(ws, con) as con:
+    with connection(ws, con) as con:
         found = con.execute(
             """SELECT EXISTS (SELECT 1 FROM sales WHERE date BETWEEN ? AND ?)
                    OR EXISTS (SELECT 1 FROM interactions
@@ -204,7 +182,7 @@ def refresh_store_summaries(ws: Workspace, rebuild: bool = False, con: Any = Non
     (`clientload.summaries`)."""
     from clientload.summaries import refresh_summaries
 
-    with _connection(ws, con) as con:
+    with connection(ws, con) as con:
         return refresh_summaries(con, rebuild=rebuild)
 
 
@@ -407,94 +385,3 @@ class OutputWriter:
 
         self._pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def append_history(
-    ws: Workspace, info: dict[str, Any], settings_text: str, clients: Any, con: Any = None
-) -> int:
-    """Append this run (settings and info) and its clients to the history, in one transaction."""
-    with _connection(ws, con) as con:
-        for ddl in HISTORY_DDL:
-            con.execute(ddl)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            next_id = "SELECT coalesce(max(run_id), 0) + 1 FROM history_runs"
-            run_id = int(con.execute(next_id).fetchone()[0])
-            con.execute(
-                "INSERT INTO history_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    run_id,
-                    datetime.now(UTC).replace(tzinfo=None),
-                    info["period_start"],
-                    info["period_end"],
-                    info["engine"],
-                    settings_text,
-                    json.dumps({**info, "run_id": run_id}, default=str, ensure_ascii=False),
-                ],
-            )
-            snapshot = clients.select(list(HISTORY_CLIENT_COLUMNS))
-            con.register("_clientload_snapshot", snapshot)
-            con.execute(
-                "INSERT INTO history_clients SELECT ?, client_id, segment, revenue, gross_margin, "
-                "contribution, load_minutes, cost_to_serve, deviations_cost "
-                "FROM _clientload_snapshot",
-                [run_id],
-            )
-            con.unregister("_clientload_snapshot")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-    return run_id
-
-
-@dataclass(frozen=True)
-class History:
-    """The kept runs, their groups run by run, and the migrations between consecutive runs."""
-
-    runs: list[dict[str, Any]]
-    groups: list[dict[str, Any]]
-    migrations: list[dict[str, Any]]
-
-
-def read_history(directory: str | Path) -> History:
-    """Runs in order; per run and group: clients, load, contribution, deviations; and per run the
-    clients that moved from one group (in the previous run) to another."""
-    ws = open_workspace(directory)
-    con = ws.connect()
-    try:
-        for ddl in HISTORY_DDL:
-            con.execute(ddl)
-
-        def rows(sql: str) -> list[dict[str, Any]]:
-            cur = con.execute(sql)
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-        runs = rows(
-            "SELECT run_id, run_at, period_start, period_end, engine FROM history_runs "
-            "ORDER BY run_id"
-        )
-        groups = rows(
-            """SELECT r.run_id, r.period_start, r.period_end, c.segment, count(*) AS clients,
-                      sum(c.revenue) AS revenue, sum(c.load_minutes) AS load_minutes,
-                      sum(c.contribution) AS contribution,
-                      sum(c.deviations_cost) AS deviations_cost
-               FROM history_clients c JOIN history_runs r USING (run_id)
-               GROUP BY ALL ORDER BY r.run_id, c.segment"""
-        )
-        migrations = rows(
-            """WITH ordered AS (
-                   SELECT run_id, lag(run_id) OVER (ORDER BY run_id) AS previous_run
-                   FROM history_runs)
-               SELECT o.run_id, p.segment AS from_segment, c.segment AS to_segment,
-                      count(*) AS clients
-               FROM ordered o
-               JOIN history_clients c ON c.run_id = o.run_id
-               JOIN history_clients p ON p.run_id = o.previous_run AND p.client_id = c.client_id
-               WHERE p.segment <> c.segment
-               GROUP BY ALL ORDER BY o.run_id, clients DESC, from_segment, to_segment"""
-        )
-    finally:
-        con.close()
-    return History(runs=runs, groups=groups, migrations=migrations)
