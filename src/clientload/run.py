@@ -273,6 +273,9 @@ def _run(ws, con, settings, period, engine, report, keep_history, rebuild, start
     if engine == "spark":
         con = ws.connect()
     outside = outside_period(ws, chosen, con)
+    from clientload.setup.warnings import department_sizing, sizing_warning
+
+    sized = [w for w in (sizing_warning(settings),) if w is not None]
     info: dict[str, Any] = {
         "period_start": chosen.start.isoformat(),
         "period_end": chosen.end.isoformat(),
@@ -287,7 +290,8 @@ def _run(ws, con, settings, period, engine, report, keep_history, rebuild, start
         "input_rows": counts,
         "headlines": result.headlines,
         "outside_period": outside,
-        "warnings": run_warnings(
+        "department_sizing": department_sizing(settings),
+        "warnings": sized + run_warnings(
             period=chosen,
             first_sales=first_sales,
             headlines=result.headlines,

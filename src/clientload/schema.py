@@ -215,6 +215,12 @@ CREATE TABLE IF NOT EXISTS imports (
     rows_loaded BIGINT NOT NULL,
     rows_rejected BIGINT NOT NULL,
     rows_replaced BIGINT NOT NULL DEFAULT 0,
-    notes VARCHAR
+    notes VARCHAR,
+    rows_collapsed BIGINT DEFAULT 0,
+    replaced_by BIGINT
 )
 """
+# Columns of `imports` added since the first version: a store made before gets them when opened.
+# rows_collapsed: identical repeats of a reference key folded into one row (read = loaded +
+# collapsed + rejected); replaced_by: the import (`--replace`) that took this one's rows away.
+IMPORTS_ADDED = (("rows_collapsed", "BIGINT DEFAULT 0"), ("replaced_by", "BIGINT"))

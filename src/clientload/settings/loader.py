@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from clientload.settings.departments import DEPARTMENT_KEYS, Department, parse_department
 from clientload.settings.terms import ORDER_DRIVERS, Term, parse_terms, shorthand_terms
 
 DRIVERS = (
@@ -24,12 +25,6 @@ DRIVERS = (
 # Sections whose entries are named by the user; written in the file they replace the defaults.
 REPLACED_SECTIONS = ("departments", "activities")
 
-DEPARTMENT_KEYS: dict[str, type | tuple[type, ...]] = {
-    "cost": (int, float),
-    "capacity_minutes": (int, float),
-    "label": str,
-    "label_ru": str,
-}
 ACTIVITY_KEYS: dict[str, type | tuple[type, ...]] = {
     "driver": str,
     "department": str,
@@ -50,21 +45,6 @@ class SettingsError(ValueError):
         self.path = path
         self.problems = problems
         super().__init__(f"{path}: " + "; ".join(problems))
-
-
-@dataclass(frozen=True)
-class Department:
-    """A department: its cost over the settings' period and practical capacity in minutes."""
-
-    name: str
-    cost: float
-    capacity_minutes: float
-    label: str = ""
-    label_ru: str = ""
-
-    @property
-    def cost_per_minute(self) -> float:
-        return self.cost / self.capacity_minutes
 
 
 @dataclass(frozen=True)
@@ -144,7 +124,9 @@ def parse_settings(text: str, origin: str = "<string>", merge_defaults: bool = T
         merged = _merge(defaults, user, locate, problems)
     else:
         merged = user
-    departments = _departments(merged.get("departments", {}), locate, problems)
+    months = merged.get("analysis", {}).get("cost_period_months", 12)
+    months = float(months) if isinstance(months, (int, float)) and months > 0 else 12.0
+    departments = _departments(merged.get("departments", {}), locate, problems, months)
     activities = _activities(
         merged.get("activities", {}), departments, locate, problems,
         declared_departments=merged.get("departments", {}),
@@ -314,38 +296,16 @@ def _check_fields(kind, name, entry, spec, required, locate, problems) -> bool:
     return ok
 
 
-def _departments(section: dict, locate: _Locator, problems: list[str]) -> dict[str, Department]:
+def _departments(section: dict, locate: _Locator, problems: list[str],
+                 months: float) -> dict[str, Department]:
     out = {}
     for name, entry in section.items():
-        if not _check_fields(
-            "departments",
-            name,
-            entry,
-            DEPARTMENT_KEYS,
-            ("cost", "capacity_minutes"),
-            locate,
-            problems,
-        ):
+        if not _check_fields("departments", name, entry, DEPARTMENT_KEYS, (), locate, problems):
             continue
         # every problem of the entry, not only the first: the settings page lists them all
-        wrong = False
-        if entry["cost"] < 0:
-            problems.append(f"{locate.where('departments', name, 'cost')} must not be negative")
-            wrong = True
-        if entry["capacity_minutes"] <= 0:
-            problems.append(
-                f"{locate.where('departments', name, 'capacity_minutes')} must be more than zero"
-            )
-            wrong = True
-        if wrong:
-            continue
-        out[name] = Department(
-            name=name,
-            cost=float(entry["cost"]),
-            capacity_minutes=float(entry["capacity_minutes"]),
-            label=entry.get("label", ""),
-            label_ru=entry.get("label_ru", ""),
-        )
+        department = parse_department(name, entry, months, locate.where, problems)
+        if department is not None:
+            out[name] = department
     if not out and not problems:
         problems.append("no departments: at least one [departments.NAME] section is needed")
     return out

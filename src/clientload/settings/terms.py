@@ -55,6 +55,12 @@ class Term:
     column: str | None = None
     op: str | None = None
     code: str | None = None
+    source: str = "terms"  # the settings key it was written as: terms, or a shorthand's name
+
+    @property
+    def when(self) -> str | None:
+        """The condition as written (`urgent`, `delivery == 'pickup'`), None for a `per` term."""
+        return None if self.per else self.text
 
     @property
     def key(self) -> str:
@@ -177,7 +183,7 @@ def shorthand_terms(minutes_per_line: float, urgent_extra_minutes: float) -> tup
     """`minutes_per_line` and `urgent_extra_minutes` as the terms they stand for."""
     out = []
     if minutes_per_line:
-        out.append(Term(float(minutes_per_line), per="lines"))
+        out.append(Term(float(minutes_per_line), per="lines", source="minutes_per_line"))
     if urgent_extra_minutes:
-        out.append(Term(float(urgent_extra_minutes), flag="urgent"))
+        out.append(Term(float(urgent_extra_minutes), flag="urgent", source="urgent_extra_minutes"))
     return tuple(out)
