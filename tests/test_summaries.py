@@ -134,3 +134,35 @@ def test_run_rebuild_on_the_command_line(company, tmp_path):
     info = json.loads((ws.out_dir / "run_info.json").read_text("utf-8"))
     assert info["summaries"]["rebuilt"] is True
     assert info["summaries"]["rows"]["months"] > 0
+
+
+def test_a_month_imported_again_with_replace_is_recomputed(company, tmp_path):
+    """`clientload import --replace` of a month's file changed since: the rows its earlier
+    import brought leave, the new ones come, and only that month is recomputed."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    ws = _copy(company[1], tmp_path / "ws")
+    before = run_model(ws.root, keep_history=False).info
+    month_file = sorted((company[1].root.parent / "months").glob("*.parquet"))[-2]
+    original = month_file.read_bytes()
+    try:
+        table = pq.read_table(month_file)
+        first = pa.array([k < 25 for k in range(table.num_rows)])
+        revenue = table["revenue"]
+        added = pc.sum(pc.filter(revenue, first)).as_py()
+        doubled = pc.if_else(first, pc.multiply(revenue, 2.0), revenue)
+        pq.write_table(table.set_column(table.schema.get_field_index("revenue"), "revenue",
+                                        doubled), month_file)
+        done = import_files(ws, [month_file], "sales", replace=True)
+        assert done.rows_replaced == table.num_rows
+    finally:
+        month_file.write_bytes(original)
+    after = run_model(ws.root, keep_history=False).info
+    assert after["summaries"]["rebuilt"] is False
+    assert after["summaries"]["months_recomputed"] == 1
+    assert after["headlines"]["revenue"] == pytest.approx(
+        before["headlines"]["revenue"] + added, rel=1e-9
+    )
+    assert _rebuilt_equal(ws, tmp_path) == []
