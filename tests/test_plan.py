@@ -129,14 +129,25 @@ def test_changed_settings_or_period_compile_again(workspace):
 
 
 def test_a_replayed_run_imports_neither_ibis_nor_pandas(workspace):
+    """Not even after new sales lines: the month they fall in is summarised again with the SQL
+    the store keeps (`clientload.summaries`), and the model's plan is replayed."""
     _run(workspace)
+    con = workspace.connect()
+    try:
+        con.execute(
+            "INSERT INTO sales (client_id, date, sku, quantity, revenue, cost, order_id) VALUES "
+            "('A', DATE '2025-06-21', 'S1', 2, 600, 80, 'A6c')"
+        )
+    finally:
+        con.close()
     code = textwrap.dedent(
         f"""
         import sys
         from clientload.run import run_model
         info = run_model({str(workspace.root)!r}, period={PERIOD!r}).info
-        print(info["timings"]["plan_cached"], "ibis" in sys.modules, "pandas" in sys.modules)
+        print(info["timings"]["plan_cached"], info["summaries"]["months_recomputed"],
+              "ibis" in sys.modules, "pandas" in sys.modules)
         """
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip().splitlines()[-1] == "['facts', 'clients'] False False"
+    assert done.stdout.strip().splitlines()[-1] == "['facts', 'clients'] 1 False False"

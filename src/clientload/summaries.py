@@ -10,8 +10,9 @@ store: rows arrive through `clientload import` and `clientload pull`, and leave 
 --replace`, `pull` (a changed 1С document's rows are deleted) or a hand-made `DELETE`. What
 changed is found from the store itself, whoever changed it:
 
-- a stamp (the imports log's count and last id, the sales' and products' row counts, and the
-  summaries' own SQL) that, unchanged, means nothing to do (one cheap query per run);
+- a stamp (the imports log's count and last id, the sales' and products' row counts, and a hash
+  of the code that defines the summaries) that, unchanged, means nothing to do (one cheap query
+  per run);
 - else the lines per import and month (`_import_id` × month, one pass over two columns) against
   those the summaries were built from: a month whose count changed for any import gained or lost
   lines; and the products (SKU, category, unit cost) against those the summaries were built with:
@@ -63,9 +64,13 @@ class Refresh:
         }
 
 
-def _summary_sql(months: list[int] | None = None) -> dict[str, str]:
-    """Each summary's query over the store's `sales` and `products` (all months, or `months`),
-    as DuckDB SQL."""
+LINES_VIEW = "_summary_lines"  # the lines a refresh reads: all of them, or some months'
+
+
+def _summary_sql() -> dict[str, str]:
+    """Each summary's query, as DuckDB SQL over the view `LINES_VIEW` of the sales lines (made
+    by `_lines_view` before it runs) and the store's `products`. Compiled through Ibis from the
+    model's own expressions once per code version; the state table keeps the SQL."""
     import ibis
 
     from clientload.model import facts
@@ -74,23 +79,12 @@ def _summary_sql(months: list[int] | None = None) -> dict[str, str]:
     types = {"VARCHAR": "string", "DOUBLE": "float64", "BIGINT": "int64", "DATE": "date",
              "TIMESTAMP": "timestamp", "BOOLEAN": "boolean"}
 
-    def table(name: str) -> Any:
-        return ibis.table({c.name: types[c.type] for c in TABLES[name].columns}, name=name)
+    def table(name: str, alias: str = "") -> Any:
+        columns = {c.name: types[c.type] for c in TABLES[name].columns}
+        return ibis.table(columns, name=alias or name)
 
-    sales = table("sales")
-    if months is not None:
-        from datetime import date
-
-        start = date(*_first_day(min(months)))
-        end = date(*_first_day(max(months) + 1))
-        # the date range first, so that DuckDB skips the row groups outside it
-        sales = sales.filter(
-            (sales.date >= ibis.literal(start))
-            & (sales.date < ibis.literal(end))
-            & (sales.date.year() * 12 + sales.date.month()).isin(sorted(months))
-        )
     store = facts.Store(
-        sales=sales,
+        sales=table("sales", LINES_VIEW),
         clients=table("clients"),
         products=table("products"),
         orders=table("orders"),
@@ -105,6 +99,19 @@ def _summary_sql(months: list[int] | None = None) -> dict[str, str]:
         "categories": facts.category_summary(costed),
     }
     return {name: str(ibis.to_sql(expr, dialect="duckdb")) for name, expr in exprs.items()}
+
+
+def _lines_view(con: duckdb.DuckDBPyConnection, months: list[int] | None) -> None:
+    """The view of the lines the summaries' SQL reads: all, or those of `months` (the date
+    range first, so that DuckDB skips the row groups outside it)."""
+    where = ""
+    if months is not None:
+        start = "-".join(f"{n:02d}" for n in _first_day(min(months)))
+        end = "-".join(f"{n:02d}" for n in _first_day(max(months) + 1))
+        listed = ", ".join(str(int(m)) for m in months)
+        where = (f" WHERE date >= DATE '{start}' AND date < DATE '{end}' "
+                 f"AND {_MONTH} IN ({listed})")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {LINES_VIEW} AS SELECT * FROM sales{where}")
 
 
 def _first_day(month: int) -> tuple[int, int, int]:
@@ -162,18 +169,23 @@ def refresh_summaries(con: duckdb.DuckDBPyConnection, rebuild: bool = False) -> 
     if not rebuild and state.get("stamp") == stamp and _have_tables(con):
         done.seconds = time.perf_counter() - started
         return done
+    current = state.get("version") == version and "sql" in state
+    # the compiled SQL of this code version, kept: a refresh after an import needs no Ibis
+    sql = json.loads(state["sql"]) if current else _summary_sql()
     con.execute("BEGIN TRANSACTION")
     try:
-        if rebuild or state.get("version") != version or not _have_tables(con):
-            _rebuild(con, _summary_sql())
+        if rebuild or not current or not _have_tables(con):
+            _rebuild(con, sql)
             done.rebuilt = True
         else:
             done.months = _changed_months(con)
             if done.months:
-                _recompute(con, done.months)
+                _recompute(con, sql, done.months)
+        con.execute(f"DROP VIEW IF EXISTS {LINES_VIEW}")
         con.execute(f"CREATE OR REPLACE TABLE {SOURCES_TABLE} AS {_SOURCES}")
         con.execute(f"CREATE OR REPLACE TABLE {PRODUCTS_TABLE} AS {_PRODUCTS}")
-        _set_state(con, {"version": version, "stamp": _stamp(con, version)})
+        _set_state(con, {"version": version, "stamp": _stamp(con, version),
+                         "sql": json.dumps(sql)})
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -198,6 +210,7 @@ def _have_tables(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection, sql: dict[str, str]) -> None:
+    _lines_view(con, None)
     for name, table in SUMMARY_TABLES.items():
         con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql[name]}")
 
@@ -235,8 +248,8 @@ def _changed_months(con: duckdb.DuckDBPyConnection) -> list[int]:
     return sorted(months)
 
 
-def _recompute(con: duckdb.DuckDBPyConnection, months: list[int]) -> None:
-    sql = _summary_sql(months)
+def _recompute(con: duckdb.DuckDBPyConnection, sql: dict[str, str], months: list[int]) -> None:
+    _lines_view(con, months)
     listed = ", ".join(str(int(m)) for m in months)
     for name, table in SUMMARY_TABLES.items():
         con.execute(f"DELETE FROM {table} WHERE month IN ({listed})")
