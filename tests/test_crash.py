@@ -160,7 +160,8 @@ def test_a_run_killed_inside_its_history_transaction_leaves_the_store_as_it_was(
         class Dying:
             def select(self, *args, **kwargs):
                 die()
-        run.append_history = lambda ws, info, text, clients: real(ws, info, text, Dying())
+        run.append_history = lambda ws, info, text, clients, **kw: real(
+            ws, info, text, Dying(), **kw)
         """,
         f"run.run_model({str(company)!r})\n",
     )

@@ -13,7 +13,7 @@ from test_model_fixtures import make_workspace
 from test_model_small import SETTINGS, small_company
 
 from clientload.engines.duckdb import open_duckdb
-from clientload.model import pipeline
+from clientload.model import pipeline, stages
 from clientload.model.literal import literal_table
 from clientload.run import run_model
 
@@ -30,15 +30,15 @@ def _snapshot(out_dir):
 def test_a_run_that_fails_half_way_leaves_the_previous_outputs(workspace, monkeypatch):
     run_model(workspace.root, period="2025-01:2025-12")
     before = _snapshot(workspace.out_dir)
-    real = pipeline.policy.policy_deviations
+    real = stages.policy.policy_deviations
 
     def broken(*args, **kwargs):  # after the assortment and client costs were emitted
         raise RuntimeError("boom in the policy stage")
 
-    monkeypatch.setattr(pipeline.policy, "policy_deviations", broken)
+    monkeypatch.setattr(stages.policy, "policy_deviations", broken)
     with pytest.raises(RuntimeError, match="boom"):
         run_model(workspace.root, period="2025-03:2025-12")
-    monkeypatch.setattr(pipeline.policy, "policy_deviations", real)
+    monkeypatch.setattr(stages.policy, "policy_deviations", real)
     assert _snapshot(workspace.out_dir) == before
     assert not (workspace.out_dir / ".writing").exists()
 

@@ -19,7 +19,6 @@ if not shutil.which("java"):
     pytest.skip("Spark needs Java 17+ on PATH", allow_module_level=True)
 
 from clientload.engines.spark import export_parquet, open_spark, store_stamp
-from clientload.errors import ClientloadError
 from clientload.generate.into import generate_workspace
 from clientload.model.period import parse_period
 from clientload.model.pipeline import OUTPUT_TABLES, compute_model
@@ -36,6 +35,8 @@ def engines(tmp_path_factory):
     generated = generate_workspace(tmp_path_factory.mktemp("spark"), 200, 30_000, seed=3)
     ws = generated.workspace
     duck = run_model(ws.root, keep_history=False)
+    for name in OUTPUT_TABLES:  # read now: later Spark runs replace out/
+        duck.tables[name]
     period = parse_period(f"{duck.info['period_start']}:{duck.info['period_end']}")
     counts, _, _ = _store_facts(ws)
     backend, store = open_spark(ws, counts)
@@ -120,17 +121,17 @@ def test_the_parquet_copy_is_rewritten_only_when_the_store_changes(engines):
     assert sales.stat().st_mtime_ns != written
 
 
-def test_clientload_run_engine_spark(engines):
-    """`run_model(engine="spark")` once `clientload.run` opens the Spark engine."""
-    ws, _, _ = engines
-    try:
-        result = run_model(ws.root, engine="spark", keep_history=False)
-    except ClientloadError as exc:
-        if "not available yet" in str(exc):
-            pytest.skip("clientload.run does not open the Spark engine yet")
-        raise
-    assert result.info["engine"] == "spark"
-    assert result.tables["client_metrics"].num_rows > 0
+def test_clientload_run_engine_spark_and_its_plan_replayed(engines):
+    """`run_model(engine="spark")` compiles the model's SQL for Spark once; the second run
+    replays it (`clientload.model.plan`) and gives the same tables as DuckDB."""
+    ws, duck, _ = engines
+    first = run_model(ws.root, engine="spark", keep_history=False)
+    assert first.info["engine"] == "spark"
+    assert first.info["timings"]["plan_cached"] == []
+    again = run_model(ws.root, engine="spark", keep_history=False)
+    assert again.info["timings"]["plan_cached"] == ["facts", "clients"]
+    for name in OUTPUT_TABLES:
+        assert _differences(name, duck.tables[name], again.tables[name]) == [], name
 
 
 @pytest.fixture(scope="module")

@@ -12,33 +12,26 @@ import json
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from clientload.errors import ClientloadError
+from clientload.history import (  # noqa: F401  (read from here by the web app and the API)
+    HISTORY_CLIENT_COLUMNS,
+    HISTORY_DDL,
+    History,
+    append_history,
+    connection,
+    read_history,
+)
 from clientload.messages import Message
 from clientload.model.period import Period, default_period, parse_period
 from clientload.progress import ProgressFn, no_progress
 from clientload.workspace import Workspace, open_workspace
 
 ENGINES = ("duckdb", "spark")
-
-HISTORY_DDL = (
-    """CREATE TABLE IF NOT EXISTS history_runs (
-        run_id BIGINT PRIMARY KEY, run_at TIMESTAMP NOT NULL, period_start DATE NOT NULL,
-        period_end DATE NOT NULL, engine VARCHAR, settings_toml VARCHAR, run_info VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS history_clients (
-        run_id BIGINT NOT NULL, client_id VARCHAR NOT NULL, segment VARCHAR, revenue DOUBLE,
-        gross_margin DOUBLE, contribution DOUBLE, load_minutes DOUBLE, cost_to_serve DOUBLE,
-        deviations_cost DOUBLE)""",
-)
-# the columns of client_metrics each run keeps in history_clients
-HISTORY_CLIENT_COLUMNS = (
-    "client_id", "segment", "revenue", "gross_margin", "contribution", "load_minutes",
-    "cost_to_serve", "deviations_cost",
-)
-
+PLANS_DIR = Path("cache") / "plans"  # the model's compiled queries (`clientload.model.plan`)
 
 @dataclass(frozen=True)
 class RunResult:
@@ -68,7 +61,8 @@ class OutputTables(Mapping[str, Any]):
         if name not in self._read:
             import pyarrow.parquet as pq
 
-            self._read[name] = pq.read_table(self.out_dir / f"{name}.parquet")
+            # ParquetFile, not read_table: that one imports pandas (0.3 s)
+            self._read[name] = pq.ParquetFile(self.out_dir / f"{name}.parquet").read()
         return self._read[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -84,31 +78,27 @@ def _settings_text(ws: Workspace) -> str:
     return ws.settings_path.read_text("utf-8") if ws.settings_path.exists() else default_toml_text()
 
 
-def _store_facts(ws: Workspace) -> tuple[dict[str, int], date | None, date | None]:
+def _store_facts(ws: Workspace, con: Any = None) -> tuple[dict[str, int], date | None, date | None]:
     """Row counts of the input tables and the first and last sales dates; creates the tables if
     missing."""
     from clientload.schema import TABLES
 
-    con = ws.connect()
-    try:
+    with connection(ws, con) as con:
         counts = {
             name: int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
             for name in TABLES
         }
         first, last = con.execute("SELECT min(date), max(date) FROM sales").fetchone()
-    finally:
-        con.close()
     return counts, first, last
 
 
-def outside_period(ws: Workspace, period: Period) -> dict[str, dict[str, int]]:
+def outside_period(ws: Workspace, period: Period, con: Any = None) -> dict[str, dict[str, int]]:
     """For every input table, its rows dated before the period's start and after its end (a
     table without dates has none): what the run does not count, said rather than dropped."""
     from clientload.schema import TABLES
 
     out = {}
-    con = ws.connect()
-    try:
+    with connection(ws, con) as con:
         for name, table in TABLES.items():
             if not table.dated_by:
                 out[name] = {"before": 0, "after": 0}
@@ -119,20 +109,17 @@ def outside_period(ws: Workspace, period: Period) -> dict[str, dict[str, int]]:
                 [period.start, period.end],
             ).fetchone()
             out[name] = {"before": int(before), "after": int(after)}
-    finally:
-        con.close()
     return out
 
 
-def _has_activity(ws: Workspace, period: Period) -> bool:
+def _has_activity(ws: Workspace, period: Period, con: Any = None) -> bool:
     """Any sales in the period or the previous one, or any interaction or storage in the period.
 
     Read-write as everywhere else in a run: inside the web app a read-only connection would be
     refused while a request holds the store (DuckDB allows one configuration per file and process).
     """
     previous = period.previous()
-    con = ws.connect()
-    try:
+    with connection(ws, con) as con:
         found = con.execute(
             """SELECT EXISTS (SELECT 1 FROM sales WHERE date BETWEEN ? AND ?)
                    OR EXISTS (SELECT 1 FROM interactions
@@ -140,8 +127,6 @@ def _has_activity(ws: Workspace, period: Period) -> bool:
                    OR EXISTS (SELECT 1 FROM storage WHERE date BETWEEN ? AND ?)""",
             [previous.start, period.end, period.start, period.end, period.start, period.end],
         ).fetchone()[0]
-    finally:
-        con.close()
     return bool(found)
 
 
@@ -161,7 +146,7 @@ def _empty_period(chosen: Period, last_sales: date) -> ClientloadError:
     ))
 
 
-def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
+def _open_engine(engine: str, ws: Workspace, counts: dict[str, int], settings: Any = None):
     if engine == "spark":
         from clientload.engines.spark import open_spark
 
@@ -170,22 +155,21 @@ def _open_engine(engine: str, ws: Workspace, counts: dict[str, int]):
         raise ClientloadError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
     from clientload.engines.duckdb import open_duckdb
 
-    limits = ws.settings().section("duckdb")
+    limits = (settings or ws.settings()).section("duckdb")
     backend = open_duckdb(
         ws.store_path,
         memory_limit=str(limits.get("memory_limit", "")),
         threads=int(limits.get("threads", 0)),
     )
-    try:
-        return backend, store_of(backend, counts)
-    except BaseException:
-        backend.disconnect()
-        raise
+    # the input tables as Ibis tables only if a stage of the model is built (not replayed)
+    return backend, lambda: store_of(backend, counts, summaries=True)
 
 
-def store_of(backend, counts: dict[str, int]):
-    """The model's input tables on an Ibis backend that holds the contract's table names."""
+def store_of(backend, counts: dict[str, int], summaries: bool = False):
+    """The model's input tables on an Ibis backend that holds the contract's table names (and,
+    with `summaries`, the sales lines' monthly summaries: `clientload.summaries`)."""
     from clientload.model.facts import Store
+    from clientload.summaries import summary_tables
 
     return Store(
         sales=backend.table("sales"),
@@ -197,7 +181,17 @@ def store_of(backend, counts: dict[str, int]):
         receivables=backend.table("receivables"),
         has_orders=counts["orders"] > 0,
         has_products=counts["products"] > 0,
+        summaries=summary_tables(backend) if summaries else None,
     )
+
+
+def refresh_store_summaries(ws: Workspace, rebuild: bool = False, con: Any = None):
+    """Bring the store's monthly summaries of the sales lines up to date
+    (`clientload.summaries`)."""
+    from clientload.summaries import refresh_summaries
+
+    with connection(ws, con) as con:
+        return refresh_summaries(con, rebuild=rebuild)
 
 
 def run_model(
@@ -206,11 +200,12 @@ def run_model(
     engine: str = "duckdb",
     progress: ProgressFn | None = None,
     keep_history: bool = True,
+    rebuild: bool = False,
 ) -> RunResult:
-    """Compute the model for the workspace in `directory` and write `out/`."""
-    from clientload.model.pipeline import compute_model
-    from clientload.model.warnings import run_warnings
+    """Compute the model for the workspace in `directory` and write `out/`.
 
+    `rebuild`: recompute the store's monthly summaries of the sales lines from the lines (they
+    are otherwise brought up to date for the months that changed)."""
     report = progress or no_progress
     started = time.perf_counter()
     if engine not in ENGINES:
@@ -218,7 +213,20 @@ def run_model(
     ws = open_workspace(directory)
     settings = ws.settings()
     report("read", 0, 1)
-    counts, first_sales, last_sales = _store_facts(ws)
+    # One connection to the store for the run's own reads and writes (each new one costs the
+    # checks of `Workspace.connect`); closed while Spark's export opens the store read-only.
+    con = ws.connect()
+    try:
+        return _run(ws, con, settings, period, engine, report, keep_history, rebuild, started)
+    finally:
+        con.close()
+
+
+def _run(ws, con, settings, period, engine, report, keep_history, rebuild, started) -> RunResult:
+    from clientload.model.pipeline import StoreShape, compute_model
+    from clientload.model.warnings import run_warnings
+
+    counts, first_sales, last_sales = _store_facts(ws, con)
     if not counts["sales"] or last_sales is None:
         raise ClientloadError(Message(
             "{store}: no sales in the store; import them with "
@@ -226,18 +234,29 @@ def run_model(
         ))
     analysis = settings.section("analysis")
     chosen = choose_period(period, last_sales, int(analysis["period_months"]))
-    if not _has_activity(ws, chosen):
+    if not _has_activity(ws, chosen, con):
         raise _empty_period(chosen, last_sales)
+    refreshed = refresh_store_summaries(ws, rebuild, con)
+    if engine == "spark":
+        con.close()
     writer = OutputWriter(ws.out_dir, started=started)
     try:
-        backend, store = _open_engine(engine, ws, counts)
+        backend, store = _open_engine(engine, ws, counts, settings)
     except BaseException:
         writer.abandon()
         raise
     report("read", 1, 1)
     try:
         result = compute_model(
-            backend, store, settings, chosen, progress=report, on_output=writer, keep_outputs=False
+            backend,
+            store,
+            settings,
+            chosen,
+            progress=report,
+            on_output=writer,
+            keep_outputs=False,
+            plans=ws.root / PLANS_DIR,
+            shape=StoreShape(counts["orders"] > 0, counts["products"] > 0, summaries=True),
         )
     except BaseException:
         try:
@@ -253,7 +272,9 @@ def run_model(
         raise _empty_period(chosen, last_sales)
     settings_text = _settings_text(ws)
     previous = chosen.previous()
-    outside = outside_period(ws, chosen)
+    if engine == "spark":
+        con = ws.connect()
+    outside = outside_period(ws, chosen, con)
     from clientload.setup.warnings import department_sizing, sizing_warning
 
     sized = [w for w in (sizing_warning(settings),) if w is not None]
@@ -283,6 +304,7 @@ def run_model(
             lapsed_max_revenue_share=float(analysis.get("lapsed_max_revenue_share", 0.1)),
         ),
         "timings": dict(result.timings),
+        "summaries": refreshed.as_info(),
     }
     report("write", 0, 1)
     clock = time.perf_counter()
@@ -298,14 +320,17 @@ def run_model(
         import pyarrow.parquet as pq
 
         metrics = ws.out_dir / "client_metrics.parquet"
-        clients = pq.read_table(metrics, columns=list(HISTORY_CLIENT_COLUMNS))
-        info["run_id"] = append_history(ws, info, settings_text, clients)
+        # ParquetFile, not read_table: that one imports pandas (0.3 s) for nothing here
+        clients = pq.ParquetFile(metrics).read(columns=list(HISTORY_CLIENT_COLUMNS))
+        info["run_id"] = append_history(ws, info, settings_text, clients, con=con)
         info["timings"]["history"] = round(time.perf_counter() - clock, 3)
     info["timings"]["total"] = round(time.perf_counter() - started, 3)
     (ws.out_dir / "run_info.json").write_text(
         json.dumps(info, indent=2, ensure_ascii=False, default=str), "utf-8"
     )
     report("write", 1, 1)
+    if engine == "spark":
+        con.close()
     return RunResult(info=info, out_dir=ws.out_dir, tables=OutputTables(ws.out_dir, result.rows))
 
 
@@ -366,95 +391,3 @@ class OutputWriter:
 
         self._pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def append_history(ws: Workspace, info: dict[str, Any], settings_text: str, clients: Any) -> int:
-    """Append this run (settings and info) and its clients to the history, in one transaction."""
-    con = ws.connect()
-    try:
-        for ddl in HISTORY_DDL:
-            con.execute(ddl)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            next_id = "SELECT coalesce(max(run_id), 0) + 1 FROM history_runs"
-            run_id = int(con.execute(next_id).fetchone()[0])
-            con.execute(
-                "INSERT INTO history_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    run_id,
-                    datetime.now(UTC).replace(tzinfo=None),
-                    info["period_start"],
-                    info["period_end"],
-                    info["engine"],
-                    settings_text,
-                    json.dumps({**info, "run_id": run_id}, default=str, ensure_ascii=False),
-                ],
-            )
-            snapshot = clients.select(list(HISTORY_CLIENT_COLUMNS))
-            con.register("_clientload_snapshot", snapshot)
-            con.execute(
-                "INSERT INTO history_clients SELECT ?, client_id, segment, revenue, gross_margin, "
-                "contribution, load_minutes, cost_to_serve, deviations_cost "
-                "FROM _clientload_snapshot",
-                [run_id],
-            )
-            con.unregister("_clientload_snapshot")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.close()
-    return run_id
-
-
-@dataclass(frozen=True)
-class History:
-    """The kept runs, their groups run by run, and the migrations between consecutive runs."""
-
-    runs: list[dict[str, Any]]
-    groups: list[dict[str, Any]]
-    migrations: list[dict[str, Any]]
-
-
-def read_history(directory: str | Path) -> History:
-    """Runs in order; per run and group: clients, load, contribution, deviations; and per run the
-    clients that moved from one group (in the previous run) to another."""
-    ws = open_workspace(directory)
-    con = ws.connect()
-    try:
-        for ddl in HISTORY_DDL:
-            con.execute(ddl)
-
-        def rows(sql: str) -> list[dict[str, Any]]:
-            cur = con.execute(sql)
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-        runs = rows(
-            "SELECT run_id, run_at, period_start, period_end, engine FROM history_runs "
-            "ORDER BY run_id"
-        )
-        groups = rows(
-            """SELECT r.run_id, r.period_start, r.period_end, c.segment, count(*) AS clients,
-                      sum(c.revenue) AS revenue, sum(c.load_minutes) AS load_minutes,
-                      sum(c.contribution) AS contribution,
-                      sum(c.deviations_cost) AS deviations_cost
-               FROM history_clients c JOIN history_runs r USING (run_id)
-               GROUP BY ALL ORDER BY r.run_id, c.segment"""
-        )
-        migrations = rows(
-            """WITH ordered AS (
-                   SELECT run_id, lag(run_id) OVER (ORDER BY run_id) AS previous_run
-                   FROM history_runs)
-               SELECT o.run_id, p.segment AS from_segment, c.segment AS to_segment,
-                      count(*) AS clients
-               FROM ordered o
-               JOIN history_clients c ON c.run_id = o.run_id
-               JOIN history_clients p ON p.run_id = o.previous_run AND p.client_id = c.client_id
-               WHERE p.segment <> c.segment
-               GROUP BY ALL ORDER BY o.run_id, clients DESC, from_segment, to_segment"""
-        )
-    finally:
-        con.close()
-    return History(runs=runs, groups=groups, migrations=migrations)

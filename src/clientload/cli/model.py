@@ -23,6 +23,12 @@ def run(
         help="START:END as YYYY-MM-DD or YYYY-MM; default: the last analysis.period_months "
         "months ending at the last sales date.",
     ),
+    rebuild: bool = typer.Option(
+        False,
+        "--rebuild",
+        help="Recompute the monthly summaries of the sales lines from the lines (otherwise "
+        "only the months that changed since the last run are).",
+    ),
 ) -> None:
     """Compute the client load model and write every output table to DIR/out/."""
     from rich.console import Console
@@ -33,7 +39,9 @@ def run(
     from clientload.run import run_model
 
     with progress_bar() as report:
-        result = run_model(directory, period=period, engine=engine, progress=report)
+        result = run_model(
+            directory, period=period, engine=engine, progress=report, rebuild=rebuild
+        )
     info = result.info
     head = info["headlines"]
     segments = result.tables["segments"].to_pylist()

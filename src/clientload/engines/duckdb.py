@@ -38,9 +38,11 @@ class DuckDBModelBackend:
     """The model's backend on DuckDB; see the module's docstring. Everything the pipeline does
     not call here (compile, table…) goes to the Ibis backend."""
 
-    def __init__(self, backend: Any, store: str, work: str, workers: int = 2):
-        self._backend = backend
+    def __init__(self, con: Any, store: str, work: str, workers: int = 2):
+        self.con = con
+        self._ibis: Any = None  # Ibis's backend on `con`, made when first needed
         self._store = store  # the store's catalog
+        self.plan_engine = f"duckdb:{store}"  # what the SQL depends on (`model.plan`)
         self._work = work  # the in-memory catalog of the kept tables (a plain identifier)
         self._local = threading.local()
         self._cursors: list[Any] = []
@@ -49,7 +51,19 @@ class DuckDBModelBackend:
         self._stopped = threading.Event()
         self.seconds: dict[str, float] = {}
 
+    @property
+    def _backend(self) -> Any:
+        """Ibis's DuckDB backend: imported only when an expression is compiled or a table is
+        asked for (a run replayed from the plan cache needs neither)."""
+        if self._ibis is None:
+            import ibis
+
+            self._ibis = ibis.duckdb.from_connection(self.con)
+        return self._ibis
+
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
         return getattr(self._backend, name)
 
     # ---- the input tables ------------------------------------------------------------------
@@ -60,7 +74,7 @@ class DuckDBModelBackend:
 
     # ---- compiling ---------------------------------------------------------------------------
 
-    def _select_sql(self, expr: Any) -> tuple[str, Any]:
+    def select_sql(self, expr: Any) -> tuple[str, Any]:
         """The query of a table expression, its columns cast to the types Ibis declares."""
         import ibis.expr.operations as ops
         import sqlglot as sg
@@ -84,11 +98,13 @@ class DuckDBModelBackend:
         ]
         return sg.select(*columns, copy=False).from_(inner, copy=False).sql("duckdb"), schema
 
-    def _inputs(self, expr: Any) -> list[Future]:
-        """The pending kept tables that `expr` reads."""
+    def _inputs(self, expr: Any) -> list[str]:
+        """The kept tables that `expr` reads."""
         import ibis.expr.operations as ops
 
-        names = {node.name for node in expr.op().find(ops.UnboundTable)}
+        return sorted({node.name for node in expr.op().find(ops.UnboundTable)})
+
+    def _pending(self, names: list[str]) -> list[Future]:
         return [self._kept[name] for name in names if name in self._kept]
 
     # ---- running -----------------------------------------------------------------------------
@@ -96,7 +112,7 @@ class DuckDBModelBackend:
     def _cursor(self) -> Any:
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
-            cursor = self._backend.con.cursor()
+            cursor = self.con.cursor()
             cursor.execute(f"USE {self._work}")  # a cursor starts in the instance's default
             # what Ibis sets on its own connection (settings are per connection)
             cursor.execute("SET TimeZone = 'UTC'")
@@ -121,6 +137,29 @@ class DuckDBModelBackend:
             self.seconds[label] = round(time.perf_counter() - started, 3)
         return result
 
+    def submit_keep(self, name: str, sql: str, inputs: list[str]) -> None:
+        """Queue `CREATE TABLE name AS sql` once the kept tables `inputs` are there."""
+        statement = f"CREATE OR REPLACE TABLE {_quoted(name)} AS {sql}"
+        label = name.removeprefix("_clientload_")
+        self._kept[name] = self._pool.submit(
+            self._run, label, statement, self._pending(inputs), False
+        )
+
+    def submit_fetch(self, sql: str, schema: Any, inputs: list[str]) -> Future:
+        """Queue the query; the future gives Arrow with the types of `schema` (Arrow's)."""
+        done: Future = Future()
+        pending = self._pool.submit(self._run, "", sql, self._pending(inputs), True)
+
+        def cast(future: Future) -> None:
+            try:
+                result = future.result()
+                done.set_result(result if result.schema == schema else result.cast(schema))
+            except BaseException as error:  # handed on to whoever waits for the result
+                done.set_exception(error)
+
+        pending.add_done_callback(cast)
+        return done
+
     def create_table(self, name: str, obj: Any = None, *, temp: bool = False, **kwargs: Any):
         """Queue `CREATE TABLE name AS obj`; returns the table at once (its rows come later)."""
         import ibis
@@ -128,28 +167,14 @@ class DuckDBModelBackend:
 
         if not isinstance(obj, ir.Table) or kwargs.get("database"):
             return self._backend.create_table(name, obj, temp=temp, **kwargs)
-        sql, schema = self._select_sql(obj)
-        statement = f"CREATE OR REPLACE TABLE {_quoted(name)} AS {sql}"
-        label = name.removeprefix("_clientload_")
-        self._kept[name] = self._pool.submit(self._run, label, statement, self._inputs(obj), False)
+        sql, schema = self.select_sql(obj)
+        self.submit_keep(name, sql, self._inputs(obj))
         return ibis.table(schema, name=name)
 
     def fetch_later(self, expr: Any) -> Future:
         """Queue `expr`'s result; the future gives Arrow with the types Ibis declares."""
-        sql, schema = self._select_sql(expr)
-        declared = schema.to_pyarrow()
-        done: Future = Future()
-        pending = self._pool.submit(self._run, "", sql, self._inputs(expr), True)
-
-        def cast(future: Future) -> None:
-            try:
-                result = future.result()
-                done.set_result(result if result.schema == declared else result.cast(declared))
-            except BaseException as error:  # handed on to whoever waits for the result
-                done.set_exception(error)
-
-        pending.add_done_callback(cast)
-        return done
+        sql, schema = self.select_sql(expr)
+        return self.submit_fetch(sql, schema.to_pyarrow(), self._inputs(expr))
 
     def to_pyarrow(self, expr: Any, **kwargs: Any) -> Any:
         """The result now: a Table, or a Scalar/Array for a scalar/column expression."""
@@ -172,7 +197,7 @@ class DuckDBModelBackend:
             self._backend.drop_table(name, force=force, **kwargs)
             return
         pending.exception()  # wait for it, whatever its outcome
-        self._backend.con.execute(f"DROP TABLE IF EXISTS {_quoted(name)}")
+        self.con.execute(f"DROP TABLE IF EXISTS {_quoted(name)}")
 
     def interrupt(self) -> None:
         """Stop the queries running now and drop the queued ones (the run failed or was
@@ -187,12 +212,15 @@ class DuckDBModelBackend:
         self._pool.shutdown(wait=True, cancel_futures=True)
         for cursor in self._cursors:
             cursor.close()
-        con = self._backend.con
+        con = self.con
         try:
             con.execute(f"USE {_quoted(self._store)}")
             con.execute(f"DETACH DATABASE IF EXISTS {self._work}")
         finally:
-            self._backend.disconnect()
+            if self._ibis is not None:
+                self._ibis.disconnect()
+            else:
+                con.close()
 
 
 def open_duckdb(path: Path, memory_limit: str = "", threads: int = 0) -> DuckDBModelBackend:
@@ -204,7 +232,6 @@ def open_duckdb(path: Path, memory_limit: str = "", threads: int = 0) -> DuckDBM
     import uuid
 
     import duckdb
-    import ibis
 
     from clientload.errors import ClientloadError
     from clientload.messages import Message
@@ -244,7 +271,7 @@ def open_duckdb(path: Path, memory_limit: str = "", threads: int = 0) -> DuckDBM
             con.execute(f"DETACH DATABASE IF EXISTS {work}")
         con.close()
         raise
-    return DuckDBModelBackend(ibis.duckdb.from_connection(con), store=store, work=work)
+    return DuckDBModelBackend(con, store=store, work=work)
 
 
 def _quoted(name: str) -> str:

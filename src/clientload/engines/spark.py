@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +29,14 @@ MODEL_TABLES = ("sales", "clients", "products", "orders", "interactions", "stora
 
 
 def store_stamp(ws: Workspace) -> str:
-    """A fingerprint of the store's input data: the imports log and each table's row count.
+    """A fingerprint of the store's input data: the imports log, each table's row count and the
+    state of the sales lines' summaries (`clientload.summaries`).
 
     Every change to the input tables goes through an import, which adds a row to `imports`; the
     counts catch rows removed outside the importer.
     """
     from clientload.schema import TABLES
+    from clientload.summaries import STATE_TABLE
 
     con = ws.connect(read_only=True)
     try:
@@ -44,10 +47,38 @@ def store_stamp(ws: Workspace) -> str:
             name: int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
             for name in TABLES
         }
+        summaries = _summary_state(con, STATE_TABLE)
     finally:
         con.close()
-    text = json.dumps({"imports": list(imports), "counts": counts}, sort_keys=True)
+    text = json.dumps(
+        {"imports": list(imports), "counts": counts, "summaries": summaries}, sort_keys=True
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _summary_state(con: Any, table: str) -> list[Any]:
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+    ).fetchone()[0]
+    if not found:
+        return []
+    return [list(r) for r in con.execute(f"SELECT key, value FROM {table} ORDER BY key").fetchall()]
+
+
+def _export_tables(con: Any) -> dict[str, str]:
+    """Each table to copy (the contract's, then the summaries the store holds) and the columns."""
+    from clientload.schema import TABLES
+    from clientload.summaries import SUMMARY_TABLES
+
+    out = {
+        name: ", ".join(f'"{c}"' for c in table.column_names) for name, table in TABLES.items()
+    }
+    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")
+               .fetchall()}
+    for table in SUMMARY_TABLES.values():
+        if table in present:
+            out[table] = "*"
+    return out
 
 
 def export_parquet(ws: Workspace, directory: Path | None = None) -> Path:
@@ -56,8 +87,6 @@ def export_parquet(ws: Workspace, directory: Path | None = None) -> Path:
     Only the contract's columns are written (the lineage columns stay in the store). Returns the
     directory. A half-written export is never taken as current: the stamp is written last.
     """
-    from clientload.schema import TABLES
-
     target = directory or ws.root / PARQUET_DIR
     stamp = store_stamp(ws)
     stamp_path = target / STAMP_FILE
@@ -67,12 +96,11 @@ def export_parquet(ws: Workspace, directory: Path | None = None) -> Path:
         stamp_path.unlink()
     con = ws.connect(read_only=True)
     try:
-        for name, table in TABLES.items():
+        for name, columns in _export_tables(con).items():
             folder = target / name
             if folder.exists():
                 shutil.rmtree(folder)
             folder.mkdir(parents=True)
-            columns = ", ".join(f'"{c}"' for c in table.column_names)
             file = str(folder / "part-0.parquet").replace("'", "''")
             con.execute(
                 f"COPY (SELECT {columns} FROM \"{name}\") TO '{file}' "
@@ -95,6 +123,16 @@ def spark_master(ws: Workspace | None = None, master: str | None = None) -> str:
         if configured:
             return str(configured)
     return DEFAULT_MASTER
+
+
+def parquet_dir(ws: Workspace) -> Path | None:
+    """Where the Parquet copy goes: the `[spark] parquet_dir` setting (a folder every executor
+    of the cluster sees at the same path), else None (`DIR/data/parquet`)."""
+    if ws.settings_path.exists():
+        configured = str(ws.settings().section("spark").get("parquet_dir", "")).strip()
+        if configured:
+            return Path(configured).expanduser().resolve()
+    return None
 
 
 def spark_session(master: str, conf: dict[str, str] | None = None) -> Any:
@@ -162,24 +200,15 @@ def _fixed_compiler() -> Any:
     return ClientloadSparkCompiler()
 
 
-def _with_declared_types(frame: Any, schema: Any) -> Any:
-    """The Spark frame with the column types Ibis declares (row_number() is an int32 in Spark,
-    an int64 to Ibis), so that a kept table reads back with the types the model expects."""
-    from ibis.backends.pyspark.datatypes import PySparkSchema
-
-    declared = PySparkSchema.from_ibis(schema)
-    if [f.dataType for f in frame.schema.fields] == [f.dataType for f in declared.fields]:
-        return frame
-    return frame.select([frame[f.name].cast(f.dataType).alias(f.name) for f in declared.fields])
-
-
 class SparkModelBackend:
-    """The Ibis PySpark backend, with the temporary tables the model keeps as Spark views.
+    """The Ibis PySpark backend, with the model's kept tables as Spark views and its queries
+    run from SQL (`clientload.model.plan`).
 
-    The model materialises its small per-client tables with `create_table(..., temp=True)`,
-    which Ibis's PySpark backend refuses; here such a table is a checkpointed Spark temporary view
-    (computed when created). Everything else goes to the Ibis backend unchanged.
+    Ibis's PySpark backend has no temporary tables; here a kept table is a checkpointed Spark
+    temporary view (computed when created). Everything else goes to the Ibis backend unchanged.
     """
+
+    plan_engine = "spark"
 
     def __init__(self, backend: Any):
         self._backend = backend
@@ -187,6 +216,53 @@ class SparkModelBackend:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._backend, name)
+
+    def select_sql(self, expr: Any) -> tuple[str, Any]:
+        """Spark SQL for a table expression, each column cast to the type Ibis declares
+        (Spark's row_number() is an int32 where Ibis says int64)."""
+        import sqlglot as sg
+        import sqlglot.expressions as sge
+
+        schema = expr.schema()
+        compiler = self._backend.compiler
+        inner = compiler.to_sqlglot(expr).subquery("t", copy=False)
+        columns = [
+            sge.Cast(
+                this=sg.column(name, table="t", quoted=True),
+                to=compiler.type_mapper.from_ibis(dtype),
+            ).as_(name, quoted=True)
+            for name, dtype in schema.items()
+        ]
+        query = sg.select(*columns, copy=False).from_(inner, copy=False)
+        return query.sql(dialect=compiler.dialect), schema
+
+    def submit_keep(self, name: str, sql: str, inputs: list[str]) -> None:
+        """Compute the query now, cut it from its lineage and keep it as a temporary view: a
+        view over the full plan would make every later query re-analyse the plans of all the
+        tables before it (the driver runs out of memory)."""
+        self._drop_view(name)
+        frame = self._backend._session.sql(sql).localCheckpoint(eager=True)
+        frame.createOrReplaceTempView(name)
+        self._views[name] = frame
+
+    def submit_fetch(self, sql: str, schema: Any, inputs: list[str]) -> Future:
+        """The result now, as Arrow with the types of `schema`, converted as Ibis's
+        `to_pyarrow` converts it."""
+        import ibis
+        import pyarrow as pa
+        from ibis.backends.pyspark.converter import PySparkPandasData
+        from ibis.formats.pyarrow import PyArrowData
+
+        declared = ibis.Schema.from_pyarrow(schema)
+        frame = PySparkPandasData.convert_table(
+            self._backend._session.sql(sql).toPandas(), declared
+        )
+        table = PyArrowData.convert_table(
+            pa.Table.from_pandas(frame, preserve_index=False), declared
+        )
+        done: Future = Future()
+        done.set_result(table if table.schema == schema else table.cast(schema))
+        return done
 
     def to_pyarrow(self, expr: Any, **kwargs: Any) -> Any:
         """The result as Arrow with the types Ibis declares (Spark's row_number() is an int32)."""
@@ -202,15 +278,8 @@ class SparkModelBackend:
     def create_table(self, name: str, obj: Any = None, *, temp: bool | None = None, **kwargs):
         if not temp:
             return self._backend.create_table(name, obj, **kwargs)
-        self._drop_view(name)
-        # registers the memtables (e.g. the departments' rates) the query refers to
-        self._backend._run_pre_execute_hooks(obj)
-        # computed now and cut from its lineage: a view over the full plan would make every later
-        # query re-analyse the plans of all the tables before it (the driver runs out of memory)
-        frame = self._backend._session.sql(self._backend.compile(obj))
-        frame = _with_declared_types(frame, obj.schema()).localCheckpoint(eager=True)
-        frame.createOrReplaceTempView(name)
-        self._views[name] = frame
+        sql, _ = self.select_sql(obj)
+        self.submit_keep(name, sql, [])
         return self._backend.table(name)
 
     def drop_table(self, name: str, *, force: bool = False, **kwargs) -> None:
@@ -238,19 +307,27 @@ def open_spark(
     """
     import ibis
 
-    from clientload.model.facts import Store
+    from clientload.model.facts import Store, Summaries
+    from clientload.summaries import SUMMARY_TABLES
 
-    parquet = export_parquet(ws)
+    parquet = export_parquet(ws, parquet_dir(ws))
     session = spark_session(spark_master(ws, master), conf)
     backend = ibis.pyspark.connect(session)
     backend.compiler = _fixed_compiler()
-    tables = {
-        name: backend.read_parquet(str((parquet / name).resolve()), table_name=f"clientload_{name}")
-        for name in MODEL_TABLES
-    }
+
+    def read(name: str) -> Any:
+        return backend.read_parquet(
+            str((parquet / name).resolve()), table_name=f"clientload_{name.lstrip('_')}"
+        )
+
+    tables = {name: read(name) for name in MODEL_TABLES}
+    summaries = None
+    if all((parquet / table).is_dir() for table in SUMMARY_TABLES.values()):
+        summaries = Summaries(**{k: read(t) for k, t in SUMMARY_TABLES.items()})
     store = Store(
         **tables,
         has_orders=counts["orders"] > 0,
         has_products=counts["products"] > 0,
+        summaries=summaries,
     )
     return SparkModelBackend(backend), store

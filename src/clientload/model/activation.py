@@ -20,10 +20,10 @@ department's hours are valued at another's yield.
 
 from __future__ import annotations
 
-from typing import Any
-
 import ibis
 import ibis.expr.types as ir
+
+from clientload.model.headlines import activation_headline  # noqa: F401
 
 
 def sales_activation(
@@ -95,23 +95,3 @@ def sales_activation(
             ibis.null("float64"),
         ),
     ).order_by("department")
-
-
-def activation_headline(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The revenue the freed sales hours could bring, bounded by the other departments' spare time:
-    min(potential revenue, the smallest revenue capacity of another department)."""
-    potential = sum(float(r["potential_revenue"] or 0.0) for r in rows if r["sales_department"])
-    hours = sum(float(r["freed_hours"] or 0.0) for r in rows if r["sales_department"])
-    bounds = [
-        (float(r["revenue_capacity"]), str(r["department"]))
-        for r in rows
-        if not r["sales_department"] and r["revenue_capacity"] is not None
-    ]
-    bound, where = min(bounds) if bounds else (None, None)
-    return {
-        "freed_sales_hours": hours,
-        "potential_revenue": potential,
-        "bound_revenue": bound,
-        "bound_department": where,
-        "revenue": potential if bound is None else min(potential, bound),
-    }

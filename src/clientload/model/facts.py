@@ -30,6 +30,30 @@ class Store:
     receivables: ir.Table
     has_orders: bool = False
     has_products: bool = False
+    # the sales lines summarised per client and month (`Summaries`), kept in the store
+    summaries: Summaries | None = None
+
+
+@dataclass(frozen=True)
+class Summaries:
+    """The sales lines summed per client and month (`month_summary`), per client, order and
+    month (`order_summary`) and per client, month and category (`category_summary`).
+
+    Everything the model reads of the lines for a period of whole months is a sum, a count, a
+    minimum or a maximum over these rows, or a count of distinct days (a day lies in one month, so
+    distinct days add up across months). Costs are kept as the lines' known cost and the revenue
+    of lines without one, so that `assumed_margin_rate` applies when the model reads them.
+    """
+
+    months: ir.Table
+    orders: ir.Table
+    categories: ir.Table
+
+    @classmethod
+    def of_lines(cls, store: Store) -> Summaries:
+        """The summaries as expressions over the lines (a store that keeps none)."""
+        costed = costed_lines(store)
+        return cls(month_summary(costed), order_summary(store.sales), category_summary(costed))
 
 
 def _between(value: ir.Value, period: Period) -> ir.BooleanValue:
@@ -38,6 +62,137 @@ def _between(value: ir.Value, period: Period) -> ir.BooleanValue:
 
 def _month_index(day: ir.DateValue) -> ir.IntegerValue:
     return day.year() * 12 + day.month()
+
+
+def whole_months(period: Period) -> bool:
+    """Whether the period starts on a month's first day and ends on a month's last day."""
+    after_end = period.end + timedelta(days=1)
+    return period.start.day == 1 and after_end.day == 1
+
+
+def costed_lines(store: Store) -> ir.Table:
+    """Sales lines with their known cost of goods (`known_cost`: the line's own `cost`, else the
+    product's `unit_cost` × quantity; NULL when neither), `cost_assumed`, category and brand."""
+    s = store.sales
+    p = store.products.select(
+        p_sku="sku",
+        unit_cost="unit_cost",
+        category=ibis.coalesce(store.products.category, ibis.literal("(no category)")),
+        brand=ibis.coalesce(store.products.brand, ibis.literal("(no brand)")),
+    )
+    j = s.left_join(p, s.sku == p.p_sku)
+    return j.select(
+        client_id=j.client_id,
+        date=j.date,
+        sku=j.sku,
+        quantity=j.quantity,
+        revenue=j.revenue,
+        known_cost=ibis.coalesce(j.cost, j.unit_cost * j.quantity),
+        cost_assumed=j.cost.isnull() & j.unit_cost.isnull(),
+        category=ibis.coalesce(j.category, ibis.literal("(no category)")),
+    )
+
+
+def month_summary(costed: ir.Table) -> ir.Table:
+    """Per client and month (year × 12 + month): what `client_months` sums, with the cost split
+    into the known cost and the revenue of lines whose cost is assumed."""
+    t = costed
+    bought = t.quantity > 0
+    return t.group_by(client_id=t.client_id, month=_month_index(t.date)).aggregate(
+        revenue=t.revenue.sum(),
+        known_cost=t.known_cost.sum(),
+        assumed_revenue=t.revenue.sum(where=t.cost_assumed),
+        quantity=t.quantity.sum(),
+        assumed_lines=t.count(where=t.cost_assumed),
+        first_date=t.date.min(),
+        last_date=t.date.max(),
+        purchase_days=t.date.nunique(where=bought),
+        first_purchase=t.date.min(where=bought),
+        last_purchase=t.date.max(where=bought),
+    )
+
+
+def order_summary(sales: ir.Table) -> ir.Table:
+    """Per client, order (or, without one, day), month and sign of the quantity: the lines,
+    units (positive for returns too), value, value of the lines with goods, and first date."""
+    t = sales
+    back = t.quantity < 0
+    return t.group_by(
+        client_id=t.client_id,
+        order_id=t.order_id,
+        day=ibis.ifelse(t.order_id.isnull(), t.date, ibis.null("date")),
+        month=_month_index(t.date),
+        returned=back,
+    ).aggregate(
+        lines=t.count(),
+        quantity=ibis.ifelse(back, -t.quantity, t.quantity).sum(),
+        value=t.revenue.sum(),
+        value_positive=t.revenue.sum(where=t.quantity > 0),
+        first_date=t.date.min(),
+    )
+
+
+def category_summary(costed: ir.Table) -> ir.Table:
+    """Per client, month and category: revenue, the margin of lines with a known cost, the
+    revenue of lines whose cost is assumed, units and lines."""
+    t = costed
+    return t.group_by(
+        client_id=t.client_id, month=_month_index(t.date), category=t.category
+    ).aggregate(
+        revenue=t.revenue.sum(),
+        known_margin=(t.revenue - t.known_cost).sum(),
+        assumed_revenue=t.revenue.sum(where=t.cost_assumed),
+        quantity=t.quantity.sum(),
+        lines=t.count(),
+    )
+
+
+def _month_number(day) -> int:
+    return day.year * 12 + day.month
+
+
+def client_months_of(
+    summary: ir.Table, period: Period, previous: Period, assumed_margin_rate: float
+) -> ir.Table:
+    """`client_months` from the month summary (periods of whole months)."""
+    t = summary.filter(summary.month <= _month_number(period.end))
+    bucket = ibis.cases(
+        (t.month >= _month_number(period.start), t.month),
+        (t.month >= _month_number(previous.start), 0),
+        else_=-1,
+    )
+    cost = ibis.coalesce(t.known_cost, 0.0) + ibis.coalesce(t.assumed_revenue, 0.0) * (
+        1.0 - assumed_margin_rate
+    )
+    return t.group_by(client_id=t.client_id, bucket=bucket).aggregate(
+        revenue=t.revenue.sum(),
+        cost_of_goods=cost.sum(),
+        quantity=t.quantity.sum(),
+        assumed_lines=t.assumed_lines.sum(),
+        first_date=t.first_date.min(),
+        last_date=t.last_date.max(),
+        purchase_days=t.purchase_days.sum(),
+        first_purchase=t.first_purchase.min(),
+        last_purchase=t.last_purchase.max(),
+    )
+
+
+def client_assortment_of(
+    summary: ir.Table, period: Period, assumed_margin_rate: float
+) -> ir.Table:
+    """`client_assortment` from the category summary (periods of whole months)."""
+    t = summary.filter(
+        summary.month.between(_month_number(period.start), _month_number(period.end))
+    )
+    margin = ibis.coalesce(t.known_margin, 0.0) + ibis.coalesce(
+        t.assumed_revenue, 0.0
+    ) * assumed_margin_rate
+    return t.group_by(["client_id", "category"]).aggregate(
+        revenue=t.revenue.sum(),
+        gross_margin=margin.sum(),
+        quantity=t.quantity.sum(),
+        lines=t.lines.sum(),
+    )
 
 
 def priced_lines(store: Store, assumed_margin_rate: float) -> ir.Table:
@@ -243,9 +398,15 @@ def client_assortment_sku(lines: ir.Table, period: Period, clients: ir.Table) ->
     )
 
 
-def range_categories(store: Store, lines: ir.Table, period: Period) -> ir.Value:
+def range_categories(
+    store: Store, lines: ir.Table, period: Period, summaries: Summaries | None = None
+) -> ir.Value:
     """The number of categories in the range: the products table's, else those sold."""
     if store.has_products:
         return store.products.category.nunique()
+    if summaries is not None:
+        c = summaries.categories
+        c = c.filter(c.month.between(_month_number(period.start), _month_number(period.end)))
+        return c.category.nunique()
     cur = lines.filter(_between(lines.date, period))
     return cur.category.nunique()

@@ -44,22 +44,32 @@ def _order_attributes(store) -> ir.Table:
     )
 
 
-def order_events(
-    store, lines: ir.Table, period: Period, first_purchase: ir.Table, new_client_months: int
-) -> ir.Table:
-    """The period's orders and returns, one row each, with what the time equations read.
-
-    Orders come from the sales lines of the period (returns excluded): one per `order_id`, or,
-    where it is empty, one per client and date. Where the `orders` table has rows, each order
-    takes its urgency, changes, delivery, source and `returned` flag from there, and belongs to
-    the period by its `created_at` when given, else by the date of its lines. A return is an
-    order flagged `returned` (counted once, by the order's date) or, for an order not flagged,
-    each negative sales line of the period; a return is never counted twice.
-
-    `first_purchase` holds each client's `first_date`: an order within `new_client_months` of it
-    is a new client's. `lines` may be the raw sales table: only client, date, order, quantity
-    and revenue are read.
-    """
+def _per_order(
+    lines: ir.Table, period: Period, summary: ir.Table | None
+) -> tuple[ir.Table, ir.Table]:
+    """The period's orders (lines with a quantity ≥ 0) and returns (negative lines), grouped by
+    client, order, and day where the order is empty: from the lines, or from `order_summary`
+    for a period of whole months."""
+    if summary is not None:
+        first = period.start.year * 12 + period.start.month
+        last = period.end.year * 12 + period.end.month
+        t = summary.filter(summary.month.between(first, last))
+        sold = t.filter(~t.returned)
+        per_order = sold.group_by(
+            s_client_id=sold.client_id, s_order_id=sold.order_id, s_day=sold.day
+        ).aggregate(
+            lines=sold.lines.sum(),
+            quantity=sold.quantity.sum(),
+            value=sold.value.sum(),
+            s_date=sold.first_date.min(),
+        )
+        back = t.filter(t.returned)
+        per_return = back.group_by(
+            client_id=back.client_id, order_id=back.order_id, r_day=back.day
+        ).aggregate(
+            events=back.lines.sum(), quantity=back.quantity.sum(), day=back.first_date.min()
+        )
+        return per_order, per_return
     in_period = lines.filter(_between(lines.date, period))
     sold = in_period.filter(in_period.quantity >= 0)
     # Grouping by three plain keys is much faster than by one concatenated string key.
@@ -81,6 +91,32 @@ def order_events(
     ).aggregate(
         events=back.count(), quantity=(-back.quantity).sum(), day=back.date.min()
     )
+    return per_order, per_return
+
+
+def order_events(
+    store,
+    lines: ir.Table,
+    period: Period,
+    first_purchase: ir.Table,
+    new_client_months: int,
+    summary: ir.Table | None = None,
+) -> ir.Table:
+    """The period's orders and returns, one row each, with what the time equations read.
+
+    Orders come from the sales lines of the period (returns excluded): one per `order_id`, or,
+    where it is empty, one per client and date. Where the `orders` table has rows, each order
+    takes its urgency, changes, delivery, source and `returned` flag from there, and belongs to
+    the period by its `created_at` when given, else by the date of its lines. A return is an
+    order flagged `returned` (counted once, by the order's date) or, for an order not flagged,
+    each negative sales line of the period; a return is never counted twice.
+
+    `first_purchase` holds each client's `first_date`: an order within `new_client_months` of it
+    is a new client's. `lines` may be the raw sales table: only client, date, order, quantity
+    and revenue are read; with `summary` (`facts.order_summary`, for a period of whole months)
+    the lines are not read.
+    """
+    per_order, per_return = _per_order(lines, period, summary)
     if store.has_orders:
         attrs = _order_attributes(store)
         j = per_order.outer_join(attrs, per_order.s_order_id == attrs.order_id)
@@ -275,7 +311,9 @@ class Waiting:
     limits: tuple[int, ...] = ()  # the groups' max_waiting_days, for the policy's deviations
 
 
-def client_waiting(store, lines: ir.Table, period: Period, waiting: Waiting) -> ir.Table:
+def client_waiting(
+    store, lines: ir.Table, period: Period, waiting: Waiting, summary: ir.Table | None = None
+) -> ir.Table:
     """Per client: goods ready but not shipped — our warehouse used as the client's.
 
     An order with `ready_at` waits from then until `shipped_at` (or, not yet shipped, past the
@@ -292,9 +330,16 @@ def client_waiting(store, lines: ir.Table, period: Period, waiting: Waiting) -> 
     o = o.select(w_order_id=o.order_id, client_id=o.client_id, ready=ready, until=until)
     o = o.filter(o.until > o.ready + ibis.interval(days=waiting.free_days))
     o = o.filter(o.until > ibis.literal(period.start))
-    sold = lines.filter(lines.quantity > 0)
-    sold = sold.semi_join(o, sold.order_id == o.w_order_id)
-    value = sold.group_by(v_order_id=sold.order_id).aggregate(value=sold.revenue.sum())
+    if summary is not None:  # `facts.order_summary`: the same sums, fewer rows
+        sold = summary.filter(~summary.returned)
+        sold = sold.semi_join(o, sold.order_id == o.w_order_id)
+        value = sold.group_by(v_order_id=sold.order_id).aggregate(
+            value=sold.value_positive.sum()
+        )
+    else:
+        sold = lines.filter(lines.quantity > 0)
+        sold = sold.semi_join(o, sold.order_id == o.w_order_id)
+        value = sold.group_by(v_order_id=sold.order_id).aggregate(value=sold.revenue.sum())
     j = o.left_join(value, o.w_order_id == value.v_order_id)
     order_value = ibis.coalesce(j.value, 0.0)
 

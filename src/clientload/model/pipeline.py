@@ -3,29 +3,29 @@
 `compute_model` takes an Ibis backend holding the input tables, the settings and the period, and
 returns every output table as Arrow plus the headline figures. Only small per-client tables are
 materialised (kept on the same backend, as its engine keeps tables); the fact tables are each
-read once. An engine with `fetch_later` (DuckDB) runs the queries while this builds the next.
+read once. The queries come in two stages (`clientload.model.stages`), recorded as SQL and kept
+in a plan cache for the next run with the same settings, period and engine
+(`clientload.model.plan`); between the stages this module reads the company's figures the second
+stage needs. An engine that queues queries (DuckDB) runs them while Python builds the next.
+
+Nothing here imports Ibis: a run whose stages come from the plan cache never does.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
-import pyarrow as pa
-
-from clientload.model import activation as activation_mod
-from clientload.model import career as career_mod
-from clientload.model import costing, facts, heavy, metrics, policy, segments, summary, whale
-from clientload.model.orders import Waiting, client_orders, client_waiting, order_events, used_terms
+from clientload.model.cadence import MarginBar, rhythm_months, typical_gap
+from clientload.model.headlines import activation_headline, as_float, company_headlines
 from clientload.model.period import Period
-from clientload.model.rhythm import bucket_revenue_sq, rhythm_months, typical_gap
-from clientload.model.segments import Rhythm, Sensitivity
-from clientload.model.warnings import rule_checks
+from clientload.model.plan import PlanCache, Queries, code_version, plan_key
 from clientload.progress import ProgressFn, no_progress
 from clientload.settings import Settings
 
@@ -113,6 +113,11 @@ CLIENT_METRICS_COLUMNS = (
 STAGES = ("facts", "costs", "clients", "policy", "outputs")
 # the output the model itself reads at the end (one row per department)
 _NEEDED = frozenset({"capacity", "activation"})
+# the tables the first stage keeps, which the second reads
+FACT_TABLES = (
+    "months", "sales", "orders", "waiting", "interactions", "storage", "receivables",
+    "assortment", "client_costs", "capacity",
+)
 
 
 @dataclass
@@ -120,46 +125,94 @@ class ModelResult:
     """The output tables as Arrow (all of them, unless the caller took them as they came), their
     row counts, the headline figures and the time each stage took."""
 
-    tables: dict[str, pa.Table]
+    tables: dict[str, Any]
     headlines: dict[str, Any]
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, Any] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
 
 
-class _Materialiser:
-    """Keeps intermediate per-client tables on the backend (`create_table(temp=True)`: a temporary
-    table, a Spark view, or a table the DuckDB engine queues)."""
+@dataclass(frozen=True)
+class StoreShape:
+    """What of the store shapes the model's queries: which optional inputs hold rows, and
+    whether the sales' monthly summaries are kept."""
 
-    def __init__(self, backend: Any):
-        self.backend = backend
-        self.names: list[str] = []
-        self.seconds: dict[str, float] = {}
-
-    def __call__(self, name: str, expr: ir.Table) -> ir.Table:
-        table_name = f"_clientload_{name}"
-        self.names.append(table_name)
-        started = time.perf_counter()
-        table = self.backend.create_table(table_name, expr, temp=True, overwrite=True)
-        self.seconds[name] = round(time.perf_counter() - started, 3)
-        return table
+    has_orders: bool
+    has_products: bool
+    summaries: bool
 
 
-def _first(result: Future) -> dict[str, Any]:
-    """The first row of a pending one-row result, when it comes."""
-    rows = result.result().to_pylist()
+@dataclass(frozen=True)
+class Mid:
+    """The company's figures the second stage needs, read from the first stage's results."""
+
+    range_categories: int
+    rhythm_months: int
+    gap_days: float | None
+    min_previous_revenue: float
+    margin: MarginBar
+
+
+# Numbers the second stage's SQL is compiled with in place of the company's figures, replaced by
+# their values before each run (see `clientload.model.plan`): unlike any real figure's literal.
+_SENTINEL_GAP = 271828.1828459045
+_SENTINEL_PREVIOUS = 314159.2653589793
+_SENTINEL_RICH = 161803.39887498948
+_SENTINEL_LARGE = 141421.35623730951
+_SENTINEL_PERCENT = 918273645
+
+
+def _with_sentinels(mid: Mid) -> tuple[Mid, dict[str, str]] | None:
+    """`mid` with sentinels for its figures and the text replacing each; None when a figure is
+    not a finite number (the stage is then built with the figures and not kept)."""
+    floats = [mid.min_previous_revenue, mid.margin.rich_from, mid.margin.large_from]
+    if mid.gap_days is not None:
+        floats.append(mid.gap_days)
+    if not all(math.isfinite(f) for f in floats):
+        return None
+    values = {
+        repr(_SENTINEL_PREVIOUS): repr(float(mid.min_previous_revenue)),
+        repr(_SENTINEL_RICH): repr(float(mid.margin.rich_from)),
+        repr(_SENTINEL_LARGE): repr(float(mid.margin.large_from)),
+        f"'{_SENTINEL_PERCENT}'": f"'{int(mid.margin.percent)}'",
+    }
+    if mid.gap_days is not None:
+        values[repr(_SENTINEL_GAP)] = repr(float(mid.gap_days))
+    sentinel = Mid(
+        range_categories=mid.range_categories,
+        rhythm_months=mid.rhythm_months,
+        gap_days=None if mid.gap_days is None else _SENTINEL_GAP,
+        min_previous_revenue=_SENTINEL_PREVIOUS,
+        margin=MarginBar(_SENTINEL_RICH, _SENTINEL_LARGE, _SENTINEL_PERCENT),
+    )
+    return sentinel, values
+
+
+def _first(queries: Queries, name: str) -> dict[str, Any]:
+    """The first row of a one-row result."""
+    rows = queries.result(name).to_pylist()
     return rows[0] if rows else {}
+
+
+def _shape(store: Any) -> StoreShape:
+    return StoreShape(store.has_orders, store.has_products, store.summaries is not None)
 
 
 def compute_model(
     backend: Any,
-    store: facts.Store,
+    store: Any,
     settings: Settings,
     period: Period,
     progress: ProgressFn | None = None,
-    on_output: Callable[[str, pa.Table], None] | None = None,
+    on_output: Callable[[str, Any], None] | None = None,
     keep_outputs: bool = True,
+    plans: Path | None = None,
+    shape: StoreShape | None = None,
 ) -> ModelResult:
     """Run the whole model for `period` on `backend` (the tables of `store` live there).
+
+    `store` is a `facts.Store`, or a function giving one (called only when a stage is built,
+    not replayed; `shape` then says what it holds). `plans`: the folder of the plan cache (none:
+    every query is built and compiled).
 
     `on_output(name, table)` is called as soon as each output table is final, before the rest of
     the model is computed: the caller can write it while the engine works on. With
@@ -170,38 +223,10 @@ def compute_model(
     if not keep_outputs and on_output is None:
         raise ValueError("keep_outputs=False needs on_output: the tables would be lost")
     report = progress or no_progress
-    keep = _Materialiser(backend)
-    timings: dict[str, float] = {}
-    pending: dict[str, Future] = {}
-
-    def later(expr: ir.Table) -> Future:
-        """A result; with an engine that queues queries, computed while Python goes on."""
-        fetch_later = getattr(backend, "fetch_later", None)
-        if fetch_later is not None:
-            return fetch_later(expr)
-        future: Future = Future()
-        future.set_result(backend.to_pyarrow(expr))
-        return future
-
-    def emit(name: str, expr: ir.Table) -> None:
-        """Fetch an output table and hand it to `on_output` as soon as it is there."""
-        future = later(expr)
-        if on_output is None:
-            pending[name] = future
-            return
-        handed: Future = Future()  # the table, or only its row count when the caller keeps it
-
-        def hand_over(fetched: Future) -> None:
-            try:
-                table = fetched.result()
-                on_output(name, table)
-                handed.set_result(table if keep_outputs or name in _NEEDED else table.num_rows)
-            except BaseException as error:  # raised again where the results are collected
-                handed.set_exception(error)
-
-        future.add_done_callback(hand_over)
-        pending[name] = handed
-
+    get_store = store if callable(store) else (lambda: store)
+    shape = shape or _shape(store)
+    q = Queries(backend, PlanCache(plans) if plans else None, on_output, keep_outputs, _NEEDED)
+    timings: dict[str, Any] = {}
     clock = time.perf_counter()
 
     def done(stage: str) -> None:
@@ -211,290 +236,105 @@ def compute_model(
         clock = now
         report("model", STAGES.index(stage) + 1, len(STAGES))
 
-    analysis = settings.section("analysis")
+    base: list[Any] = []
+    if q.cache is not None:
+        settings_text = json.dumps(settings.raw, sort_keys=True, default=str)
+        base = [
+            code_version(),
+            getattr(backend, "plan_engine", type(backend).__name__),
+            hashlib.sha256(settings_text.encode("utf-8")).hexdigest(),
+            period.start.isoformat(),
+            period.end.isoformat(),
+            [shape.has_orders, shape.has_products, shape.summaries],
+        ]
+
+    # 1. The facts and the costing.
+    first = q.stage("facts", plan_key(*base, "facts"))
+    kept: dict[str, Any] = {}
+    if not first.replayed:
+        from clientload.model.stages import build_facts
+
+        kept = build_facts(first, get_store(), settings, period, done)
+    else:
+        done("facts")
+        done("costs")
+    first.close()
+
+    # 2. The company's figures the groups need, then the clients, the policy and the outputs.
     seg = settings.section("segments")
-    policies = settings.section("policy")
-    storage_s = settings.section("storage")
-    finance_s = settings.section("finance")
-    act_s = settings.section("activation")
-    sens_s = settings.section("sensitivity")
-    previous = period.previous()
-    thresholds = policy.min_order_values(policies)
-
-    # 1. Facts: one pass per input table.
-    lines = facts.priced_lines(store, settings.assumed_margin_rate)
-    months = keep("months", facts.client_months(lines, period, previous))
-    sales = keep("sales", facts.client_sales(months))
-    gaps_pending = later(sales.filter(sales.mean_gap_days.notnull()).select("mean_gap_days"))
-    events = order_events(
-        store, store.sales, period, sales, int(analysis["new_client_months"])
-    )
-    orders = keep("orders", client_orders(events, settings.activities.values(), thresholds))
-    waiting_limits = policy.waiting_limits(policies)
-    waiting = keep(
-        "waiting",
-        client_waiting(
-            store,
-            store.sales,
-            period,
-            Waiting(
-                int(storage_s.get("free_days", 3)),
-                float(storage_s["value_day_rate"]),
-                waiting_limits,
-            ),
-        ),
-    )
-    interactions = keep("interactions", facts.client_interactions(store, period))
-    storage = keep(
-        "storage",
-        facts.client_storage(
-            store, period, float(storage_s["pallet_day_rate"]), float(storage_s["value_day_rate"])
-        ),
-    )
-    receivables = keep(
-        "receivables",
-        facts.client_receivables(
-            store, period, settings.cost_of_capital, float(finance_s["default_payment_terms_days"])
-        ),
-    )
-    assortment = keep("assortment", facts.client_assortment(lines, period))
-    # Two figures the groups' rules need as numbers; asked for now, awaited when needed.
-    range_pending = later(facts.range_categories(store, lines, period).name("n").as_table())
-    money_pending = later(metrics.company_sales_totals(sales))
-    emit("client_assortment", assortment.order_by(["client_id", ibis.desc("revenue"), "category"]))
-    done("facts")
-
-    # 2. Time-driven costing.
-    rates = costing.department_rates(
-        settings.departments, period.months, float(analysis["cost_period_months"])
-    )
-    ids = metrics.client_universe(sales, orders)
-    drivers = ids.left_join(orders, "client_id")
-    counted = [*costing.DRIVER_COLUMNS.values(), *used_terms(settings.activities.values())]
-    drivers = keep(
-        "drivers",
-        drivers.select(
-            client_id=ids.client_id, **{c: ibis.coalesce(drivers[c], 0) for c in counted}
-        ),
-    )
-    client_costs = keep(
-        "client_costs",
-        ibis.union(
-            costing.client_costs(drivers, interactions, settings.activities, rates),
-            costing.direct_costs(storage, receivables, waiting),
-            distinct=False,
-        ),
-    )
-    capacity = keep("capacity", costing.capacity(client_costs, rates))
-    emit("client_costs", client_costs.order_by(["client_id", "department", "activity"]))
-    emit("capacity", capacity)
-    done("costs")
-
-    # 3. The client P&L, ABC × XYZ and the groups.
-    range_categories = int(_first(range_pending).get("n") or 0)
-    money = _first(money_pending)
-    company_revenue = _float(money.get("revenue")) or 0.0
-    company_margin = _float(money.get("margin")) or 0.0
+    money = _first(q, "money")
+    company_revenue = as_float(money.get("revenue")) or 0.0
+    company_margin = as_float(money.get("margin")) or 0.0
     company_margin_rate = company_margin / company_revenue if company_revenue else 0.0
     previous_clients = int(money.get("previous_revenue_clients") or 0)
-    company_gap = typical_gap(gaps_pending.result().column("mean_gap_days").to_pylist())
-    rhythm = Rhythm(
-        months=rhythm_months(company_gap, period, int(seg.get("rhythm_months", 0))),
-        company_gap_days=company_gap,
+    company_gap = typical_gap(q.result("gaps").column("mean_gap_days").to_pylist())
+    mid = Mid(
+        range_categories=int(_first(q, "range").get("n") or 0),
+        rhythm_months=rhythm_months(company_gap, period, int(seg.get("rhythm_months", 0))),
+        gap_days=company_gap,
         min_previous_revenue=float(seg.get("growing_min_previous_share", 0.0))
-        * ((_float(money.get("previous_revenue_sum")) or 0.0) / previous_clients
+        * ((as_float(money.get("previous_revenue_sum")) or 0.0) / previous_clients
            if previous_clients else 0.0),
+        margin=MarginBar.of(company_margin_rate, seg),
     )
-    universe = metrics.client_universe(sales, orders, interactions, client_costs)
-    categories = metrics.categories_per_client(assortment)
-    # Not kept: the groups' query below reads it once; the company totals come from the facts.
-    pnl = metrics.client_pnl(
-        universe=universe,
-        clients=store.clients,
-        sales=sales,
-        orders=orders,
-        costs=client_costs,
-        calls=metrics.calls_per_client(interactions),
-        storage=storage,
-        receivables=receivables,
-        categories=categories,
-        rhythm=bucket_revenue_sq(months, period, rhythm.months),
-        waiting=waiting,
-        range_categories=range_categories,
-        period=period,
-        rhythm_months=rhythm.months,
-        default_terms_days=float(finance_s["default_payment_terms_days"]),
+    built, values = mid, {}
+    marked = _with_sentinels(mid) if q.cache is not None else None
+    if marked is not None:
+        built, values = marked
+    second = q.stage(
+        "clients",
+        plan_key(*base, "clients", mid.range_categories, mid.rhythm_months, company_gap is None),
+        values,
+        cacheable=q.cache is not None and marked is not None,
     )
-    classified = pnl.mutate(
-        abc_revenue=metrics.abc_class(pnl, "revenue", seg["abc_a_share"], seg["abc_b_share"]),
-        abc_contribution=metrics.abc_class(
-            pnl, "contribution", seg["abc_a_share"], seg["abc_b_share"]
-        ),
-        xyz_class=metrics.xyz_class(
-            pnl.cv_monthly_revenue, seg["xyz_x_max_cv"], seg["xyz_y_max_cv"]
-        ),
-        revenue_share_before=segments.revenue_share_before(pnl),
-    )
-    grouped = keep(
-        "grouped",
-        segments.assign_segments(
-            classified,
-            period=period,
-            segments=seg,
-            analysis=analysis,
-            company_margin_rate=company_margin_rate,
-            range_categories=range_categories,
-            rhythm=rhythm,
-            sensitivity=Sensitivity(
-                tuple(float(f) for f in sens_s.get("minutes_factors", (0.8, 1.2))),
-                tuple(float(f) for f in sens_s.get("cost_factors", (0.9, 1.1))),
-            ),
-        ),
-    )
-    done("clients")
+    if not second.replayed:
+        from clientload.model.stages import build_clients
 
-    # 4. Client policy.
-    handling = client_costs.filter(client_costs.driver == "orders")
-    handling = handling.group_by(h_client_id=handling.client_id).aggregate(
-        order_cost=handling.cost.sum()
-    )
-    small = orders.select("client_id", *[f"small_orders_{i}" for i in range(len(thresholds))])
-    small = small.rename(s_client_id="client_id")
-    over = [f"waiting{kind}_over_{i}" for i in range(len(waiting_limits))
-            for kind in ("_days", "_value_days")]
-    late = waiting.select(w_client_id=waiting.client_id, **{c: waiting[c] for c in over})
-    with_counts = (
-        grouped.left_join(small, grouped.client_id == small.s_client_id)
-        .left_join(handling, grouped.client_id == handling.h_client_id)
-        .left_join(late, grouped.client_id == late.w_client_id)
-    )
-    with_counts = with_counts.mutate(
-        order_handling_cost=ibis.ifelse(
-            with_counts.orders > 0,
-            ibis.coalesce(with_counts.order_cost, 0.0) / with_counts.orders,
-            ibis.null("float64"),
-        ),
-        **{
-            f"small_orders_{i}": ibis.coalesce(with_counts[f"small_orders_{i}"], 0)
-            for i in range(len(thresholds))
-        },
-        orders_with_source=ibis.coalesce(with_counts.orders_with_source, 0),
-        **{c: ibis.coalesce(with_counts[c], 0) for c in over},
-    )
-    deviations = keep(
-        "deviations",
-        policy.policy_deviations(
-            with_counts,
-            policies=policies,
-            thresholds=thresholds,
-            change_cost=policy.unit_cost(settings.activities, rates, "order_changes"),
-            urgent_cost=policy.unit_cost(settings.activities, rates, "urgent_orders"),
-            delivery_cost=policy.unit_cost(settings.activities, rates, "deliveries"),
-            cost_of_capital=settings.cost_of_capital,
-            limits=waiting_limits,
-            value_day_rate=float(storage_s["value_day_rate"]),
-        ),
-    )
-    emit("policy_deviations", deviations)
-    per_client = policy.deviation_costs(deviations).rename(d_client_id="client_id")
-    final = grouped.left_join(per_client, grouped.client_id == per_client.d_client_id)
-    final = final.mutate(deviations_cost=ibis.coalesce(final.deviations_cost, 0.0))
-    client_metrics = keep(
-        "client_metrics",
-        final.select(*CLIENT_METRICS_COLUMNS).order_by([ibis.desc("load_minutes"), "client_id"]),
-    )
-    emit("client_metrics", client_metrics)
-    done("policy")
+        tables = kept or {name: q.handle(name) for name in FACT_TABLES}
+        build_clients(second, tables, get_store(), settings, period, built, done)
+    else:
+        done("clients")
+        done("policy")
+    second.close()
 
-    # 5. The other outputs.
-    top_n = int(analysis["heavy_clients_top_n"])
-    heavy_list = keep("heavy", heavy.heavy_clients(client_metrics, client_costs, assortment, top_n))
-    curve = whale.whale_curve(client_metrics)
-    top_share = float(analysis.get("whale_top_share", 0.2))
-    out: dict[str, ir.Table] = {
-        "client_assortment_sku": facts.client_assortment_sku(
-            lines, period, heavy_list.select("client_id").distinct()
-        ).order_by(["client_id", ibis.desc("revenue"), "sku"]),
-        "heavy_clients": heavy_list,
-        "whale_curve": curve,
-        "career": career_mod.career(
-            client_metrics,
-            settings.section("career").get("levels", []),
-            career_mod.CoreRule(
-                monthly_revenue=grouped.aggregate(
-                    core_monthly_revenue=grouped.revenue.min(
-                        where=(grouped.revenue > 0)
-                        & (grouped.revenue_share_before < float(seg["core_min_revenue_share"]))
-                    )
-                    / period.months
-                ),
-                categories=float(seg["core_min_breadth"]) * max(range_categories, 1),
-                max_cv=float(seg["core_max_cv"]),
-            ),
-        ).order_by("client_id"),
-        "segments": summary.segment_summary(client_metrics),
-        "activation": activation_mod.sales_activation(
-            client_metrics,
-            client_costs,
-            capacity,
-            departments=list(act_s.get("departments", ["sales", "customer_service"])),
-            reduction=float(act_s["self_service_load_reduction"]),
-            sales_department=str(act_s.get("sales_department", "sales")),
-        ),
-    }
-    for name, expr in out.items():
-        emit(name, expr)
-    # the one-row figures last, so that no query waits for Python to ask for them
-    headline_row = later(whale.whale_headlines(curve, top_share))
-    checks = later(
-        orders.aggregate(
-            orders_not_in_orders_table=orders.orders_not_in_table.sum(),
-            orders_without_sales_lines=orders.orders_without_lines.sum(),
-        )
-    )
-    serving = later(metrics.company_cost_to_serve(client_costs))
-    group_limits = {
-        "core_min_breadth": float(seg["core_min_breadth"]),
-        "core_max_cv": float(seg["core_max_cv"]),
-        "growing_min_growth": float(seg["growing_min_growth"]),
-        "growing_min_previous_revenue": rhythm.min_previous_revenue,
-        "growing_min_margin_premium": company_margin_rate
-        + float(seg["growing_min_margin_premium"]),
-    }
-    group_checks = later(
-        rule_checks(
-            client_metrics,
-            min_breadth=group_limits["core_min_breadth"],
-            max_cv=group_limits["core_max_cv"],
-            min_growth=group_limits["growing_min_growth"],
-            min_previous=rhythm.min_previous_revenue,
-            min_margin_rate=group_limits["growing_min_margin_premium"],
-        )
-    )
-    assumed = later(
-        client_metrics.aggregate(
-            clients_with_assumed_cost=client_metrics.cost_assumed.sum(),
-            clients_whose_group_depends_on_assumptions=client_metrics.count(
-                where=~client_metrics.segment_stable
-            ),
-            clients_whose_sign_depends_on_assumptions=client_metrics.count(
-                where=~client_metrics.contribution_sign_stable
-            ),
-            revenue_with_assumed_cost=client_metrics.revenue.sum(where=client_metrics.cost_assumed),
-        )
-    )
-    collected = {name: pending[name].result() for name in OUTPUT_TABLES}
-    pending.clear()
-    tables = {k: v for k, v in collected.items() if not isinstance(v, int)}
+    collected = {name: q.result(name) for name in OUTPUT_TABLES}
+    tables_out = {k: v for k, v in collected.items() if not isinstance(v, int)}
     rows = {k: v if isinstance(v, int) else v.num_rows for k, v in collected.items()}
     done("outputs")
-    headlines = _headlines(
-        _first(headline_row),
+    headlines = _headlines(q, settings, tables_out, company_revenue, company_margin, mid)
+    q.drop_kept()
+    return ModelResult(
+        tables=tables_out,
+        headlines=headlines,
+        # an engine that queues queries times them itself: the keeps return at once
+        timings={
+            **timings,
+            "tables": dict(getattr(backend, "seconds", None) or q.seconds),
+            "plan_cached": list(q.replayed),
+        },
+        rows=rows,
+    )
+
+
+def _headlines(
+    q: Queries,
+    settings: Settings,
+    tables: dict[str, Any],
+    company_revenue: float,
+    company_margin: float,
+    mid: Mid,
+) -> dict[str, Any]:
+    analysis = settings.section("analysis")
+    seg = settings.section("segments")
+    sens_s = settings.section("sensitivity")
+    company_margin_rate = company_margin / company_revenue if company_revenue else 0.0
+    headlines = company_headlines(
+        _first(q, "headline_row"),
         tables["capacity"].to_pylist(),
         company_revenue,
         company_margin_rate,
     )
-    data_checks = {**_first(checks), **_first(assumed)}
+    data_checks = {**_first(q, "checks"), **_first(q, "assumed")}
     minutes_factors = [float(f) for f in sens_s.get("minutes_factors", (0.8, 1.2))]
     cost_factors = [float(f) for f in sens_s.get("cost_factors", (0.9, 1.1))]
     headlines["sensitivity"] = {
@@ -511,59 +351,20 @@ def compute_model(
     }
     headlines["data_checks"] = data_checks
     headlines["gross_margin"] = company_margin
-    headlines["cost_to_serve"] = _float(_first(serving).get("cost_to_serve")) or 0.0
-    headlines["whale"]["top_client_share"] = top_share
-    headlines["activation"] = activation_mod.activation_headline(
-        tables["activation"].to_pylist()
-    )
-    headlines["group_checks"] = _first(group_checks)
-    headlines["group_limits"] = group_limits
+    headlines["cost_to_serve"] = as_float(_first(q, "serving").get("cost_to_serve")) or 0.0
+    headlines["whale"]["top_client_share"] = float(analysis.get("whale_top_share", 0.2))
+    headlines["activation"] = activation_headline(tables["activation"].to_pylist())
+    headlines["group_checks"] = _first(q, "group_checks")
+    headlines["group_limits"] = {
+        "core_min_breadth": float(seg["core_min_breadth"]),
+        "core_max_cv": float(seg["core_max_cv"]),
+        "growing_min_growth": float(seg["growing_min_growth"]),
+        "growing_min_previous_revenue": mid.min_previous_revenue,
+        "growing_min_margin_premium": mid.margin.rich_from,
+    }
     headlines["rhythm"] = {
-        "months": rhythm.months,
-        "typical_gap_days": company_gap,
-        "min_previous_revenue": rhythm.min_previous_revenue,
+        "months": mid.rhythm_months,
+        "typical_gap_days": mid.gap_days,
+        "min_previous_revenue": mid.min_previous_revenue,
     }
-    for name in keep.names:
-        backend.drop_table(name, force=True)
-    return ModelResult(
-        tables=tables,
-        headlines=headlines,
-        # an engine that queues queries times them itself: the keep() calls return at once
-        timings={**timings, "tables": dict(getattr(backend, "seconds", None) or keep.seconds)},
-        rows=rows,
-    )
-
-
-def _headlines(whale_row, capacity_rows, company_revenue: float, margin_rate: float) -> dict:
-    """The figures a director reads first: totals, the whale curve, unused capacity."""
-    clients = int(_float(whale_row["clients"]) or 0)
-    total = _float(whale_row["total_contribution"]) or 0.0
-    top = _float(whale_row["top_clients_contribution"]) or 0.0
-    peak = _float(whale_row["peak_contribution"]) or 0.0
-    losers = int(_float(whale_row["loss_making_clients"]) or 0)
-    unused_cost = sum(_float(r["unused_cost"]) or 0.0 for r in capacity_rows)
-    over = [str(r["department"]) for r in capacity_rows if r["over_capacity"]]
-    return {
-        "clients": clients,
-        "revenue": company_revenue,
-        "margin_rate": margin_rate,
-        "total_contribution": total,
-        "unused_capacity_cost": unused_cost,
-        "profit_after_unused_capacity": total - unused_cost,
-        "over_capacity_departments": over,
-        "whale": {
-            "top_client_share": 0.2,
-            # shares of a negative total would rank the losses as the "peak": none then
-            "top_clients_profit_share": top / total if total > 0 else None,
-            "peak_contribution": peak,
-            "peak_profit_share": peak / total if total > 0 else None,
-            "peak_client_share": _float(whale_row["peak_client_share"]),
-            "loss_making_clients": losers,
-            "loss_making_share": losers / clients if clients else None,
-            "loss_making_cost": _float(whale_row["loss_making_cost"]) or 0.0,
-        },
-    }
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None or value != value else float(value)
+    return headlines

@@ -20,46 +20,18 @@ need different yardsticks for "regular" and "gone quiet". Both are read from the
 from __future__ import annotations
 
 import math
-import statistics
-from collections.abc import Iterable
 
 import ibis
 import ibis.expr.types as ir
 
+from clientload.model.cadence import (  # noqa: F401  (the rules read without Ibis)
+    DAYS_PER_MONTH,
+    RHYTHM_CHOICES,
+    calendar_months,
+    rhythm_months,
+    typical_gap,
+)
 from clientload.model.period import Period
-
-DAYS_PER_MONTH = 365.25 / 12
-RHYTHM_CHOICES = (1, 2, 3, 4, 6, 12)
-
-
-def typical_gap(mean_gaps: Iterable[float | None]) -> float | None:
-    """The median of the clients' mean gaps in days (None when no client bought twice)."""
-    gaps = [float(g) for g in mean_gaps if g is not None and g == g]
-    return statistics.median(gaps) if gaps else None
-
-
-def calendar_months(period: Period) -> int:
-    """The calendar months the period touches."""
-    return (period.end.year * 12 + period.end.month) - (
-        period.start.year * 12 + period.start.month
-    ) + 1
-
-
-def rhythm_months(gap_days: float | None, period: Period, setting: int = 0) -> int:
-    """The length in months of the buckets regularity is measured on (see the module)."""
-    if setting > 0:
-        return int(setting)
-    if gap_days is None:
-        return 1
-    longest = max(1, calendar_months(period) // 3)
-    chosen = 1
-    for months in RHYTHM_CHOICES:
-        if months > longest:
-            break
-        chosen = months
-        if months * DAYS_PER_MONTH >= gap_days:
-            break
-    return chosen
 
 
 def buckets(period: Period, months: int) -> int:

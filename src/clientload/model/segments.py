@@ -34,6 +34,7 @@ import ibis
 import ibis.expr.types as ir
 
 from clientload.model import rhythm as rhythm_mod
+from clientload.model.cadence import MarginBar
 from clientload.model.period import Period, add_months
 
 
@@ -113,7 +114,7 @@ def assign_segments(
     period: Period,
     segments: dict[str, Any],
     analysis: dict[str, Any],
-    company_margin_rate: float,
+    margin: MarginBar,
     range_categories: int,
     rhythm: Rhythm | None = None,
     sensitivity: Sensitivity | None = None,
@@ -135,9 +136,7 @@ def assign_segments(
     min_breadth = float(segments["core_min_breadth"])
     max_cv = float(segments["core_max_cv"])
     min_growth = float(segments["growing_min_growth"])
-    premium = float(segments["growing_min_margin_premium"])
     large_grow = bool(segments.get("growing_includes_large", True))
-    price_gap = float(segments.get("price_driven_max_margin_rate", 0.0))
 
     is_new = t.first_date >= ibis.literal(new_since)
     is_lapsed = t.last_date.isnull() | (days_since >= lapse_limit)
@@ -150,9 +149,9 @@ def assign_segments(
         (t.growth >= min_growth) & (t.previous_revenue >= rhythm.min_previous_revenue), False
     )
     margin_known = ~ibis.coalesce(t.cost_assumed, False)
-    rich = margin_known & ibis.coalesce(t.margin_rate >= company_margin_rate + premium, False)
+    rich = margin_known & ibis.coalesce(t.margin_rate >= margin.rich_from, False)
     large_on_way = large & (
-        ~margin_known | ibis.coalesce(t.margin_rate > company_margin_rate - price_gap, False)
+        ~margin_known | ibis.coalesce(t.margin_rate > margin.large_from, False)
     )
     qualifies = grows | rich | (large_on_way if large_grow else ibis.literal(False))
     is_growing = profitable & qualifies
@@ -193,7 +192,7 @@ def assign_segments(
     numbers = {
         "share": round(core_share * 100),
         "range": range_categories,
-        "company": round(company_margin_rate * 100),
+        "company": margin.percent,
         "months": analysis["new_client_months"],
     }
     flags = _Flags(

@@ -7,9 +7,8 @@ the plotly package) are served locally, so the app works with the network unplug
 
 from __future__ import annotations
 
-import time
-
 import secrets
+import time
 from pathlib import Path
 
 from fastapi import FastAPI, Request
