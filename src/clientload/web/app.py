@@ -106,9 +106,9 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
     app.state.sessions = Sessions(secret_key or secrets.token_urlsafe(32))
     app.state.limiter = LoginLimiter()
     app.state.templates = Templates(PACKAGE_DIR / "templates")
-    app.state.recalculation = Recalculation(ws, runner)
-    app.state.import_jobs = {}  # upload token -> the import started from the mapping screen
     app.state.results = Results(ws.out_dir)
+    app.state.recalculation = Recalculation(ws, runner, warm=app.state.results.warm)
+    app.state.import_jobs = {}  # upload token -> the import started from the mapping screen
     app.state.max_upload_bytes = max_upload_bytes
 
     @app.get("/static/plotly.min.js", include_in_schema=False)

@@ -8,6 +8,7 @@ import started from the mapping screen runs the same way, one job per uploaded f
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -54,9 +55,11 @@ class Job:
 
 
 class Recalculation:
-    def __init__(self, ws: Workspace, runner: Runner | None = None):
+    def __init__(self, ws: Workspace, runner: Runner | None = None,
+                 warm: Callable[[], None] | None = None):
         self.ws = ws
         self.runner = runner or model_runner
+        self.warm = warm  # reads the new results into memory, so the first page after is fast
         self.job = Job()
         self._lock = threading.Lock()
 
@@ -90,6 +93,10 @@ class Recalculation:
             job.error = unexpected(logged(exc, f"running {doing}"))
             job.state = "failed"
         else:
+            if self.warm is not None:
+                # the pages read the tables themselves when this cannot
+                with contextlib.suppress(Exception):
+                    self.warm()
             job.state = "done"
         job.finished = time.time()
 

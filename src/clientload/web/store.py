@@ -354,6 +354,13 @@ class Results:
         finally:
             cursor.close()
 
+    def warm(self) -> None:
+        """Read every result table there is into memory now (after a recalculation), rather than
+        on the first page that asks for it."""
+        names = tuple(p.stem for p in self.out_dir.glob("*.parquet"))
+        with self.connect(*names):
+            pass
+
     def memo(self, name: str, tables: tuple[str, ...], compute: Callable[[], Any]) -> Any:
         """`compute()` kept until one of `tables` changes (a figure made of whole tables that
         every page would otherwise compute again, e.g. the company's margin per category)."""
