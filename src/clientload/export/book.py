@@ -129,6 +129,7 @@ class Book:
             "percent": {"num_format": "0.0%"},
             "percent2": {"num_format": "0.00%"},
             "date": {"num_format": "yyyy-mm-dd"},
+            "month": {"num_format": "yyyy-mm"},
         }
         for name, props in spec.items():
             self.formats[name] = self.workbook.add_format({**font, **props})

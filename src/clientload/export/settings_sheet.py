@@ -118,6 +118,35 @@ def _scalar(
     book.define(key, SHEET, cell(r, 1, absolute=True))
 
 
+def data_helpers(book: Book, sheet: Any, rows: _Rows) -> None:
+    """How ClientMonths is ordered: the Model reads the rows up to `cm_sorted_rows` (sorted by
+    client) by blocks and the rest, pasted later, row by row."""
+    _ = book._
+    ids = "ClientMonths[client_id]"
+    order_break = (
+        f"MATCH(TRUE,INDEX({ids},2):INDEX({ids},cm_all_rows)<INDEX({ids},1):"
+        f"INDEX({ids},cm_all_rows-1),0)"
+    )
+    for label, key, formula in (
+        (_("Rows in ClientMonths"), "cm_all_rows", f"=ROWS({ids})"),
+        (
+            _("Of them in order of client from the top (read fast)"),
+            "cm_sorted_rows",
+            f"{{=IF(cm_all_rows<2,cm_all_rows,IFERROR({order_break},cm_all_rows))}}",
+        ),
+        (_("First row of the rest (read row by row)"), "cm_tail_first", "=cm_sorted_rows+1"),
+        (_("Rows after the ordered ones?"), "cm_has_tail", "=cm_sorted_rows<cm_all_rows"),
+    ):
+        r = rows.next()
+        book.text(sheet, r, 0, label)
+        if formula.startswith("{"):
+            sheet.write_array_formula(r, 1, r, 1, formula, book.fmt("number"))
+        else:
+            sheet.write_formula(r, 1, formula, book.fmt("number"))
+        book.text(sheet, r, 2, key, "note")
+        book.define(key, SHEET, cell(r, 1, absolute=True))
+
+
 def write_settings_sheet(
     book: Book, settings: Settings, period: Period, range_categories: int
 ) -> SettingsLayout:
@@ -311,14 +340,24 @@ def write_settings_sheet(
         )
         book.text(sheet, r, 2, key, "note")
         book.define(key, SHEET, cell(r, 1, absolute=True))
-    _scalar(
-        rows,
-        _("Months in the analysed period"),
-        "period_months",
-        period.months,
-        "number2",
-        POSITIVE,
-    )
+    # The rows are whole calendar months: the period counts the months from the first day's
+    # month to the last day's; the previous period is as many months just before.
+    for label, key, formula, fmt in (
+        (_("First month of the period"), "period_first_month",
+         "=DATE(YEAR(period_start),MONTH(period_start),1)", "date"),
+        (_("Months in the analysed period"), "period_months",
+         "=(YEAR(period_end)*12+MONTH(period_end))-(YEAR(period_start)*12+MONTH(period_start))+1",
+         "number"),
+        (_("Previous period: first day"), "previous_start",
+         "=EDATE(period_first_month,-period_months)", "date"),
+        (_("Previous period: last day"), "previous_end", "=period_first_month-1", "date"),
+    ):
+        r = rows.next()
+        book.text(sheet, r, 0, label)
+        sheet.write_formula(r, 1, formula, book.fmt(fmt))
+        book.text(sheet, r, 2, key, "note")
+        book.define(key, SHEET, cell(r, 1, absolute=True))
+    data_helpers(book, sheet, rows)
     _scalar(
         rows, _("Categories in the range"), "range_categories", range_categories, "number", NONNEG
     )

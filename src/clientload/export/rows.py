@@ -1,0 +1,286 @@
+"""The workbook's data as rows: `ClientMonths` (one row per client per calendar month with
+activity) and `Clients` (attributes), read from the store.
+
+The columns of `ClientMonths` are a registry built from the settings (`month_columns`): the
+fixed sales, order, storage and receivables figures, one column per minimum order value a policy
+sets, three per interaction type the activities count, and one net quantity per category. Each
+figure is the engine's fact (`clientload.model.facts`) restricted to one calendar month, so that
+the sums over any run of whole months are the engine's facts for that period:
+- sales lines by their date; cost of goods as the engine prices it (the line's cost, else the
+  product's unit cost × quantity, else the assumed margin);
+- orders by their creation day (else the day of their lines), as `client_orders`;
+- interactions by their date (rows without a date are not in the rows: the engine counts them in
+  every period; they are counted and said);
+- storage by its day; overdue receivables as the amount × the overdue days that fall in the month;
+- days sales outstanding from the invoices issued in the month: the amount, the amount × days to
+  payment of the paid ones, and for the unpaid ones the amount and the amount × issue day (as a
+  spreadsheet day number), from which the workbook counts the days to the period's end.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from clientload.export.book import name_part
+from clientload.model.period import Period, add_months
+
+EXCEL_EPOCH = date(1899, 12, 30)  # day number 0 of the spreadsheets' 1900 date system
+
+
+@dataclass(frozen=True)
+class RowColumn:
+    """One column of `ClientMonths` or `Clients`: its header (a key, also the CSV header), the
+    label shown above it, its number format and its kind (text, date, month or number)."""
+
+    key: str
+    label: str
+    fmt: str = "number"
+    kind: str = "number"
+    width: float = 11
+
+
+@dataclass
+class MonthColumns:
+    """The registry of `ClientMonths` columns for one set of settings."""
+
+    items: list[RowColumn] = field(default_factory=list)
+    thresholds: tuple[float, ...] = ()
+    types: dict[str, str] = field(default_factory=dict)  # interaction type → key part
+    categories: dict[str, str] = field(default_factory=dict)  # category → column key
+
+    def add(self, col: RowColumn) -> None:
+        if any(c.key == col.key for c in self.items):
+            raise ValueError(f"ClientMonths column {col.key} twice")
+        self.items.append(col)
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.items]
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    key, i = base, 2
+    while key in taken:
+        key, i = f"{base}_{i}", i + 1
+    taken.add(key)
+    return key
+
+
+def interaction_types(settings: Any) -> list[str]:
+    """The interaction types the activities count (normalised as the engine matches them), and
+    `call` for the calls per order."""
+    types = [
+        (a.type or "").lower().strip()
+        for a in settings.activities.values()
+        if a.driver == "interactions"
+    ]
+    out: list[str] = []
+    for t in [*types, "call"]:
+        if t not in out:
+            out.append(t)
+    return out
+
+
+def month_columns(
+    _: Any, thresholds: tuple[float, ...], types: list[str], categories: list[str]
+) -> MonthColumns:
+    """The `ClientMonths` columns for these settings (labels in the book's language)."""
+    cols = MonthColumns(thresholds=thresholds)
+    add = cols.add
+    add(RowColumn("client_id", _("Client ID"), "text", "text", 12))
+    add(RowColumn("month", _("Month"), "month", "month", 9))
+    for key, label, fmt in (
+        ("revenue", _("Revenue"), "money"),
+        ("cost_of_goods", _("Cost of goods"), "money"),
+        ("quantity", _("Quantity"), "number"),
+        ("sales_lines", _("Sales lines"), "number"),
+        ("returns", _("Returns"), "number"),
+        ("assumed_lines", _("Sales lines without cost of goods"), "number"),
+    ):
+        add(RowColumn(key, label, fmt))
+    add(RowColumn("first_purchase", _("First purchase"), "date", "date", 11))
+    add(RowColumn("last_purchase", _("Last purchase"), "date", "date", 11))
+    add(RowColumn("purchase_days", _("Days with purchases")))
+    for key, label in (
+        ("orders", _("Orders")),
+        ("order_lines", _("Order lines")),
+        ("changes", _("Order changes")),
+        ("urgent_orders", _("Urgent orders")),
+        ("deliveries", _("Deliveries")),
+        ("portal_orders", _("Orders through the portal")),
+        ("orders_with_source", _("Orders with a known source")),
+    ):
+        add(RowColumn(key, label))
+    add(RowColumn("order_value", _("Value of the orders"), "money"))
+    for i, threshold in enumerate(thresholds):
+        add(RowColumn(f"small_orders_{i}", _("Orders below") + f" {threshold:g}"))
+    taken: set[str] = set()
+    for t in types:
+        part = _unique(name_part(t) if t.isascii() and t else f"type{len(taken) + 1}", taken)
+        cols.types[t] = part
+        add(RowColumn(f"contacts_{part}", f"{t}: " + _("contacts")))
+        add(RowColumn(f"minutes_{part}", f"{t}: " + _("recorded minutes"), "number1"))
+        add(RowColumn(f"unrecorded_{part}", f"{t}: " + _("contacts without minutes")))
+    for key, label, fmt in (
+        ("pallet_days", _("Pallet-days in storage"), "number1"),
+        ("value_days", _("Stock value × days in storage"), "money"),
+        ("storage_days", _("Days with goods in storage"), "number"),
+        ("overdue_amount_days", _("Overdue receivables, amount × days"), "money"),
+        ("invoiced", _("Invoiced"), "money"),
+        ("invoiced_paid_days", _("Paid invoices, amount × days to payment"), "money"),
+        ("unpaid_invoiced", _("Unpaid invoices, amount"), "money"),
+        ("unpaid_amount_x_issue_day", _("Unpaid invoices, amount × issue day number"), "money"),
+    ):
+        add(RowColumn(key, label, fmt))
+    taken = set()
+    for i, category in enumerate(categories, start=1):
+        part = name_part(category) if category.isascii() else f"cat{i}"
+        key = "qty_" + _unique(part[:40], taken)
+        cols.categories[category] = key
+        add(RowColumn(key, _("Quantity") + f": {category}", "number"))
+    return cols
+
+
+def client_columns(_: Any) -> list[RowColumn]:
+    return [
+        RowColumn("client_id", _("Client ID"), "text", "text", 12),
+        RowColumn("name", _("Client"), "text", "text", 28),
+        RowColumn("manager", _("Manager"), "text", "text", 16),
+        RowColumn("region", _("Region"), "text", "text", 14),
+        RowColumn("channel", _("Channel"), "text", "text", 10),
+        RowColumn("payment_terms_days", _("Payment terms, days"), "number", "number", 9),
+        RowColumn("first_purchase", _("First purchase ever"), "date", "date", 11),
+        RowColumn("previous_group", _("Group in the previous run"), "text", "text", 12),
+        # only in the pre-summed form: Σ of the monthly revenue², for the CV
+        RowColumn("revenue_squares", _("Σ monthly revenue² (pre-summed form only)"), "money"),
+    ]
+
+
+def whole_months(period: Period) -> bool:
+    """True when the period starts on a month's first day and ends on a month's last day."""
+    from datetime import timedelta
+
+    return period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
+
+
+def month_starts(start: date, end: date) -> list[date]:
+    out, day = [], date(start.year, start.month, 1)
+    while day <= end:
+        out.append(day)
+        day = add_months(day, 1)
+    return out
+
+
+def excel_day(d: date) -> int:
+    return (d - EXCEL_EPOCH).days
+
+
+@dataclass
+class RowData:
+    """`ClientMonths` and `Clients` as pandas frames, with what they leave out."""
+
+    months: Any
+    clients: Any
+    columns: MonthColumns
+    undated_interactions: int = 0
+
+
+def read_rows(
+    con: Any,
+    settings: Any,
+    window: Period,
+    thresholds: tuple[float, ...],
+    _: Any,
+    *,
+    summed: bool = False,
+    previous_groups: dict[str, str] | None = None,
+) -> RowData:
+    """Read the rows of the months of `window` from the store (a DuckDB connection).
+
+    `summed`: one row per client for the whole window instead (month = the window's first
+    month), for bases past the size the per-month form handles.
+    """
+    import pandas as pd
+
+    from clientload.export.rows_read import read_month_facts
+
+    types = interaction_types(settings)
+    facts = read_month_facts(con, settings, window, thresholds, types, summed=summed)
+    cols = month_columns(_, thresholds, types, facts.categories)
+    frame = facts.frame
+    for t, part in cols.types.items():
+        for kind in ("contacts", "minutes", "unrecorded"):
+            src = f"{kind}__{t}"
+            frame[f"{kind}_{part}"] = frame.pop(src) if src in frame else 0.0
+    for category, key in cols.categories.items():
+        src = f"qty__{category}"
+        frame[key] = frame.pop(src) if src in frame else 0.0
+    for c in cols.items:
+        if c.key not in frame:
+            frame[c.key] = None if c.kind in ("date", "text") else 0.0
+    frame = frame[cols.keys].sort_values(["client_id", "month"], kind="stable")
+    clients = facts.clients
+    clients["previous_group"] = clients["client_id"].map(previous_groups or {})
+    clients = clients.reindex(columns=[c.key for c in client_columns(_)])
+    return RowData(
+        months=frame.reset_index(drop=True),
+        clients=clients.reset_index(drop=True),
+        columns=cols,
+        undated_interactions=facts.undated_interactions,
+    )
+
+
+def write_rows_csv(rows: RowData, folder: Path, _: Any) -> tuple[Path, Path]:
+    """`FOLDER/ClientMonths.csv` and `FOLDER/Clients.csv`: the tables' own headers, months as
+    YYYY-MM, dates as YYYY-MM-DD, numbers with a point; ready to paste under the tables."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, frame, cols in (
+        ("ClientMonths", rows.months, rows.columns.items),
+        ("Clients", rows.clients, client_columns(_)),
+    ):
+        path = folder / f"{name}.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow([c.key for c in cols])
+            for rec in frame.itertuples(index=False):
+                w.writerow([_csv_value(v, c.kind) for v, c in zip(rec, cols, strict=True)])
+        out.append(path)
+    return out[0], out[1]
+
+
+def _csv_value(v: Any, kind: str) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    try:
+        import pandas as pd
+
+        if pd.isna(v):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if kind == "month":
+        return f"{v:%Y-%m}"
+    if kind == "date":
+        return f"{v:%Y-%m-%d}"
+    if isinstance(v, float):
+        return repr(int(v)) if v.is_integer() else repr(v)
+    return str(v)
+
+
+def as_datetime(v: Any) -> datetime | None:
+    if v is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    d = v.date() if hasattr(v, "date") and callable(v.date) else v
+    return datetime(d.year, d.month, d.day)
