@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from clientload.export.book import name_part
+from clientload.export.text import needs_quote_prefix
 from clientload.model.period import Period, add_months
 
 EXCEL_EPOCH = date(1899, 12, 30)  # day number 0 of the spreadsheets' 1900 date system
@@ -244,7 +245,8 @@ def write_rows_csv(rows: RowData, folder: Path, _: Any) -> tuple[Path, Path]:
         ("Clients", rows.clients, client_columns(_)),
     ):
         path = folder / f"{name}.csv"
-        with path.open("w", newline="", encoding="utf-8") as fh:
+        # A BOM so that Excel reads the Cyrillic as UTF-8.
+        with path.open("w", newline="", encoding="utf-8-sig") as fh:
             w = csv.writer(fh)
             w.writerow([c.key for c in cols])
             for rec in frame.itertuples(index=False):
@@ -269,7 +271,10 @@ def _csv_value(v: Any, kind: str) -> str:
         return f"{v:%Y-%m-%d}"
     if isinstance(v, float):
         return repr(int(v)) if v.is_integer() else repr(v)
-    return str(v)
+    text = str(v)
+    # Text from users stays text when the file is opened in a spreadsheet: a leading ' as in
+    # every CSV export meant for one (docs/security.md).
+    return "'" + text if kind == "text" and needs_quote_prefix(text) else text
 
 
 def as_datetime(v: Any) -> datetime | None:

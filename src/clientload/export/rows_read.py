@@ -119,7 +119,11 @@ def read_month_facts(
     overdue = overdue.rename(columns={"financing_cost": "overdue_amount_days"})
     frame = frame.merge(overdue[[*keys, "overdue_amount_days"]], on=keys, how="outer")
     frame = frame.merge(invoices, on=keys, how="outer")
-    categories = sorted(str(c) for c in by_category["category"].dropna().unique())
+    # Every category of the range or ever sold, not only this window's: the columns of rows
+    # exported for another period must be the same.
+    categories = sorted(
+        str(c) for c in backend.execute(lines.select("category").distinct())["category"].dropna()
+    )
     if len(by_category):
         wide = by_category.pivot_table(index=keys, columns="category", values="q", aggfunc="sum")
         wide.columns = [f"qty__{c}" for c in wide.columns]
