@@ -389,8 +389,10 @@ def append_rows(book: Path, folder: Path, start: date, end: date) -> list[str]:
                 for j, (key, text) in enumerate(zip(header, record, strict=True)):
                     value = _cell_value(kinds.get(key, "number"), text)
                     data.cell(max_row, min_col + j, value)
-        table.ref = f"{openpyxl.utils.get_column_letter(min_col)}{min_row}:"
-        table.ref += f"{openpyxl.utils.get_column_letter(max_col)}{max_row}"
+        table.ref = (
+            f"{openpyxl.utils.get_column_letter(min_col)}{min_row}:"
+            f"{openpyxl.utils.get_column_letter(max_col)}{max_row}"
+        )
         table.autoFilter.ref = table.ref
     model = wb["Model"]
     table = model.tables["Model"]
@@ -430,7 +432,7 @@ def test_next_month_pasted_under_the_tables_gives_the_engines_figures(
     rows = write_period_rows(open_workspace(company), tmp_path / "rows", "2025-12:2025-12")
     assert rows.month_rows > 100
     new_clients = append_rows(path, tmp_path / "rows", start, date(2025, 12, 31))
-    assert new_clients == [NEW_CLIENT]
+    assert NEW_CLIENT in new_clients  # and clients back after a year away
     computed = libreoffice(path)
     out = engine_run(company, tmp_path, period)
     engine = assert_equals_engine(computed, out)

@@ -73,6 +73,8 @@ def declare_table(
     headers; the caller writes the cells, row by row."""
     last_row = HEADER_ROW + max(rows, 1)
     memory = sheet.constant_memory
+    if memory and sheet.previous_row < HEADER_ROW:
+        sheet._write_single_row(HEADER_ROW)  # the rows above go to disk; the headers follow
     sheet.constant_memory = False  # XlsxWriter refuses tables there; the headers come in order
     try:
         sheet.add_table(
@@ -88,6 +90,9 @@ def declare_table(
         )
     finally:
         sheet.constant_memory = memory
+    if memory:  # the headers again, as the streamed rows' inline strings
+        for i, c in enumerate(cols):
+            sheet.write_string(HEADER_ROW, first_col + i, c.key, book.fmt("header"))
     table = sheet.tables[-1]
     for spec, col in zip(table["columns"], cols, strict=True):
         if col.formula:
