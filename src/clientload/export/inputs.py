@@ -99,7 +99,9 @@ def read_period_rows(
     if not reason:
         rows = read_rows(con, settings, window, thresholds, _, previous_groups=previous_groups)
         return rows, "months", ""
-    now = read_rows(con, settings, period, thresholds, _, summed=True, previous_groups=previous_groups)
+    now = read_rows(
+        con, settings, period, thresholds, _, summed=True, previous_groups=previous_groups
+    )
     before = read_rows(con, settings, previous, thresholds, _, summed=True)
     months = pd.concat([before.months, now.months], ignore_index=True)
     months = months.sort_values(["client_id", "month"], kind="stable").reset_index(drop=True)
@@ -114,7 +116,7 @@ def read_period_rows(
 
 
 def _monthly_squares(con: Any, period: Period) -> dict[str, float]:
-    """Σ over the period's months of the client's monthly revenue², for the CV of the summed form."""
+    """Σ over the period's months of the client's monthly revenue² (the summed form's CV)."""
     got = con.execute(
         "SELECT client_id, sum(r * r) FROM (SELECT client_id, date_trunc('month', date) m, "
         "sum(revenue) r FROM sales WHERE date BETWEEN ? AND ? GROUP BY 1, 2) GROUP BY 1",

@@ -148,10 +148,13 @@ def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
     book.text(sheet, row, 1, text, "wrap")
     if inputs.rows.undated_interactions:
         row += 1
-        text = _(
-            "Interactions without a date are not in ClientMonths (the engine counts them in "
-            "every period):"
-        ) + f" {inputs.rows.undated_interactions}"
+        text = (
+            _(
+                "Interactions without a date are not in ClientMonths (the engine counts them in "
+                "every period):"
+            )
+            + f" {inputs.rows.undated_interactions}"
+        )
         sheet.set_row(row, 12.5 * _lines(text))
         book.text(sheet, row, 1, text, "wrap")
     row += 2

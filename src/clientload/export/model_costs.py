@@ -26,19 +26,30 @@ def cost_columns(
             )
         elif act.driver == "interactions":
             part = months.types[(act.type or "").lower().strip()]
-            f = f"{r.total('minutes_' + part)}+{r.total('unrecorded_' + part)}*{act_name('min', name)}"
+            recorded, unrecorded = r.total("minutes_" + part), r.total("unrecorded_" + part)
+            f = f"{recorded}+{unrecorded}*{act_name('min', name)}"
         else:
             f = f"{t(DRIVER_COLUMNS[act.driver])}*{act_name('min', name)}"
         add(f"act__{name}", f"{name}, " + _("min"), f, width=10)
     acts = list(settings.activities)
-    add("load_minutes", _("Load, minutes"), "+".join(t(f"act__{a}") for a in acts) or "0", "bold_number")
+    add(
+        "load_minutes",
+        _("Load, minutes"),
+        "+".join(t(f"act__{a}") for a in acts) or "0",
+        "bold_number",
+    )
     for dept in layout.departments:
         # The activity's department is read from Settings, so moving an activity there moves
         # its minutes here.
         terms = "+".join(f'({act_name("dept", a)}="{dept}")*{t("act__" + a)}' for a in acts)
         add(f"min__{dept}", f"{dept}, " + _("min"), terms or "0", width=10)
     for dept in layout.departments:
-        add(f"cost__{dept}", f"{dept}, " + _("cost"), f"{t('min__' + dept)}*{dept_cpm(dept)}", "money")
+        add(
+            f"cost__{dept}",
+            f"{dept}, " + _("cost"),
+            f"{t('min__' + dept)}*{dept_cpm(dept)}",
+            "money",
+        )
     add(
         "activity_cost",
         _("Cost of the load"),
@@ -52,7 +63,12 @@ def cost_columns(
         f"{r.total('pallet_days')}*pallet_day_rate+{r.total('value_days')}*value_day_rate",
         "money",
     )
-    add("financing_cost", _("Financing"), f"{r.total('overdue_amount_days')}*cost_of_capital/365", "money")
+    add(
+        "financing_cost",
+        _("Financing"),
+        f"{r.total('overdue_amount_days')}*cost_of_capital/365",
+        "money",
+    )
     add(
         "cost_to_serve",
         _("Cost to serve"),
@@ -60,7 +76,13 @@ def cost_columns(
         "bold_money",
         14,
     )
-    add("contribution", _("Contribution"), f"{t('gross_margin')}-{t('cost_to_serve')}", "bold_money", 14)
+    add(
+        "contribution",
+        _("Contribution"),
+        f"{t('gross_margin')}-{t('cost_to_serve')}",
+        "bold_money",
+        14,
+    )
     add(
         "contribution_rate",
         _("Contribution, %"),
@@ -87,7 +109,12 @@ def cost_columns(
         f'IF({t("revenue")}<>0,{t("load_minutes")}*1000/{t("revenue")},"")',
         "number1",
     )
-    add("breadth", _("Range breadth"), f"{t('categories_bought')}/MAX(range_categories,1)", "percent")
+    add(
+        "breadth",
+        _("Range breadth"),
+        f"{t('categories_bought')}/MAX(range_categories,1)",
+        "percent",
+    )
     start = f"MAX({t('first_date')},period_first_month)"
     add(
         "active_months",

@@ -47,7 +47,10 @@ class Reader:
         """The sum of a ClientMonths column over the client's rows in the window."""
         rows, cid = self.m.this("cm_rows"), self.m.this("client_id")
         block = f"SUMIFS({self._block(key)},{self._window(self._block, window)})"
-        tail = f"SUMIFS({self._tail(key)},{self._tail('client_id')},{cid},{self._window(self._tail, window)})"
+        tail = (
+            f"SUMIFS({self._tail(key)},{self._tail('client_id')},{cid},"
+            f"{self._window(self._tail, window)})"
+        )
         return f"(IF({rows}>0,{block},0)+IF(cm_has_tail,{tail},0))"
 
     def count(self, window: tuple[str, str] = PERIOD) -> str:
@@ -60,9 +63,12 @@ class Reader:
         """The smallest (MINIFS) or largest (MAXIFS) date of a column in the rows up to the
         period's end; 0 when there is none."""
         rows, cid = self.m.this("cm_rows"), self.m.this("client_id")
-        block = f'_xlfn.{fn}({self._block(key)},{self._block("month")},"<="&period_end,{self._block(key)},">0")'
+        block = (
+            f'_xlfn.{fn}({self._block(key)},{self._block("month")},"<="&period_end,'
+            f'{self._block(key)},">0")'
+        )
         tail = (
-            f'_xlfn.{fn}({self._tail(key)},{self._tail("client_id")},{cid},'
+            f"_xlfn.{fn}({self._tail(key)},{self._tail('client_id')},{cid},"
             f'{self._tail("month")},"<="&period_end,{self._tail(key)},">0")'
         )
         return f"IF({rows}>0,{block},0)", f"IF(cm_has_tail,{tail},0)"  # type: ignore[return-value]
@@ -146,7 +152,9 @@ def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader
     ):
         add(key, label, r.total(key))
     for i, threshold in enumerate(thresholds):
-        add(f"small_orders_{i}", _("Orders below") + f" {threshold:g}", r.total(f"small_orders_{i}"))
+        add(
+            f"small_orders_{i}", _("Orders below") + f" {threshold:g}", r.total(f"small_orders_{i}")
+        )
     add("calls", _("Calls"), r.total(f"contacts_{months.types['call']}"))
     add("invoiced", _("Invoiced"), r.total("invoiced"), "money")
     dso = (
@@ -159,12 +167,17 @@ def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader
     bought = "+".join(m.this(f"bought__{k}") for k in months.categories.values()) or "0"
     add("categories_bought", _("Categories bought"), bought)
     block_first, tail_first = r.extreme("MINIFS", "first_purchase")
-    add("first_in_rows", _("First purchase in the rows"), f"MIN(IF({block_first}>0,{block_first},{tail_first}),IF({tail_first}>0,{tail_first},{block_first}))", "date")
+    add(
+        "first_in_rows",
+        _("First purchase in the rows"),
+        f"MIN(IF({block_first}>0,{block_first},{tail_first}),IF({tail_first}>0,{tail_first},{block_first}))",
+        "date",
+    )
     ever = f"INDEX(Clients[first_purchase],{m.this('client_row')})"
     add(
         "first_date",
         _("First purchase"),
-        f'IF(AND({m.this("client_row")}>0,N({ever})>0,N({ever})<=period_end),{ever},'
+        f"IF(AND({m.this('client_row')}>0,N({ever})>0,N({ever})<=period_end),{ever},"
         f'IF({m.this("first_in_rows")}>0,{m.this("first_in_rows")},""))',
         "date",
     )
@@ -188,7 +201,12 @@ def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader
         f"IF({m.this('squares_given')}>0,{m.this('squares_given')},{r.squares('revenue')})",
         "money",
     )
-    add("previous_revenue", _("Revenue in the previous period"), r.total("revenue", PREVIOUS), "money")
+    add(
+        "previous_revenue",
+        _("Revenue in the previous period"),
+        r.total("revenue", PREVIOUS),
+        "money",
+    )
     add(
         "previous_group",
         _("Group in the previous run"),

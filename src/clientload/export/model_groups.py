@@ -20,11 +20,29 @@ def group_columns(m: TableColumns, _, lang: str) -> None:
     t = m.this
     active = t("active")
     add("revenue_pos", _("Counted in ABC"), f"IF({active},MAX({t('revenue')},0),0)", "money", 12)
-    add("contribution_pos", _("Counted in ABC"), f"IF({active},MAX({t('contribution')},0),0)", "money", 12)
+    add(
+        "contribution_pos",
+        _("Counted in ABC"),
+        f"IF({active},MAX({t('contribution')},0),0)",
+        "money",
+        12,
+    )
     # The contribution of the clients in the analysis, text for the others: LARGE, COUNT and
     # the whale curve skip them.
-    add("whale_value", _("Contribution in the analysis"), f'IF({active},{t("contribution")},"")', "money", 12)
-    add("load_value", _("Load in the analysis"), f'IF({active},{t("load_minutes")},"")', "number", 10)
+    add(
+        "whale_value",
+        _("Contribution in the analysis"),
+        f'IF({active},{t("contribution")},"")',
+        "money",
+        12,
+    )
+    add(
+        "load_value",
+        _("Load in the analysis"),
+        f'IF({active},{t("load_minutes")},"")',
+        "number",
+        10,
+    )
     for key, amount, prefix in (
         ("abc_revenue", "revenue_pos", "abc_revenue"),
         ("abc_contribution", "contribution_pos", "abc_contribution"),

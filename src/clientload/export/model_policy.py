@@ -140,9 +140,7 @@ def policy_columns(
             f'IF({param("channel")}="portal",MAX({t("orders_with_source")}-'
             f"{t('portal_orders')},0)*{t('order_handling_cost')},0)"
         ),
-        "free_delivery": (
-            f"IF({param('free_delivery')},0,{t('deliveries')}*unit_cost_deliveries)"
-        ),
+        "free_delivery": (f"IF({param('free_delivery')},0,{t('deliveries')}*unit_cost_deliveries)"),
         "payment": (
             f'IF(AND({param("payment")}="prepayment",N({t("dso_days")})>0),'
             f"{t('revenue')}*N({t('dso_days')})/365*cost_of_capital,0)"

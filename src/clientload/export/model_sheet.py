@@ -88,4 +88,6 @@ def write_model_sheet(book: Book, m: TableColumns, ids: list[str]) -> None:
         FIRST_ROW, idx, last, idx, {"type": "cell", "criteria": "<", "value": 0, "format": red}
     )
     idx = m.index["load_minutes"]
-    sheet.conditional_format(FIRST_ROW, idx, last, idx, {"type": "data_bar", "bar_color": "#9DC3E6"})
+    sheet.conditional_format(
+        FIRST_ROW, idx, last, idx, {"type": "data_bar", "bar_color": "#9DC3E6"}
+    )

@@ -205,7 +205,6 @@ def read_rows(
     `summed`: one row per client for the whole window instead (month = the window's first
     month), for bases past the size the per-month form handles.
     """
-    import pandas as pd
 
     from clientload.export.rows_read import read_month_facts
 

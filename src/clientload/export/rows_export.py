@@ -37,7 +37,9 @@ def write_period_rows(ws: Workspace, folder: Path, period_text: str | None) -> R
         if not info_path.exists():
             raise ClientloadError(f"--rows: no --period and no run in {ws.root} to take it from")
         info = json.loads(info_path.read_text("utf-8"))
-        period = Period(date.fromisoformat(info["period_start"]), date.fromisoformat(info["period_end"]))
+        period = Period(
+            date.fromisoformat(info["period_start"]), date.fromisoformat(info["period_end"])
+        )
     if not whole_months(period):
         raise ClientloadError(
             f"--period {period.start}:{period.end}: the rows are calendar months; expected whole "

@@ -110,7 +110,11 @@ def read_month_facts(
             values=["events", "recorded_minutes", "unrecorded_events"],
             aggfunc="sum",
         )
-        names = {"events": "contacts", "recorded_minutes": "minutes", "unrecorded_events": "unrecorded"}
+        names = {
+            "events": "contacts",
+            "recorded_minutes": "minutes",
+            "unrecorded_events": "unrecorded",
+        }
         wide.columns = [f"{names[a]}__{b}" for a, b in wide.columns]
         frame = frame.merge(wide.reset_index(), on=keys, how="outer")
     frame = frame.merge(
@@ -170,7 +174,9 @@ def _clients(backend, store, ids: list[str], window: Period):
     import pandas as pd
 
     c = backend.execute(
-        store.clients.select("client_id", "name", "manager", "region", "channel", "payment_terms_days")
+        store.clients.select(
+            "client_id", "name", "manager", "region", "channel", "payment_terms_days"
+        )
     )
     s = store.sales
     first = backend.execute(
@@ -183,4 +189,3 @@ def _clients(backend, store, ids: list[str], window: Period):
     out = out.merge(first, on="client_id", how="left")
     out["payment_terms_days"] = pd.to_numeric(out["payment_terms_days"], errors="coerce")
     return out
-

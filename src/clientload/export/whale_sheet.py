@@ -37,9 +37,14 @@ def write_whale_sheet(book: Book) -> tuple[int, int]:
     _ = book._
     sheet = book.sheet(WHALE)
     book.text(
-        sheet, 0, 0, _("Whale curve: clients by contribution, cumulative, by percentile of clients"), "title"
+        sheet,
+        0,
+        0,
+        _("Whale curve: clients by contribution, cumulative, by percentile of clients"),
+        "title",
     )
-    top20 = f'=IF(co_contribution<>0,{_up_to(f"LARGE({VALUE},CEILING(co_clients*0.2,1))")}/co_contribution,"")'
+    top = _up_to(f"LARGE({VALUE},CEILING(co_clients*0.2,1))")
+    top20 = f'=IF(co_contribution<>0,{top}/co_contribution,"")'
     peak = f'=IF(COUNTIF({VALUE},">0")>0,SUMIF({VALUE},">0"),MAX({VALUE}))'
     headlines = (  # (row, label column, value column, label, formula, format)
         (1, 2, 4, _("Top 20% of clients give"), top20, "bold_percent"),
@@ -88,7 +93,9 @@ def write_whale_sheet(book: Book) -> tuple[int, int]:
             for j, (name, amount, _share) in enumerate(SEARCHES):
                 lo = column(FIRST_SEARCH_COL + 1 + 3 * j)
                 col = FIRST_SEARCH_COL + 3 + 3 * j
-                sheet.write_formula(row, col, f"=LARGE(Model[{amount}],{lo}{r - 1})", book.fmt("money"))
+                sheet.write_formula(
+                    row, col, f"=LARGE(Model[{amount}],{lo}{r - 1})", book.fmt("money")
+                )
                 book.define(name, WHALE, f"${column(col)}${r}")
     sheet.freeze_panes(4, 0)
     book.print_setup(sheet, 3)
@@ -108,14 +115,17 @@ def _bisection_step(k: int, r: int, lo_col: int, amount: str, share: str):
         out.append((lo_col + 1, f'=MAX(COUNTIF({amount},">0"),1)'))
     else:
         p = r - 1
-        ok = f'{s}{p}<{share}*SUM({amount})'
+        ok = f"{s}{p}<{share}*SUM({amount})"
         mid = f"INT(({lo}{p}+{hi}{p}+1)/2)"
         out.append((lo_col, f"=IF({ok},{mid},{lo}{p})"))
         out.append((lo_col + 1, f"=IF({ok},{hi}{p},{mid}-1)"))
     if k <= SEARCH_STEPS:
         mid = f"INT(({lo}{r}+{hi}{r}+1)/2)"
         out.append(
-            (lo_col + 2, f"=IF({mid}<=1,0,SUMPRODUCT(({amount}>=LARGE({amount},{mid}-1))*{amount}))")
+            (
+                lo_col + 2,
+                f"=IF({mid}<=1,0,SUMPRODUCT(({amount}>=LARGE({amount},{mid}-1))*{amount}))",
+            )
         )
     return out
 
@@ -131,9 +141,7 @@ def _percentile_row(book: Book, sheet, k: int, r: int) -> None:
         (4, "segment", "text"),
         (5, "revenue", "money"),
     ):
-        sheet.write_formula(
-            row, col, f'=IF(B{r}=0,"",INDEX(Model[{key}],B{r}))', book.fmt(fmt)
-        )
+        sheet.write_formula(row, col, f'=IF(B{r}=0,"",INDEX(Model[{key}],B{r}))', book.fmt(fmt))
     # SUMPRODUCT, not SUMIF(">="&amount): the criterion text would round the amount to 15
     # digits and could leave the k-th client out.
     sheet.write_formula(row, 7, f"=IF(A{r}=0,0,{_up_to(f'G{r}')})", book.fmt("money"))
