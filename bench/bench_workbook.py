@@ -3,15 +3,16 @@
 Run: `uv run python bench/bench_workbook.py [--clients 50000] [--lines 1000000] [--recalc]`.
 A company is generated and the model run in a temporary workspace (or in `--workspace DIR`,
 reused when it already holds a run). Printed, as JSON:
-- `read_s`: reading the drivers from the store (`read_inputs`);
+- `read_s`: reading the rows from the store (`read_inputs`); `form` (months or summed) and
+  `month_rows`, the rows of `ClientMonths`;
 - `write_s`, `mib`, `cells`, `formulas`: writing the workbook (constant-memory mode above
-  `TABLE_LIMIT` clients) and its size;
+  `STREAM_LIMIT` clients) and its size;
 - `values_s`, `values_mib`: plain XlsxWriter writing the same number of cells as numbers, the
   floor any writer of this many cells pays, and `ratio` = write_s / values_s;
 - `peak_rss_mib`: peak resident memory of the process;
 - with `--recalc`: `libreoffice_recalc_s`, a full recalculation on load in headless LibreOffice
-  (what a user waits for; the rank by contribution, quadratic, exists only up to
-  `WHALE_CLIENT_LIMIT` clients, so the time jumps below that limit and is near linear above).
+  (what a user waits for: open, recalculate every formula, save).
+`--summed` writes the pre-summed form whatever the size.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--workspace", type=Path, default=None)
     parser.add_argument("--recalc", action="store_true")
+    parser.add_argument("--summed", action="store_true")
     args = parser.parse_args()
 
     from clientload.export.inputs import read_inputs
@@ -90,18 +92,20 @@ def main() -> None:
         root = args.workspace or Path(tmp) / "company"
         prepare_s = _prepare(root, args.clients, args.lines)
         started = time.perf_counter()
-        inputs = read_inputs(open_workspace(root))
+        inputs = read_inputs(open_workspace(root), force_summed=args.summed)
         read_s = time.perf_counter() - started
         book = Path(tmp) / "workbook.xlsx"
         started = time.perf_counter()
         write_inputs(inputs, book, "ru")
         write_s = time.perf_counter() - started
         cells, formulas = _count_cells(book)
-        n = len(inputs.clients)
+        n = len(inputs.rows.clients)
         values = Path(tmp) / "values.xlsx"
         values_s = _values_only(values, n, max(cells // max(n, 1), 1))
         result = {
             "clients": n,
+            "form": inputs.form,
+            "month_rows": len(inputs.rows.months),
             "prepare_s": round(prepare_s, 1),
             "read_s": round(read_s, 2),
             "write_s": round(write_s, 2),

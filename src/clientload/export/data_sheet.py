@@ -15,7 +15,7 @@ from clientload.export.rows import RowColumn, RowData, as_datetime, client_colum
 from clientload.export.tables import FIRST_ROW, HEADER_ROW, TableColumn, declare_table
 
 SHEET = "Data"
-MONTHS_COL = 9  # ClientMonths starts in column J; Clients takes A–H
+MONTHS_COL = 10  # ClientMonths starts in column K; Clients takes A–I, J stays empty
 
 
 def _cells(frame: Any, cols: list[RowColumn]) -> list[tuple[str, list]]:

@@ -39,7 +39,7 @@ def model_columns(
 # reports a false circular reference for a column reading a total of other Model columns.
 _PERIOD_ROWS = 'ClientMonths[month],">="&period_first_month,ClientMonths[month],"<="&period_end'
 TOTALS = (
-    ("co_clients", "client_id", "=COUNTIF(Model[active],TRUE)", "bold_number"),
+    ("co_clients", "name", "=COUNTIF(Model[active],TRUE)", "bold_number"),
     ("co_revenue", "revenue", "=SUM(Model[revenue])", "bold_money"),
     ("co_gross_margin", "gross_margin", "=SUM(Model[gross_margin])", "bold_money"),
     (
