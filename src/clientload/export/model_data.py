@@ -4,7 +4,8 @@ the period (or the previous period) and its attributes in `Clients`.
 Reading a whole table per client and figure (SUMIFS over every row) costs clients × rows × figures;
 at 2,000 clients and 24 months LibreOffice 7.4 took minutes. The export writes `ClientMonths`
 sorted by client, so each client's rows are one block: the block's first row is found once per
-client by an exact MATCH (LibreOffice and Excel cache those lookups) and its length by COUNTIF,
+client by an exact MATCH (LibreOffice and Excel cache those lookups) and its last by a sorted
+MATCH (a binary search),
 and each figure is a SUMIFS over the block. Rows pasted later under the table (the next month)
 break the order: every row from the first one out of order on is the "tail", summed with a
 SUMIFS over the tail that also matches the client. The formulas are right in any order; the
@@ -105,14 +106,12 @@ def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader
     )
     ordered = "INDEX(ClientMonths[client_id],1):INDEX(ClientMonths[client_id],cm_sorted_rows)"
     add("cm_first", _("First row in ClientMonths"), f"IFERROR(MATCH({cid},{ordered},0),0)", width=7)
-    tail_of_order = (
-        f"INDEX(ClientMonths[client_id],{m.this('cm_first')}):"
-        "INDEX(ClientMonths[client_id],cm_sorted_rows)"
-    )
+    # The ordered part is sorted by client: a sorted MATCH (binary search) finds the block's
+    # last row, as Excel and LibreOffice both return the last of equal values.
     add(
         "cm_rows",
         _("Its rows in order"),
-        f"IF({m.this('cm_first')}=0,0,COUNTIF({tail_of_order},{cid}))",
+        f"IF({m.this('cm_first')}=0,0,MATCH({cid},{ordered},1)-{m.this('cm_first')}+1)",
         width=7,
     )
     add("period_rows", _("Rows in the period"), r.count(PERIOD), width=7)
