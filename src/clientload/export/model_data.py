@@ -26,65 +26,89 @@ def cm(key: str) -> str:
     return f"{CM}[{key}]"
 
 
+def tail_name(key: str) -> str:
+    """The defined name of a column's rows after the ordered part (short formulas: LibreOffice
+    parses every cell's formula, and these ranges would be most of their text)."""
+    return f"cmt_{key}"
+
+
+def define_tail_names(book, keys: list[str]) -> None:
+    for key in keys:
+        book.workbook.define_name(
+            tail_name(key), f"=INDEX({cm(key)},cm_tail_first):INDEX({cm(key)},cm_all_rows)"
+        )
+
+
 class Reader:
-    """Formula pieces that read the client's rows; `m` is the Model table being built."""
+    """Formula pieces that read the client's rows; `m` is the Model table being built.
+
+    In the ordered part a client's rows are sorted by month, so the rows of a window are a
+    run inside the block: `p_from`/`p_rows` (the period), `q_from`/`q_rows` (the previous
+    period), `upto_rows` (the block's rows up to the period's end), found by sorted MATCHes on
+    the block's months. A figure is then a plain SUM over that run; rows after the ordered part
+    (`cm_has_tail`) are added by SUMIFS matching the client and the window.
+    """
 
     def __init__(self, m: TableColumns):
         self.m = m
 
+    def _run(self, key: str, start: str, rows: str) -> str:
+        return f"INDEX({cm(key)},{start}):INDEX({cm(key)},{start}+{rows}-1)"
+
     def _block(self, key: str) -> str:
-        first, rows = self.m.this("cm_first"), self.m.this("cm_rows")
-        return f"INDEX({cm(key)},{first}):INDEX({cm(key)},{first}+{rows}-1)"
+        return self._run(key, self.m.this("cm_first"), self.m.this("cm_rows"))
+
+    def _window_run(self, key: str, window: tuple[str, str]) -> tuple[str, str]:
+        start, rows = ("p_from", "p_rows") if window == PERIOD else ("q_from", "q_rows")
+        rows_ref = self.m.this(rows)
+        return rows_ref, self._run(key, self.m.this(start), rows_ref)
 
     @staticmethod
     def _tail(key: str) -> str:
-        return f"INDEX({cm(key)},cm_tail_first):INDEX({cm(key)},cm_all_rows)"
+        return tail_name(key)
 
-    def _window(self, part, window: tuple[str, str]) -> str:
+    def _tail_window(self, window: tuple[str, str]) -> str:
         lo, hi = window
-        return f'{part("month")},">="&{lo},{part("month")},"<="&{hi}'
+        t, cid = self._tail, self.m.this("client_id")
+        return f'{t("client_id")},{cid},{t("month")},">="&{lo},{t("month")},"<="&{hi}'
+
+    def before(self, day: str) -> str:
+        """How many of the block's rows have a month before `day` (a month's first day)."""
+        rows = self.m.this("cm_rows")
+        return f"IF({rows}>0,IFERROR(MATCH({day}-1,{self._block('month')},1),0),0)"
 
     def total(self, key: str, window: tuple[str, str] = PERIOD) -> str:
         """The sum of a ClientMonths column over the client's rows in the window."""
-        rows, cid = self.m.this("cm_rows"), self.m.this("client_id")
-        block = f"SUMIFS({self._block(key)},{self._window(self._block, window)})"
-        tail = (
-            f"SUMIFS({self._tail(key)},{self._tail('client_id')},{cid},"
-            f"{self._window(self._tail, window)})"
-        )
-        return f"(IF({rows}>0,{block},0)+IF(cm_has_tail,{tail},0))"
+        rows, run = self._window_run(key, window)
+        tail = f"SUMIFS({self._tail(key)},{self._tail_window(window)})"
+        return f"(IF({rows}>0,SUM({run}),0)+IF(cm_has_tail,{tail},0))"
 
     def count(self, window: tuple[str, str] = PERIOD) -> str:
-        rows, cid = self.m.this("cm_rows"), self.m.this("client_id")
-        block = f"COUNTIFS({self._window(self._block, window)})"
-        tail = f"COUNTIFS({self._tail('client_id')},{cid},{self._window(self._tail, window)})"
-        return f"(IF({rows}>0,{block},0)+IF(cm_has_tail,{tail},0))"
+        rows = self.m.this("p_rows" if window == PERIOD else "q_rows")
+        return f"({rows}+IF(cm_has_tail,COUNTIFS({self._tail_window(window)}),0))"
 
-    def extreme(self, fn: str, key: str) -> str:
-        """The smallest (MINIFS) or largest (MAXIFS) date of a column in the rows up to the
-        period's end; 0 when there is none."""
-        rows, cid = self.m.this("cm_rows"), self.m.this("client_id")
-        block = (
-            f'_xlfn.{fn}({self._block(key)},{self._block("month")},"<="&period_end,'
-            f'{self._block(key)},">0")'
-        )
+    def extreme(self, fn: str, key: str) -> tuple[str, str]:
+        """The smallest (MIN) or largest (MAX) date of a column in the rows up to the period's
+        end, from the block and from the tail; 0 where there is none."""
+        upto = self.m.this("upto_rows")
+        run = self._run(key, self.m.this("cm_first"), upto)
+        t, cid = self._tail, self.m.this("client_id")
         tail = (
-            f"_xlfn.{fn}({self._tail(key)},{self._tail('client_id')},{cid},"
-            f'{self._tail("month")},"<="&period_end,{self._tail(key)},">0")'
+            f"_xlfn.{fn}IFS({t(key)},{t('client_id')},{cid},"
+            f'{t("month")},"<="&period_end,{t(key)},">0")'
         )
-        return f"IF({rows}>0,{block},0)", f"IF(cm_has_tail,{tail},0)"  # type: ignore[return-value]
+        return f"IF({upto}>0,{fn}({run}),0)", f"IF(cm_has_tail,{tail},0)"
 
     def squares(self, key: str) -> str:
         """Σ of the squared values of the client's rows in the period (one row per month)."""
-        rows, cid = self.m.this("cm_rows"), self.m.this("client_id")
+        rows, run = self._window_run(key, PERIOD)
         lo, hi = PERIOD
-        b, t = self._block, self._tail
-        block = f"SUMPRODUCT(({b('month')}>={lo})*({b('month')}<={hi})*{b(key)}^2)"
+        t, cid = self._tail, self.m.this("client_id")
         tail = (
             f"SUMPRODUCT(({t('client_id')}={cid})*({t('month')}>={lo})*({t('month')}<={hi})"
             f"*{t(key)}^2)"
         )
-        return f"(IF({rows}>0,{block},0)+IF(cm_has_tail,{tail},0))"
+        return f"(IF({rows}>0,SUMSQ({run}),0)+IF(cm_has_tail,{tail},0))"
 
 
 def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader:
@@ -113,6 +137,19 @@ def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader
         _("Its rows in order"),
         f"IF({m.this('cm_first')}=0,0,MATCH({cid},{ordered},1)-{m.this('cm_first')}+1)",
         width=7,
+    )
+    first = m.this("cm_first")
+    add("before_previous", _("Block rows before the previous period"), r.before("previous_start"))
+    add("before_period", _("Block rows before the period"), r.before("period_first_month"))
+    upto = f"IF({m.this('cm_rows')}>0,IFERROR(MATCH(period_end,{r._block('month')},1),0),0)"
+    add("upto_rows", _("Block rows up to the period's end"), upto)
+    add("p_from", _("First row of the period"), f"{first}+{m.this('before_period')}")
+    add("p_rows", _("Rows of the period in the block"), f"{m.this('upto_rows')}-{m.this('before_period')}")
+    add("q_from", _("First row of the previous period"), f"{first}+{m.this('before_previous')}")
+    add(
+        "q_rows",
+        _("Rows of the previous period in the block"),
+        f"{m.this('before_period')}-{m.this('before_previous')}",
     )
     add("period_rows", _("Rows in the period"), r.count(PERIOD), width=7)
     add("previous_lines", _("Sales lines in the previous period"), r.total("sales_lines", PREVIOUS))
@@ -165,7 +202,7 @@ def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader
         add(f"bought__{key}", _("Bought") + f": {category}", f"--({r.total(key)}>0)", width=6)
     bought = "+".join(m.this(f"bought__{k}") for k in months.categories.values()) or "0"
     add("categories_bought", _("Categories bought"), bought)
-    block_first, tail_first = r.extreme("MINIFS", "first_purchase")
+    block_first, tail_first = r.extreme("MIN", "first_purchase")
     add(
         "first_in_rows",
         _("First purchase in the rows"),
@@ -180,7 +217,7 @@ def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader
         f'IF({m.this("first_in_rows")}>0,{m.this("first_in_rows")},""))',
         "date",
     )
-    block_last, tail_last = r.extreme("MAXIFS", "last_purchase")
+    block_last, tail_last = r.extreme("MAX", "last_purchase")
     add(
         "last_date",
         _("Last purchase"),

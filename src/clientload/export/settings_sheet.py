@@ -120,17 +120,27 @@ def _scalar(
 
 def data_helpers(book: Book, sheet: Any, rows: _Rows) -> None:
     """How ClientMonths is ordered: the Model reads the rows up to `cm_sorted_rows` (sorted by
-    client) by blocks and the rest, pasted later, row by row."""
+    client and month) by blocks and the rest, pasted later, row by row."""
     _ = book._
     ids = "ClientMonths[client_id]"
+    months = "ClientMonths[month]"
+
+    def shifted(col: str) -> tuple[str, str]:
+        return (
+            f"INDEX({col},2):INDEX({col},cm_all_rows)",
+            f"INDEX({col},1):INDEX({col},cm_all_rows-1)",
+        )
+
+    (id_next, id_prev), (month_next, month_prev) = shifted(ids), shifted(months)
+    # The first row that does not follow its predecessor by client, then month.
     order_break = (
-        f"MATCH(TRUE,INDEX({ids},2):INDEX({ids},cm_all_rows)<INDEX({ids},1):"
-        f"INDEX({ids},cm_all_rows-1),0)"
+        f"MATCH(TRUE,(({id_next}<{id_prev})+({id_next}={id_prev})*"
+        f"({month_next}<={month_prev}))>0,0)"
     )
     for label, key, formula in (
         (_("Rows in ClientMonths"), "cm_all_rows", f"=ROWS({ids})"),
         (
-            _("Of them in order of client from the top (read fast)"),
+            _("Of them in order of client and month from the top (read fast)"),
             "cm_sorted_rows",
             f"{{=IF(cm_all_rows<2,cm_all_rows,IFERROR({order_break},cm_all_rows))}}",
         ),

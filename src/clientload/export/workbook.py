@@ -26,6 +26,7 @@ from clientload.export.heavy_sheet import (
 )
 from clientload.export.inputs import WorkbookInputs, read_inputs
 from clientload.export.instructions import INSTRUCTIONS, write_instructions
+from clientload.export.model_data import define_tail_names
 from clientload.export.model_policy import POLICY_RULES
 from clientload.export.model_sheet import SHEET as MODEL
 from clientload.export.model_sheet import model_columns, write_model_sheet
@@ -100,6 +101,7 @@ def write_inputs(
     layout = write_settings_sheet(book, inputs.settings, inputs.period, inputs.range_categories)
     write_data_sheet(book, inputs.rows)
     model = model_columns(book, inputs.settings, layout, inputs.rows.columns)
+    define_tail_names(book, inputs.rows.columns.keys)
     write_model_sheet(book, model, ids)
     report("workbook", 2, 4)
     groups = write_groups_sheet(book, layout)
