@@ -77,38 +77,49 @@ class Reader:
         rows = self.m.this("cm_rows")
         return f"IF({rows}>0,IFERROR(MATCH({day}-1,{self._block('month')},1),0),0)"
 
+    def _tail_part(self, window: tuple[str, str], one: str, many: str) -> str:
+        """The tail's share: none, the client's one row there (O(1), the usual case after a
+        month pasted), or `many` (a SUMIFS-like scan) when it has several."""
+        t = self.m.this
+        flag = t("t_one_p" if window == PERIOD else "t_one_q")
+        return f"IF({t('t_rows')}=0,0,IF({t('t_rows')}=1,IF({flag},{one},0),{many}))"
+
     def total(self, key: str, window: tuple[str, str] = PERIOD) -> str:
         """The sum of a ClientMonths column over the client's rows in the window."""
         rows, run = self._window_run(key, window)
-        tail = f"SUMIFS({self._tail(key)},{self._tail_window(window)})"
-        return f"(IF({rows}>0,SUM({run}),0)+IF(cm_has_tail,{tail},0))"
+        one = f"N(INDEX({self._tail(key)},{self.m.this('t_first')}))"
+        tail = self._tail_part(window, one, f"SUMIFS({self._tail(key)},{self._tail_window(window)})")
+        return f"(IF({rows}>0,SUM({run}),0)+{tail})"
 
     def count(self, window: tuple[str, str] = PERIOD) -> str:
         rows = self.m.this("p_rows" if window == PERIOD else "q_rows")
-        return f"({rows}+IF(cm_has_tail,COUNTIFS({self._tail_window(window)}),0))"
+        return f"({rows}+{self._tail_part(window, '1', f'COUNTIFS({self._tail_window(window)})')})"
 
     def extreme(self, fn: str, key: str) -> tuple[str, str]:
         """The smallest (MIN) or largest (MAX) date of a column in the rows up to the period's
         end, from the block and from the tail; 0 where there is none."""
         upto = self.m.this("upto_rows")
         run = self._run(key, self.m.this("cm_first"), upto)
-        t, cid = self._tail, self.m.this("client_id")
-        tail = (
+        t, cid, m = self._tail, self.m.this("client_id"), self.m.this
+        many = (
             f"_xlfn.{fn}IFS({t(key)},{t('client_id')},{cid},"
             f'{t("month")},"<="&period_end,{t(key)},">0")'
         )
-        return f"IF({upto}>0,{fn}({run}),0)", f"IF(cm_has_tail,{tail},0)"
+        one = f"IF(N(INDEX({t('month')},{m('t_first')}))<=period_end,N(INDEX({t(key)},{m('t_first')})),0)"
+        tail = f"IF({m('t_rows')}=0,0,IF({m('t_rows')}=1,{one},{many}))"
+        return f"IF({upto}>0,{fn}({run}),0)", tail
 
     def squares(self, key: str) -> str:
         """Σ of the squared values of the client's rows in the period (one row per month)."""
         rows, run = self._window_run(key, PERIOD)
         lo, hi = PERIOD
         t, cid = self._tail, self.m.this("client_id")
-        tail = (
+        many = (
             f"SUMPRODUCT(({t('client_id')}={cid})*({t('month')}>={lo})*({t('month')}<={hi})"
             f"*{t(key)}^2)"
         )
-        return f"(IF({rows}>0,SUMSQ({run}),0)+IF(cm_has_tail,{tail},0))"
+        one = f"N(INDEX({t(key)},{self.m.this('t_first')}))^2"
+        return f"(IF({rows}>0,SUMSQ({run}),0)+{self._tail_part(PERIOD, one, many)})"
 
 
 def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader:
@@ -151,6 +162,26 @@ def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader
         _("Rows of the previous period in the block"),
         f"{m.this('before_period')}-{m.this('before_previous')}",
     )
+    # The rows after the ordered part: how many are the client's, and the first of them.
+    tail_ids = tail_name("client_id")
+    add("t_rows", _("Its rows after the ordered ones"), f"IF(cm_has_tail,COUNTIF({tail_ids},{cid}),0)")
+    add(
+        "t_first",
+        _("The first of them"),
+        f"IF({m.this('t_rows')}>0,MATCH({cid},{tail_ids},0),0)",
+    )
+    tail_month = f"INDEX({tail_name('month')},{m.this('t_first')})"
+    for key, label, (lo, hi) in (
+        ("t_one_p", _("Its one row after them is in the period"), PERIOD),
+        ("t_one_q", _("Its one row after them is in the previous period"), PREVIOUS),
+    ):
+        add(
+            key,
+            label,
+            f"IF({m.this('t_rows')}=1,AND(ISNUMBER({tail_month}),{tail_month}>={lo},"
+            f"{tail_month}<={hi}),FALSE)",
+            "text",
+        )
     add("period_rows", _("Rows in the period"), r.count(PERIOD), width=7)
     add("previous_lines", _("Sales lines in the previous period"), r.total("sales_lines", PREVIOUS))
     add(
