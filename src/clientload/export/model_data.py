@@ -88,7 +88,9 @@ class Reader:
         """The sum of a ClientMonths column over the client's rows in the window."""
         rows, run = self._window_run(key, window)
         one = f"N(INDEX({self._tail(key)},{self.m.this('t_first')}))"
-        tail = self._tail_part(window, one, f"SUMIFS({self._tail(key)},{self._tail_window(window)})")
+        tail = self._tail_part(
+            window, one, f"SUMIFS({self._tail(key)},{self._tail_window(window)})"
+        )
         return f"(IF({rows}>0,SUM({run}),0)+{tail})"
 
     def count(self, window: tuple[str, str] = PERIOD) -> str:
@@ -105,7 +107,9 @@ class Reader:
             f"_xlfn.{fn}IFS({t(key)},{t('client_id')},{cid},"
             f'{t("month")},"<="&period_end,{t(key)},">0")'
         )
-        one = f"IF(N(INDEX({t('month')},{m('t_first')}))<=period_end,N(INDEX({t(key)},{m('t_first')})),0)"
+        month = f"INDEX({t('month')},{m('t_first')})"
+        value = f"N(INDEX({t(key)},{m('t_first')}))"
+        one = f"IF(AND(ISNUMBER({month}),N({month})<=period_end),{value},0)"
         tail = f"IF({m('t_rows')}=0,0,IF({m('t_rows')}=1,{one},{many}))"
         return f"IF({upto}>0,{fn}({run}),0)", tail
 
@@ -155,7 +159,11 @@ def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader
     upto = f"IF({m.this('cm_rows')}>0,IFERROR(MATCH(period_end,{r._block('month')},1),0),0)"
     add("upto_rows", _("Block rows up to the period's end"), upto)
     add("p_from", _("First row of the period"), f"{first}+{m.this('before_period')}")
-    add("p_rows", _("Rows of the period in the block"), f"{m.this('upto_rows')}-{m.this('before_period')}")
+    add(
+        "p_rows",
+        _("Rows of the period in the block"),
+        f"{m.this('upto_rows')}-{m.this('before_period')}",
+    )
     add("q_from", _("First row of the previous period"), f"{first}+{m.this('before_previous')}")
     add(
         "q_rows",
@@ -164,7 +172,11 @@ def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader
     )
     # The rows after the ordered part: how many are the client's, and the first of them.
     tail_ids = tail_name("client_id")
-    add("t_rows", _("Its rows after the ordered ones"), f"IF(cm_has_tail,COUNTIF({tail_ids},{cid}),0)")
+    add(
+        "t_rows",
+        _("Its rows after the ordered ones"),
+        f"IF(cm_has_tail,COUNTIF({tail_ids},{cid}),0)",
+    )
     add(
         "t_first",
         _("The first of them"),
