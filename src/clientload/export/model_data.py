@@ -49,8 +49,11 @@ class Reader:
     (`cm_has_tail`) are added by SUMIFS matching the client and the window.
     """
 
-    def __init__(self, m: TableColumns):
+    def __init__(self, m: TableColumns, summed: bool = False):
         self.m = m
+        # The pre-summed form has at most one row per client and window and takes no pasted
+        # rows: a figure is that row's value (formulas a fifth as long, for the largest bases).
+        self.summed = summed
 
     def _run(self, key: str, start: str, rows: str) -> str:
         return f"INDEX({cm(key)},{start}):INDEX({cm(key)},{start}+{rows}-1)"
@@ -80,6 +83,8 @@ class Reader:
     def _tail_part(self, window: tuple[str, str], one: str, many: str) -> str:
         """The tail's share: none, the client's one row there (O(1), the usual case after a
         month pasted), or `many` (a SUMIFS-like scan) when it has several."""
+        if self.summed:
+            return "0"
         t = self.m.this
         flag = t("t_one_p" if window == PERIOD else "t_one_q")
         return f"IF({t('t_rows')}=0,0,IF({t('t_rows')}=1,IF({flag},{one},0),{many}))"
@@ -87,6 +92,9 @@ class Reader:
     def total(self, key: str, window: tuple[str, str] = PERIOD) -> str:
         """The sum of a ClientMonths column over the client's rows in the window."""
         rows, run = self._window_run(key, window)
+        if self.summed:
+            start = self.m.this("p_from" if window == PERIOD else "q_from")
+            return f"IF({rows}>0,N(INDEX({cm(key)},{start})),0)"
         one = f"N(INDEX({self._tail(key)},{self.m.this('t_first')}))"
         tail = self._tail_part(
             window, one, f"SUMIFS({self._tail(key)},{self._tail_window(window)})"
@@ -110,7 +118,7 @@ class Reader:
         month = f"INDEX({t('month')},{m('t_first')})"
         value = f"N(INDEX({t(key)},{m('t_first')}))"
         one = f"IF(AND(ISNUMBER({month}),N({month})<=period_end),{value},0)"
-        tail = f"IF({m('t_rows')}=0,0,IF({m('t_rows')}=1,{one},{many}))"
+        tail = "0" if self.summed else f"IF({m('t_rows')}=0,0,IF({m('t_rows')}=1,{one},{many}))"
         return f"IF({upto}>0,{fn}({run}),0)", tail
 
     def squares(self, key: str) -> str:
@@ -126,9 +134,11 @@ class Reader:
         return f"(IF({rows}>0,SUMSQ({run}),0)+{self._tail_part(PERIOD, one, many)})"
 
 
-def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader:
+def data_columns(
+    m: TableColumns, months: MonthColumns, _, thresholds, summed: bool = False
+) -> Reader:
     """Client lookups, the block, and every total the model reads from the rows."""
-    r = Reader(m)
+    r = Reader(m, summed)
     cid = m.this("client_id")
 
     def add(key: str, label: str, formula: str, fmt: str = "number", width: float = 11) -> None:
@@ -170,30 +180,31 @@ def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader
         _("Rows of the previous period in the block"),
         f"{m.this('before_period')}-{m.this('before_previous')}",
     )
-    # The rows after the ordered part: how many are the client's, and the first of them.
-    tail_ids = tail_name("client_id")
-    add(
-        "t_rows",
-        _("Its rows after the ordered ones"),
-        f"IF(cm_has_tail,COUNTIF({tail_ids},{cid}),0)",
-    )
-    add(
-        "t_first",
-        _("The first of them"),
-        f"IF({m.this('t_rows')}>0,MATCH({cid},{tail_ids},0),0)",
-    )
-    tail_month = f"INDEX({tail_name('month')},{m.this('t_first')})"
-    for key, label, (lo, hi) in (
-        ("t_one_p", _("Its one row after them is in the period"), PERIOD),
-        ("t_one_q", _("Its one row after them is in the previous period"), PREVIOUS),
-    ):
+    if not summed:
+        # The rows after the ordered part: how many are the client's, and the first of them.
+        tail_ids = tail_name("client_id")
         add(
-            key,
-            label,
-            f"IF({m.this('t_rows')}=1,AND(ISNUMBER({tail_month}),{tail_month}>={lo},"
-            f"{tail_month}<={hi}),FALSE)",
-            "text",
+            "t_rows",
+            _("Its rows after the ordered ones"),
+            f"IF(cm_has_tail,COUNTIF({tail_ids},{cid}),0)",
         )
+        add(
+            "t_first",
+            _("The first of them"),
+            f"IF({m.this('t_rows')}>0,MATCH({cid},{tail_ids},0),0)",
+        )
+        tail_month = f"INDEX({tail_name('month')},{m.this('t_first')})"
+        for key, label, (lo, hi) in (
+            ("t_one_p", _("Its one row after them is in the period"), PERIOD),
+            ("t_one_q", _("Its one row after them is in the previous period"), PREVIOUS),
+        ):
+            add(
+                key,
+                label,
+                f"IF({m.this('t_rows')}=1,AND(ISNUMBER({tail_month}),{tail_month}>={lo},"
+                f"{tail_month}<={hi}),FALSE)",
+                "text",
+            )
     add("period_rows", _("Rows in the period"), r.count(PERIOD), width=7)
     add("previous_lines", _("Sales lines in the previous period"), r.total("sales_lines", PREVIOUS))
     add(
@@ -277,7 +288,9 @@ def data_columns(m: TableColumns, months: MonthColumns, _, thresholds) -> Reader
     add(
         "revenue_squares",
         _("Σ monthly revenue²"),
-        f"IF({m.this('squares_given')}>0,{m.this('squares_given')},{r.squares('revenue')})",
+        m.this("squares_given")
+        if summed
+        else f"IF({m.this('squares_given')}>0,{m.this('squares_given')},{r.squares('revenue')})",
         "money",
     )
     add(

@@ -21,11 +21,11 @@ SHEET = "Model"
 
 
 def model_columns(
-    book: Book, settings, layout: SettingsLayout, months: MonthColumns
+    book: Book, settings, layout: SettingsLayout, months: MonthColumns, summed: bool = False
 ) -> TableColumns:
     _ = book._
     m = TableColumns("Model")
-    reader = data_columns(m, months, _, months.thresholds)
+    reader = data_columns(m, months, _, months.thresholds, summed)
     cost_columns(m, reader, months, settings, layout, _)
     group_columns(m, _, book.lang)
     career_columns(m, layout, _)

@@ -100,7 +100,9 @@ def write_inputs(
     write_instructions(book, inputs, n)
     layout = write_settings_sheet(book, inputs.settings, inputs.period, inputs.range_categories)
     write_data_sheet(book, inputs.rows)
-    model = model_columns(book, inputs.settings, layout, inputs.rows.columns)
+    model = model_columns(
+        book, inputs.settings, layout, inputs.rows.columns, summed=inputs.form == "summed"
+    )
     define_tail_names(book, inputs.rows.columns.keys)
     write_model_sheet(book, model, ids)
     report("workbook", 2, 4)
