@@ -14,7 +14,7 @@ order only makes them fast. `cm_sorted_rows` (Settings) is the length of the ord
 
 from __future__ import annotations
 
-from clientload.export.rows import MonthColumns
+from clientload.export.rows import MonthColumns, order_counts
 from clientload.export.tables import TableColumn, TableColumns
 
 CM = "ClientMonths"
@@ -230,16 +230,7 @@ def data_columns(
         "percent",
     )
     add("assumed_lines", _("Sales lines without cost of goods"), r.total("assumed_lines"))
-    for key, label in (
-        ("orders", _("Orders")),
-        ("order_lines", _("Order lines")),
-        ("changes", _("Order changes")),
-        ("urgent_orders", _("Urgent orders")),
-        ("deliveries", _("Deliveries")),
-        ("returns", _("Returns")),
-        ("portal_orders", _("Orders through the portal")),
-        ("orders_with_source", _("Orders with a known source")),
-    ):
+    for key, label in [*order_counts(_), ("returns", _("Returns"))]:
         add(key, label, r.total(key))
     for i, threshold in enumerate(thresholds):
         add(

@@ -86,6 +86,19 @@ def interaction_types(settings: Any) -> list[str]:
     return out
 
 
+def order_counts(_: Any) -> list[tuple[str, str]]:
+    """The counts of the orders in a month (`client_orders`'), with their labels."""
+    return [
+        ("orders", _("Orders")),
+        ("order_lines", _("Order lines")),
+        ("changes", _("Order changes")),
+        ("urgent_orders", _("Urgent orders")),
+        ("deliveries", _("Deliveries")),
+        ("portal_orders", _("Orders through the portal")),
+        ("orders_with_source", _("Orders with a known source")),
+    ]
+
+
 def month_columns(
     _: Any, thresholds: tuple[float, ...], types: list[str], categories: list[str]
 ) -> MonthColumns:
@@ -106,15 +119,7 @@ def month_columns(
     add(RowColumn("first_purchase", _("First purchase"), "date", "date", 11))
     add(RowColumn("last_purchase", _("Last purchase"), "date", "date", 11))
     add(RowColumn("purchase_days", _("Days with purchases")))
-    for key, label in (
-        ("orders", _("Orders")),
-        ("order_lines", _("Order lines")),
-        ("changes", _("Order changes")),
-        ("urgent_orders", _("Urgent orders")),
-        ("deliveries", _("Deliveries")),
-        ("portal_orders", _("Orders through the portal")),
-        ("orders_with_source", _("Orders with a known source")),
-    ):
+    for key, label in order_counts(_):
         add(RowColumn(key, label))
     add(RowColumn("order_value", _("Value of the orders"), "money"))
     for i, threshold in enumerate(thresholds):
