@@ -114,7 +114,8 @@ def test_init_writes_the_currency_company_and_language_it_is_given(tmp_path: Pat
     done = clientload("init", str(root), "--currency", "USD", "--company", 'Acme "West" \\ Co',
                       "--language", "en")
     assert done.returncode == 0, done.stderr
-    assert "next: set [departments]" in done.stdout
+    assert "next: import the sales" in done.stdout
+    assert "scaled to the company from its revenue until you describe the staff" in done.stdout
     analysis = load_settings(root / "clientload.toml").section("analysis")
     assert (analysis["currency"], analysis["company"], analysis["language"]) == (
         "USD", 'Acme "West" \\ Co', "en"

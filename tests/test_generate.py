@@ -57,17 +57,14 @@ def test_row_counts_match_the_request(company):
 
 
 def test_every_file_has_exactly_the_contract_columns_and_types(con, company):
+    assert set(company.files) == set(TABLES)  # every input table of the contract
     for name, table in TABLES.items():
-        if name not in company.files:
-            continue
         described = con.execute(f"DESCRIBE {name}").fetchall()
         assert [(row[0], row[1]) for row in described] == [(c.name, c.type) for c in table.columns]
 
 
 def test_required_columns_are_never_empty(con, company):
     for name, table in TABLES.items():
-        if name not in company.files:
-            continue
         for column in table.required:
             nulls = con.execute(f'SELECT count(*) FROM {name} WHERE "{column}" IS NULL').fetchone()
             assert nulls == (0,), (name, column)
@@ -85,6 +82,11 @@ def test_every_reference_resolves(con):
         ("receivables", "clients", "client_id"),
         ("plans", "clients", "manager"),
     ]
+    # who took an order and who logged a contact keep timesheets
+    for child in ("orders", "interactions"):
+        sql = (f"SELECT count(*) FROM {child} WHERE employee IS NOT NULL"
+               " AND employee NOT IN (SELECT employee FROM timesheets)")
+        assert con.execute(sql).fetchone() == (0,), child
     for child, parent, key in references:
         sql = f"SELECT count(*) FROM {child} WHERE {key} NOT IN (SELECT {key} FROM {parent})"
         assert con.execute(sql).fetchone() == (0,), (child, parent, key)
@@ -170,3 +172,24 @@ def test_edge_sizes_keep_the_exact_line_count_and_the_history(tmp_path, clients,
     assert buyers == clients
     plans = pq.read_table(company.files["plans"])
     assert len(set(plans.column("period").to_pylist())) == months
+
+
+def test_orders_name_who_took_them_and_timesheets_hold_each_working_day(con):
+    takers, orders_without = con.execute(
+        "SELECT count(DISTINCT employee), count(*) FILTER (WHERE employee IS NULL) FROM orders"
+    ).fetchone()
+    assert orders_without == 0 and 2 <= takers <= 8
+    departments = dict(con.execute(
+        "SELECT department, count(DISTINCT employee) FROM timesheets GROUP BY 1").fetchall())
+    assert departments == {"sales": 11, "customer_service": 8, "finance": 4}
+    duplicates, negative, off_grid = con.execute(
+        "SELECT count(*) - count(DISTINCT (employee, date)), count(*) FILTER (WHERE minutes < 0),"
+        " count(*) FILTER (WHERE minutes % 5 <> 0) FROM timesheets").fetchone()
+    assert (duplicates, negative, off_grid) == (0, 0, 0)
+    # an operator's day with orders is longer than one without
+    with_orders, without = con.execute(
+        """SELECT avg(t.minutes) FILTER (WHERE o.n > 0), avg(t.minutes) FILTER (WHERE o.n IS NULL)
+           FROM timesheets t LEFT JOIN (SELECT employee, CAST(created_at AS DATE) AS date,
+             count(*) AS n FROM orders GROUP BY 1, 2) o USING (employee, date)
+           WHERE t.department = 'customer_service'""").fetchone()
+    assert with_orders > without + 30

@@ -69,7 +69,8 @@ def test_the_same_file_twice_is_skipped(ws: Workspace, tmp_path: Path) -> None:
     again = import_files(ws, [copy], "sales")
     assert again.rows_read == 0
     assert again.skipped_files == [
-        (copy, f"already imported into sales (same content as {data.resolve()})")
+        (copy, f"already imported into sales (same content as {data.resolve()}); to import it "
+         "again in place of the rows it brought, add --replace")
     ]
     assert stored(ws, "SELECT count(*) FROM sales") == [(1,)]
 
@@ -85,9 +86,10 @@ def test_reference_rows_with_the_same_key_are_replaced(ws: Workspace, tmp_path: 
     assert stored(ws, "SELECT client_id, name FROM clients ORDER BY client_id") == [
         ("1", "New name"), ("2", "Two"), ("3", "Three again")
     ]
-    assert "client_id '3' appears again on line 4; the later line is kept" in (
-        result.rejects_path.read_text("utf-8")
-    )
+    assert (
+        "client_id '3' appears again on line 4 with other values: name 'Three' here, "
+        "'Three again' there; the later line is kept"
+    ) in result.rejects_path.read_text("utf-8")
 
 
 def test_several_files_share_one_rejects_file(ws: Workspace, tmp_path: Path) -> None:

@@ -104,7 +104,11 @@ def test_the_top_level_thanks_instead_of_listing_steps():
                           policy={}, levels=[key], months=12, lang="en", today=TODAY)
     html = render_html([letter])
     assert not letter.steps and "You are at our highest level" in html
-    assert "Included: Dedicated manager." in html
+    # the ladder shows every level with what it gives, and where the client stands
+    assert [(s.code, s.place, s.perks) for s in letter.ladder] == [
+        ("key", "current", "Dedicated manager")
+    ]
+    assert "Dedicated manager" in html and "you are here" in html
 
 
 def test_client_names_are_escaped():

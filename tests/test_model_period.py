@@ -30,10 +30,12 @@ def test_previous_period_of_equal_length():
     assert odd == Period(date(2025, 1, 1), date(2025, 1, 10))
 
 
-def test_default_is_the_last_months_up_to_the_last_sale():
+def test_default_is_the_last_whole_months_up_to_the_month_of_the_last_sale():
     p = default_period(date(2025, 11, 27), 12)
-    assert p == Period(date(2024, 11, 28), date(2025, 11, 27))
+    assert p == Period(date(2024, 12, 1), date(2025, 11, 30))
     assert p.months == 12
+    assert default_period(date(2025, 12, 31), 3) == Period(date(2025, 10, 1), date(2025, 12, 31))
+    assert default_period(date(2024, 2, 10), 1) == Period(date(2024, 2, 1), date(2024, 2, 29))
     assert add_months(date(2025, 3, 31), -1) == date(2025, 2, 28)
 
 

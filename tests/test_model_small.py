@@ -162,14 +162,14 @@ def test_operating_metrics(clients):
 def test_groups_and_their_reasons(clients):
     assert clients["A"]["segment"] == "core"
     assert clients["A"]["segment_reason"] == (
-        "top 80% of revenue (class A), buys 2 of 2 categories, regular (CV 0.0)"
+        "top 80% of revenue (class A), buys 2 of 2 categories, regular (CV 0.0 month by month)"
     )
     assert clients["B"]["segment"] == "price_driven"
     assert "class B" in clients["B"]["segment_reason"]
     assert "contribution -2060" in clients["B"]["segment_reason"]
     assert clients["C"]["segment"] == "lapsed"
     assert clients["C"]["segment_reason"] == (
-        "last purchase 2025-06-01, none in the last 90 days"
+        "last purchase 2025-06-01; the longest pause its rhythm allows is 90 days"
     )
     assert (clients["A"]["abc_revenue"], clients["B"]["abc_revenue"]) == ("A", "B")
     assert clients["A"]["xyz_class"] == "X"
@@ -224,21 +224,37 @@ def test_heaviest_clients_and_what_makes_them_heavy(result):
     assert skus == {("A", "p1"), ("A", "p2"), ("B", "p3"), ("C", "zz")}
 
 
-def test_career_gaps_to_the_next_level(result):
-    a = by_client(result.tables["career"])["A"]
-    assert (a["level"], a["next_level"]) == ("start", "partner")
-    assert a["revenue_gap_per_month"] == pytest.approx(150_000 - 2_000)
-    assert a["categories_gap"] == pytest.approx(1)
-    assert a["orders_per_month_to_cut"] == 0
-    assert "Personal manager" in a["next_perks"]
+def test_career_follows_the_groups_and_gives_the_gaps_to_the_next_level(result):
+    career = by_client(result.tables["career"])
+    a, b, c = career["A"], career["B"], career["C"]
+    # A is core, so it stands on the key level (the top: no next), whose criteria it does not
+    # all keep yet: 2,000 a month against 600,000, and 2 categories against 6.
+    assert (a["level"], a["level_number"], a["next_level"]) == ("key", 3, None)
+    assert a["conditions_unmet"] == 2
+    assert a["revenue_gap_per_month"] is None
+    # B is price-driven: the first step; partner asks 150,000 a month (B: 2,400 / 12 = 200) and
+    # 3 categories (B buys 1).
+    assert (b["level"], b["next_level"]) == ("start", "partner")
+    assert b["revenue_gap_per_month"] == pytest.approx(150_000 - 200)
+    assert b["categories_gap"] == pytest.approx(2)
+    assert b["orders_per_month_to_cut"] == 0
+    assert "Personal manager" in b["next_perks"]
+    assert (c["level"], c["levels"]) == ("start", 3)  # lapsed clients come back to the start
 
 
 def test_sales_activation_frees_price_driven_time(result):
-    (desk,) = result.tables["activation"].to_pylist()
+    rows = {r["department"]: r for r in result.tables["activation"].to_pylist()}
+    desk, warehouse = rows["desk"], rows["warehouse"]
     assert desk["price_driven_minutes"] == pytest.approx(278)
     assert desk["freed_minutes"] == pytest.approx(0.7 * 278)
-    # revenue 26,800 over the desk's 403 used minutes
+    # revenue 26,800 over the desk's 403 used minutes (the desk is the sales department here)
     assert desk["revenue_per_sales_hour"] == pytest.approx(26_800 / (403 / 60))
+    assert desk["potential_revenue"] == pytest.approx(0.7 * 278 / 60 * 26_800 / (403 / 60))
+    # the warehouse frees nothing (not in activation.departments); its spare time: 12,000 − 98
+    # used minutes carry (11,902 / 98) × 26,800 of revenue at today's load
+    assert warehouse["freed_minutes"] == 0 and warehouse["revenue_per_sales_hour"] is None
+    assert warehouse["revenue_capacity"] == pytest.approx(11_902 / 98 * 26_800)
+    assert result.headlines["activation"]["revenue"] == pytest.approx(desk["potential_revenue"])
 
 
 def test_segment_summary_adds_up(result):
@@ -250,6 +266,9 @@ def test_segment_summary_adds_up(result):
 
 def test_reasons_in_russian_too(clients):
     assert clients["A"]["segment_reason_ru"] == (
-        "входит в 80% выручки (класс A), покупает 2 из 2 категорий, покупает регулярно (CV 0.0)"
+        "входит в 80% выручки (класс A), покупает 2 из 2 категорий, покупает регулярно "
+        "(CV 0,0 по месяцам)"
     )
-    assert clients["C"]["segment_reason_ru"].startswith("последняя покупка 2025-06-01")
+    assert clients["C"]["segment_reason_ru"] == (
+        "последняя покупка 01.06.2025; предел паузы по его ритму — 90 дн."
+    )

@@ -12,22 +12,38 @@ from clientload.parity.activation import DepartmentActivation, activation_fundin
 from clientload.workspace import init_workspace
 
 SALES = DepartmentActivation("sales", 12, freed_hours=300.0, freed_cost=30_000.0,
-                             revenue_per_sales_hour=20_000.0)  # fmt: skip
+                             revenue_per_sales_hour=20_000.0, sales_department=True,
+                             potential_revenue=300 * 20_000.0)  # fmt: skip
+# Service hours are worth orders at the margin per order, never the sales team's revenue per hour;
+# its spare time can carry 9 million of revenue at today's load.
 SERVICE = DepartmentActivation("customer_service", 12, freed_hours=100.0, freed_cost=10_000.0,
-                               revenue_per_sales_hour=20_000.0)  # fmt: skip
+                               revenue_per_sales_hour=None, order_capacity=400.0,
+                               potential_margin=400 * 500.0,
+                               revenue_capacity=9_000_000.0)  # fmt: skip
 
 
-def test_freed_hours_sell_at_todays_revenue_per_hour_and_fund_cost_over_revenue():
+def test_freed_sales_hours_sell_at_todays_revenue_per_hour_and_all_fund_cost_over_revenue():
     result = activation_funding(
         [SALES, SERVICE], price_driven_revenue=1_000_000.0, gross_margin_rate=0.25
     )
     assert result.feasible is True and result.reason is None
     assert result.freed_hours == 400 and result.freed_cost == 40_000
-    assert result.potential_revenue == pytest.approx(400 * 20_000)
-    assert result.potential_gross_margin == pytest.approx(0.25 * 8_000_000)
+    # only the sales hours sell: 300 × 20,000, not 400 × 20,000
+    assert result.potential_revenue == pytest.approx(300 * 20_000)
+    assert result.bound_department is None  # the service's spare time carries 9 M > 6 M
+    assert result.potential_gross_margin == pytest.approx(0.25 * 6_000_000)
     # d = freed cost ÷ the price-driven clients' revenue: 40,000 / 1,000,000
     assert result.fundable_discount == pytest.approx(0.04)
     assert "4.00%" in result.explanation.en and "4,00" in result.explanation.ru
+
+
+def test_more_sales_are_bounded_by_what_the_other_departments_can_serve():
+    tight = DepartmentActivation("warehouse", 0, 0.0, 0.0, None, revenue_capacity=2_500_000.0)
+    result = activation_funding([SALES, SERVICE, tight], price_driven_revenue=1_000_000.0)
+    assert result.unbounded_revenue == pytest.approx(6_000_000)
+    assert result.potential_revenue == pytest.approx(2_500_000)
+    assert result.bound_department == "warehouse"
+    assert "warehouse" in result.explanation.en and "warehouse" in result.explanation.ru
 
 
 def test_the_funded_discount_gives_back_exactly_the_cost_of_the_freed_time():
@@ -37,7 +53,7 @@ def test_the_funded_discount_gives_back_exactly_the_cost_of_the_freed_time():
 
 
 def test_no_freed_time_is_feasible_false_with_a_reason():
-    idle = DepartmentActivation("sales", 0, 0.0, 0.0, 20_000.0)
+    idle = DepartmentActivation("sales", 0, 0.0, 0.0, 20_000.0, sales_department=True)
     result = activation_funding([idle], price_driven_revenue=1_000_000.0)
     assert result.feasible is False and "frees no time" in result.reason
     assert result.fundable_discount is None
@@ -61,8 +77,12 @@ def write_outputs(root):
             "freed_minutes": [6000.0, 18000.0],
             "freed_hours": [100.0, 300.0],
             "freed_cost": [10_000.0, 30_000.0],
-            "revenue_per_sales_hour": [20_000.0, 20_000.0],
-            "potential_revenue": [2_000_000.0, 6_000_000.0],
+            "revenue_per_sales_hour": [None, 20_000.0],
+            "sales_department": [False, True],
+            "potential_revenue": [None, 6_000_000.0],
+            "order_capacity": [400.0, None],
+            "potential_margin": [200_000.0, 1_500_000.0],
+            "revenue_capacity": [9_000_000.0, 12_000_000.0],
         }),
         out / "activation.parquet",
     )  # fmt: skip
@@ -84,8 +104,8 @@ def test_the_command_reads_the_models_outputs_and_prints_json(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["fundable_discount"] == pytest.approx(40_000 / 1_000_000)
-    assert data["potential_revenue"] == pytest.approx(8_000_000)
-    assert data["potential_gross_margin"] == pytest.approx(8_000_000 * 0.25)  # company 1.0M/4.0M
+    assert data["potential_revenue"] == pytest.approx(6_000_000)
+    assert data["potential_gross_margin"] == pytest.approx(6_000_000 * 0.25)  # company 1.0M/4.0M
     assert [d["department"] for d in data["departments"]] == ["customer_service", "sales"]
 
 

@@ -64,7 +64,7 @@ def test_a_run_lets_go_of_each_output_once_written_and_reads_it_back_on_request(
         )
     finally:
         backend.disconnect()
-    assert set(model.tables) == {"capacity"}  # the one the headlines read
+    assert set(model.tables) == {"capacity", "activation"}  # the ones the headlines read
     assert model.rows == {name: handed[name].num_rows for name in pipeline.OUTPUT_TABLES}
 
     result = run_model(workspace.root, period="2025-01:2025-12", keep_history=False)

@@ -79,7 +79,8 @@ def test_the_unmatched_report_lists_each_record_with_its_reason_and_the_top_numb
 def test_the_import_is_logged_and_its_rows_carry_lineage(ws, tmp_path):
     with ws.connect() as con:
         con.execute(
-            "INSERT INTO imports VALUES (5, 'sales', 'old.csv', 'x', now(), 1, 1, 0, 0, NULL)"
+            "INSERT INTO imports (import_id, table_name, file, sha256, imported_at, rows_read, "
+            "rows_loaded, rows_rejected) VALUES (5, 'sales', 'old.csv', 'x', now(), 1, 1, 0)"
         )
     path = master_csv(tmp_path / "Master.csv")
     result = import_source(ws, [path], "asterisk")

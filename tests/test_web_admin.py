@@ -55,7 +55,7 @@ def test_import_reports_loaded_and_rejected_rows_with_the_rejects_file(admin):
 
 def test_rejects_download_is_formula_safe_and_uploads_never_show_the_temporary_folder(admin):
     csv = ('client_id,type,minutes,note\nC00001,call,-2,"=HYPERLINK(""http://evil"";""x"")"\n'
-           ",call,1,@SUM(1)\n")
+           ",call,1,@SUM(1)\nC00002,call,3,kept\n")  # one row loads: the file counts as imported
     upload = {"upload": ("calls.csv", csv.encode(), "text/csv")}
     token = csrf_of(admin)
     first = admin.post("/import", data={"table": "interactions", "csrf_token": token},
@@ -73,7 +73,8 @@ def test_rejects_download_is_formula_safe_and_uploads_never_show_the_temporary_f
     (why,) = again["skipped"]
     # the imports table keeps where the file came from, not the upload's temporary copy
     assert why == (
-        "already imported into interactions (same content as web upload calls.csv by admin)"
+        "already imported into interactions (same content as web upload calls.csv by admin); "
+        "to import it again in place of the rows it brought, add --replace"
     )
     empty = admin.post("/import", data={"table": "clients", "csrf_token": token},
                        files={"upload": ("empty.csv", b"", "text/csv")})

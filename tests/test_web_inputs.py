@@ -139,7 +139,7 @@ def test_departments_activities_and_types_are_words_in_the_chosen_language(ws, a
     assert '<option value="customer_service"' in log and ">Обслуживание клиентов<" in log
     card = analyst.get("/clients/C00001").text
     assert "<td>Продажи</td>" in card  # the department of a cost row
-    assert "<th>Уровень</th>" in card and "<th>level</th>" not in card  # the career record
+    assert "<th>Ступень</th>" in card and "<th>level</th>" not in card  # the career ladder
     clients = analyst.get("/clients").text
     assert ">Стоимость обслуживания</option>" in clients  # the sort choices
     deviations = analyst.get("/clients/C00002").text  # a price-driven client with a deviation

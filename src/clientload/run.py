@@ -100,6 +100,29 @@ def _store_facts(ws: Workspace) -> tuple[dict[str, int], date | None, date | Non
     return counts, first, last
 
 
+def outside_period(ws: Workspace, period: Period) -> dict[str, dict[str, int]]:
+    """For every input table, its rows dated before the period's start and after its end (a
+    table without dates has none): what the run does not count, said rather than dropped."""
+    from clientload.schema import TABLES
+
+    out = {}
+    con = ws.connect()
+    try:
+        for name, table in TABLES.items():
+            if not table.dated_by:
+                out[name] = {"before": 0, "after": 0}
+                continue
+            before, after = con.execute(
+                f"SELECT count(*) FILTER (WHERE {table.dated_by} < ?), "
+                f'count(*) FILTER (WHERE {table.dated_by} > ?) FROM "{name}"',
+                [period.start, period.end],
+            ).fetchone()
+            out[name] = {"before": int(before), "after": int(after)}
+    finally:
+        con.close()
+    return out
+
+
 def _has_activity(ws: Workspace, period: Period) -> bool:
     """Any sales in the period or the previous one, or any interaction or storage in the period.
 
@@ -228,6 +251,10 @@ def run_model(
         )
     settings_text = _settings_text(ws)
     previous = chosen.previous()
+    outside = outside_period(ws, chosen)
+    from clientload.setup.warnings import department_sizing, sizing_warning
+
+    sized = [w for w in (sizing_warning(settings),) if w is not None]
     info: dict[str, Any] = {
         "period_start": chosen.start.isoformat(),
         "period_end": chosen.end.isoformat(),
@@ -241,13 +268,17 @@ def run_model(
         "rows": dict(result.rows),
         "input_rows": counts,
         "headlines": result.headlines,
-        "warnings": run_warnings(
+        "outside_period": outside,
+        "department_sizing": department_sizing(settings),
+        "warnings": sized + run_warnings(
             period=chosen,
             first_sales=first_sales,
             headlines=result.headlines,
             capacity=result.tables["capacity"].to_pylist(),
             assumed_margin_rate=settings.assumed_margin_rate,
             low_capacity_use=float(analysis.get("low_capacity_use", 0.05)),
+            outside_period=outside,
+            lapsed_max_revenue_share=float(analysis.get("lapsed_max_revenue_share", 0.1)),
         ),
         "timings": dict(result.timings),
     }

@@ -24,6 +24,8 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
     description: str = ""
+    # SQL giving the date a row belongs to a period by ("" for tables without dates)
+    dated_by: str = ""
 
     @property
     def column_names(self) -> list[str]:
@@ -71,6 +73,7 @@ TABLES: dict[str, Table] = {
                 _c("discount", "DOUBLE", False, "discount given on the line (fraction)"),
             ),
             description="order lines: what each client bought, for how much, at what cost",
+            dated_by='"date"',
         ),
         Table(
             "clients",
@@ -118,6 +121,7 @@ TABLES: dict[str, Table] = {
                 _c("employee", "VARCHAR", False, "who took the order"),
             ),
             key=("order_id",),
+            dated_by="CAST(created_at AS DATE)",
         ),
         Table(
             "interactions",
@@ -131,6 +135,7 @@ TABLES: dict[str, Table] = {
                 _c("employee", "VARCHAR"),
                 _c("note", "VARCHAR"),
             ),
+            dated_by='CAST("date" AS DATE)',
         ),
         Table(
             "storage",
@@ -141,6 +146,7 @@ TABLES: dict[str, Table] = {
                 _c("value", "DOUBLE"),
             ),
             description="one row per client and day: what we hold for it in our warehouse",
+            dated_by='"date"',
         ),
         Table(
             "receivables",
@@ -152,6 +158,7 @@ TABLES: dict[str, Table] = {
                 _c("due_date", "DATE"),
                 _c("paid_date", "DATE"),
             ),
+            dated_by="coalesce(issued_date, due_date)",
         ),
         Table(
             "plans",
@@ -163,6 +170,8 @@ TABLES: dict[str, Table] = {
                 _c("margin_plan", "DOUBLE"),
             ),
             key=("manager", "period"),
+            # a plan's month, YYYY-MM, as its first day (a month that does not read is no date)
+            dated_by="TRY_CAST(period || '-01' AS DATE)",
         ),
         Table(
             "timesheets",
@@ -173,6 +182,7 @@ TABLES: dict[str, Table] = {
                 _c("department", "VARCHAR"),
             ),
             description="one row per employee and day: minutes spent on client work",
+            dated_by='"date"',
         ),
     )
 }
@@ -205,6 +215,12 @@ CREATE TABLE IF NOT EXISTS imports (
     rows_loaded BIGINT NOT NULL,
     rows_rejected BIGINT NOT NULL,
     rows_replaced BIGINT NOT NULL DEFAULT 0,
-    notes VARCHAR
+    notes VARCHAR,
+    rows_collapsed BIGINT DEFAULT 0,
+    replaced_by BIGINT
 )
 """
+# Columns of `imports` added since the first version: a store made before gets them when opened.
+# rows_collapsed: identical repeats of a reference key folded into one row (read = loaded +
+# collapsed + rejected); replaced_by: the import (`--replace`) that took this one's rows away.
+IMPORTS_ADDED = (("rows_collapsed", "BIGINT DEFAULT 0"), ("replaced_by", "BIGINT"))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clientload.errors import ClientloadError
-from clientload.settings import Settings, default_toml_text, load_settings
+from clientload.settings import Settings, default_toml_text, load_settings, parse_settings
 
 if TYPE_CHECKING:
     import duckdb
@@ -62,11 +62,29 @@ class Workspace:
         return self.root / "rejects"
 
     def settings(self) -> Settings:
-        return load_settings(self.settings_path)
+        """The settings, with departments given by `revenue_share` scaled to the company from
+        the store's sales (see `clientload.setup.scale`)."""
+        if not self.settings_path.exists():
+            return load_settings(self.settings_path)
+        text = self.settings_path.read_text("utf-8")
+        settings = parse_settings(text, str(self.settings_path))
+        if self.store_path.exists() and any(
+            d.sized_from == "revenue" for d in settings.departments.values()
+        ):
+            from clientload.setup.scale import scaled_settings
+
+            settings = scaled_settings(self.store_path, text, settings)
+        return settings
 
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         """Open the store, creating the input tables on first use."""
-        from clientload.schema import IMPORTS_TABLE, TABLES, create_statement, missing_columns
+        from clientload.schema import (
+            IMPORTS_ADDED,
+            IMPORTS_TABLE,
+            TABLES,
+            create_statement,
+            missing_columns,
+        )
 
         if read_only and self.store_path.exists():
             return open_store_file(self.store_path, read_only=True)
@@ -86,6 +104,9 @@ class Workspace:
                 con.execute(
                     f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {column.type}'
                 )
+        for name, definition in IMPORTS_ADDED:
+            if name not in present.get("imports", set()):
+                con.execute(f'ALTER TABLE imports ADD COLUMN "{name}" {definition}')
         return con
 
 

@@ -21,8 +21,8 @@ app = typer.Typer(
 
 # Each module exposes `register(app)`; the order is the order of `clientload --help`.
 COMMAND_MODULES = (
-    "demo", "workspace", "generate", "ingest", "model", "report", "export", "parity", "web",
-    "backup", "letters",
+    "demo", "workspace", "generate", "ingest", "pull", "model", "report", "export", "parity",
+    "web", "backup", "letters", "calibrate",
 )
 
 

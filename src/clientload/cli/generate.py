@@ -14,6 +14,13 @@ def generate(
     lines: Annotated[int, typer.Option(help="Number of sales lines.")] = 1_000_000,
     seed: Annotated[int, typer.Option(help="The same seed gives the same data.")] = 42,
     months: Annotated[int, typer.Option(help="Months of history, ending 2025-12-31.")] = 24,
+    rhythm: Annotated[
+        str,
+        typer.Option(
+            help="How often clients order: monthly (through most months) or quarterly (each "
+            "client once every 3-4 months)."
+        ),
+    ] = "monthly",
 ) -> None:
     """Generate a synthetic distributor with planted client behaviours and import it.
 
@@ -27,7 +34,9 @@ def generate(
     from clientload.progress import progress_bar
 
     with progress_bar() as progress:
-        result = generate_workspace(directory, clients, lines, seed, months, progress=progress)
+        result = generate_workspace(
+            directory, clients, lines, seed, months, progress=progress, rhythm=rhythm
+        )
 
     company = result.company
     table = Table(title=f"generated {company.start} .. {company.end}, seed {company.seed}")

@@ -56,6 +56,21 @@ def import_command(
             "--date-format", help="iso, dd.mm.yyyy, m/d/yyyy, d/m/yyyy, excel or yyyymmdd."
         ),
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Import a file imported before again, in place of the rows it brought (same "
+            "content, or the same file changed since).",
+        ),
+    ] = False,
+    preview: Annotated[
+        bool,
+        typer.Option(
+            "--preview",
+            help="Show how the file would be read, mapped and checked; write nothing.",
+        ),
+    ] = False,
 ) -> None:
     """Load files into table T (or from system S); bad rows go to rejects/ with a reason each."""
     from rich.console import Console
@@ -69,24 +84,24 @@ def import_command(
         raise ClientloadError("give --table T or --source S (one of them)")
     if rematch and not source:
         raise ClientloadError("--rematch works with --source only")
+    if source and (replace or preview):
+        raise ClientloadError("--replace and --preview work with --table only")
     ws = open_workspace(directory)
     if source:
         _import_source(ws, files, source, rematch)
+        return
+    options = {"sheet": sheet, "delimiter": delimiter, "encoding": encoding, "decimal": decimal,
+               "date_format": date_format}
+    if preview:
+        from clientload.cli.preview import print_previews
+
+        print_previews(ws, files, table, mapping, options)
         return
     from clientload.ingest import import_files
 
     with progress_bar() as progress:
         result = import_files(
-            ws,
-            files,
-            table,
-            mapping=mapping,
-            progress=progress,
-            sheet=sheet,
-            delimiter=delimiter,
-            encoding=encoding,
-            decimal=decimal,
-            date_format=date_format,
+            ws, files, table, mapping=mapping, progress=progress, replace=replace, **options
         )
     console = Console()
     summary = Table(title=f"import into {result.table}", show_header=False, min_width=32)
@@ -94,16 +109,17 @@ def import_command(
     summary.add_column("rows", justify="right")
     summary.add_row("read", f"{result.rows_read:,}")
     summary.add_row("loaded", f"{result.rows_loaded:,}")
+    summary.add_row("collapsed (identical repeats)", f"{result.rows_collapsed:,}")
     summary.add_row("rejected", f"{result.rows_rejected:,}")
     if result.rows_replaced:
-        summary.add_row("replaced (same key)", f"{result.rows_replaced:,}")
+        summary.add_row("replaced (stored rows taken over)", f"{result.rows_replaced:,}")
     if result.skipped_files:
         summary.add_row("files skipped", f"{len(result.skipped_files):,}")
     console.print(summary)
     for path, reason in result.skipped_files:
-        console.print(f"skipped {path}: {reason}")
-    for note in result.notes:
-        console.print(f"note: {note}", markup=False, highlight=False)
+        console.print(f"skipped {path}: {reason}", markup=False, highlight=False, soft_wrap=True)
+    for note in result.notes:  # not wrapped: paths and the [values] hint stay whole to copy
+        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     if result.rejects_path:
         console.print(f"rejected rows and reasons: {result.rejects_path}", highlight=False)
 

@@ -91,12 +91,29 @@ def plan_clients(
     )
 
 
+RHYTHMS = ("monthly", "quarterly")
+
+
+def buying_cycles(clients: int, months: int, rng: np.random.Generator) -> np.ndarray:
+    """For a company whose clients buy every 3–4 months: which months (clients × months) fall on
+    each client's own cycle of 3 or 4 months, from a phase of its own."""
+    cycle = rng.choice(np.array([3, 4]), clients)
+    phase = rng.integers(0, 4, clients) % cycle
+    m = np.arange(months)
+    return ((m[None, :] + phase[:, None]) % cycle[:, None]) == 0
+
+
 def monthly_lines(
-    plan: ClientPlan, month_of_year: np.ndarray, lines: int, rng: np.random.Generator
+    plan: ClientPlan,
+    month_of_year: np.ndarray,
+    lines: int,
+    rng: np.random.Generator,
+    cycles: np.ndarray | None = None,
 ) -> np.ndarray:
     """Sales lines per client and month (clients × months), adding up to `lines` exactly.
 
-    Every client gets one line in its first month, so each one has a real first purchase.
+    Every client gets one line in its first month, so each one has a real first purchase. With
+    `cycles` (see `buying_cycles`) a client buys only in the months of its cycle.
     """
     clients, months = plan.clients, len(month_of_year)
     m = np.arange(months)
@@ -106,6 +123,8 @@ def monthly_lines(
     noise = np.exp(persona_array("monthly_sigma", plan.persona)[:, None]
                    * rng.standard_normal((clients, months)))
     buys = rng.random((clients, months)) < persona_array("active_share", plan.persona)[:, None]
+    if cycles is not None:
+        buys &= cycles
     window = (m[None, :] >= plan.first_month[:, None]) & (m[None, :] <= plan.last_month[:, None])
     intensity = plan.size[:, None] * growth * company[None, :] * noise * (buys & window)
     spread = lines - clients
@@ -145,13 +164,18 @@ def make_orders(
     month_start: np.ndarray,
     end: np.datetime64,
     rng: np.random.Generator,
+    max_orders_per_month: int | None = None,
 ) -> Orders:
     """Split each client-month's lines into orders and give each order its day, flags and times.
 
-    `month_start` holds the first day of every month and of the month after the last.
+    `month_start` holds the first day of every month and of the month after the last. With
+    `max_orders_per_month` a client places at most that many orders in a month (a company whose
+    clients order every few months places one large order each time).
     """
     clients, months = grid.shape
     expected = grid / plan.lines_per_order[:, None] * rng.lognormal(0, 0.2, grid.shape)
+    if max_orders_per_month is not None:
+        expected = np.minimum(expected, max_orders_per_month)
     per_cell = np.where(grid > 0, np.clip(np.round(expected), 1, grid), 0).astype(np.int64).ravel()
     cell = np.repeat(np.arange(clients * months), per_cell)
     n = len(cell)

@@ -2,7 +2,8 @@
 
 The steps, each drawing from its own seeded random stream: the product range, the clients and
 their personas, the client × month volume grid, orders, sales lines (written in chunks),
-interactions, storage, receivables and plans. `personas.parquet` records the planted behaviour
+interactions, storage, receivables, plans, and who took each order with the staff's timesheets
+(`timesheets.py`). `personas.parquet` records the planted behaviour
 of every client as ground truth for tests; it is not an input table.
 """
 
@@ -16,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from clientload.generate import activity, catalog, finance, people, service
+from clientload.generate import activity, catalog, finance, people, service, timesheets
 from clientload.generate import lines as sales_lines
 from clientload.generate.personas import PERSONA_CODES, PERSONAS
 from clientload.generate.tables import labelled, numbered, to_table
@@ -25,7 +26,9 @@ from clientload.progress import ProgressFn
 DEFAULT_END = date(2025, 12, 31)  # fixed, so the same seed gives the same data on any day
 INPUT_TABLES = (
     "clients", "products", "orders", "sales", "interactions", "storage", "receivables", "plans",
+    "timesheets",
 )
+STAFF_STREAM = 303  # who took each order and the timesheets: a stream of their own
 
 
 @dataclass(frozen=True)
@@ -72,13 +75,17 @@ def generate_company(
     months: int = 24,
     end: date | None = None,
     progress: ProgressFn | None = None,
+    rhythm: str = "monthly",
 ) -> GeneratedCompany:
     """Generate a distributor of `clients` clients and `lines` sales lines over `months` months.
 
-    Deterministic per `seed` (and `end`, by default 2025-12-31). Raises ValueError on sizes it
-    cannot honour.
+    Deterministic per `seed` (and `end`, by default 2025-12-31). `rhythm`: "monthly" (clients
+    order through the month, most months) or "quarterly" (each client orders once every 3–4
+    months, one large order each time). Raises ValueError on sizes it cannot honour.
     """
     check_size(clients, lines, months)
+    if rhythm not in activity.RHYTHMS:
+        raise ValueError(f"--rhythm {rhythm!r}: expected one of {', '.join(activity.RHYTHMS)}")
     end = end or DEFAULT_END
     report = progress or (lambda stage, done, total: None)
     out_dir = Path(out_dir)
@@ -93,8 +100,17 @@ def generate_company(
     n_managers = people.manager_count(clients)
     plan = activity.plan_clients(clients, months, len(catalog.CATEGORIES), n_managers, streams[1])
     month_of_year = month_start[:-1].astype("datetime64[M]").astype(np.int64) % 12
-    grid = activity.monthly_lines(plan, month_of_year, lines, streams[2])
-    orders = activity.make_orders(plan, grid, month_start, end64, streams[3])
+    quarterly = rhythm == "quarterly"
+    # a stream of its own, so that the monthly company stays what it was for every seed
+    cycles = (
+        activity.buying_cycles(clients, months, np.random.default_rng([seed, 7919]))
+        if quarterly
+        else None
+    )
+    grid = activity.monthly_lines(plan, month_of_year, lines, streams[2], cycles)
+    orders = activity.make_orders(
+        plan, grid, month_start, end64, streams[3], max_orders_per_month=1 if quarterly else None
+    )
     report("generate", 1, steps)
 
     id_width = max(5, len(str(clients)))
@@ -115,7 +131,10 @@ def generate_company(
 
     write("clients", _clients_table(plan, labels, streams[4]))
     write("products", _products_table(cat, labels))
-    write("orders", _orders_table(orders, labels))
+    staff_rng = np.random.default_rng([seed, STAFF_STREAM])
+    takers = timesheets.order_takers(orders, month_start[0], end64, staff_rng)
+    operators = pa.array(list(people.STAFF["customer_service"]))
+    write("orders", _orders_table(orders, labels, operators.take(pa.array(takers))))
     report("generate", 2, steps)
 
     totals = sales_lines.write_sales(
@@ -132,6 +151,10 @@ def generate_company(
     report("generate", 5, steps)
     write("receivables", finance.receivables_table(plan, orders, totals, end64, labels, streams[7]))
     write("plans", finance.plans_table(plan, orders, totals, periods, labels, streams[7]))
+    write("timesheets", timesheets.timesheets_table(
+        orders, takers, totals.return_lines, str(files["interactions"]),
+        list(people.MANAGERS[:n_managers]), month_start[0], end64, staff_rng,
+    ))
     report("generate", 6, steps)
 
     personas_file = out_dir / "personas.parquet"
@@ -191,7 +214,9 @@ def _products_table(cat: catalog.Catalog, labels: dict[str, pa.Array]) -> pa.Tab
     )
 
 
-def _orders_table(orders: activity.Orders, labels: dict[str, pa.Array]) -> pa.Table:
+def _orders_table(
+    orders: activity.Orders, labels: dict[str, pa.Array], employee: pa.Array
+) -> pa.Table:
     return to_table(
         "orders",
         {
@@ -205,6 +230,7 @@ def _orders_table(orders: activity.Orders, labels: dict[str, pa.Array]) -> pa.Ta
             "changes": orders.changes,
             "delivery": labelled(orders.delivery.astype(np.int64), ["pickup", "delivery"]),
             "source": labelled(orders.source, list(activity.SOURCES)),
+            "employee": employee,
         },
     )
 

@@ -38,6 +38,7 @@ def generate_workspace(
     seed: int = 42,
     months: int = 24,
     progress: ProgressFn | None = None,
+    rhythm: str = "monthly",
 ) -> GeneratedWorkspace:
     """Create the workspace if needed, generate into `DIR/data/generated/` and import each table.
 
@@ -47,6 +48,10 @@ def generate_workspace(
         check_size(clients, lines, months)
     except ValueError as exc:
         raise ClientloadError(str(exc)) from None
+    from clientload.generate.activity import RHYTHMS
+
+    if rhythm not in RHYTHMS:
+        raise ClientloadError(f"--rhythm {rhythm!r}: expected one of {', '.join(RHYTHMS)}")
     root = Path(directory)
     created = not (root / "clientload.toml").exists()
     ws = init_workspace(root)
@@ -59,7 +64,8 @@ def generate_workspace(
     started = time.perf_counter()
     try:
         company = generate_company(
-            ws.root / GENERATED_DIR, clients, lines, seed=seed, months=months, progress=progress
+            ws.root / GENERATED_DIR, clients, lines, seed=seed, months=months, progress=progress,
+            rhythm=rhythm,
         )
     except ValueError as exc:
         raise ClientloadError(str(exc)) from None

@@ -30,6 +30,7 @@ class OrderTotals:
     cost: np.ndarray
     units: np.ndarray
     returns: int  # return lines written
+    return_lines: np.ndarray  # per order: its lines that are returns (negative quantity)
 
 
 def chunk_bounds(
@@ -57,6 +58,7 @@ def write_sales(
     revenue = np.zeros(n_orders)
     cost = np.zeros(n_orders)
     units = np.zeros(n_orders)
+    return_lines = np.zeros(n_orders, dtype=np.int64)
     returns = 0
     bounds = chunk_bounds(orders.lines)
     total = int(orders.lines.sum())
@@ -67,12 +69,13 @@ def write_sales(
             rng = np.random.default_rng([seed, 101, index])
             table, totals = _chunk(orders, a, b, plan, catalog, labels, end, rng)
             writer.write_table(table.cast(schema))
-            revenue[a:b], cost[a:b], units[a:b], chunk_returns = totals
-            returns += chunk_returns
+            revenue[a:b], cost[a:b], units[a:b], return_lines[a:b] = totals
+            returns += int(return_lines[a:b].sum())
             done += table.num_rows
             if progress:
                 progress(done, total)
-    return OrderTotals(revenue=revenue, cost=cost, units=units, returns=returns)
+    return OrderTotals(revenue=revenue, cost=cost, units=units, returns=returns,
+                       return_lines=return_lines)
 
 
 def _chunk(
@@ -84,7 +87,7 @@ def _chunk(
     labels: dict[str, pa.Array],
     end: np.datetime64,
     rng: np.random.Generator,
-) -> tuple[pa.Table, tuple[np.ndarray, np.ndarray, np.ndarray, int]]:
+) -> tuple[pa.Table, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     counts = orders.lines[a:b]
     n = int(counts.sum())
     order_local = np.repeat(np.arange(b - a), counts)
@@ -140,6 +143,6 @@ def _chunk(
         np.bincount(order_local, weights=revenue, minlength=b - a),
         np.bincount(order_local, weights=cost, minlength=b - a),
         np.bincount(order_local, weights=quantity, minlength=b - a),
-        len(ret),
+        np.bincount(order_local[ret], minlength=b - a),
     )
     return table, totals

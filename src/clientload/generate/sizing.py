@@ -22,50 +22,22 @@ import re
 from datetime import timedelta
 
 from clientload.generate.company import GeneratedCompany
-from clientload.settings import Activity, Settings
+from clientload.settings import Settings
+from clientload.setup.compose import DEFAULT_UTILISATION, UTILISATION
 
-TARGET_UTILISATION = 0.8  # for departments not named below
 # Departments of the default settings differ a little, as in a real company: the order desk runs
-# hot, finance and the vans keep some slack.
-TARGET_BY_DEPARTMENT = {
-    "sales": 0.78,
-    "customer_service": 0.86,
-    "warehouse": 0.82,
-    "logistics": 0.75,
-    "finance": 0.72,
-}
+# hot, finance and the vans keep some slack. (The same shares scale a new workspace's departments
+# from its revenue until its staff are entered: `clientload.setup.compose`.)
+TARGET_UTILISATION = DEFAULT_UTILISATION  # for departments not named below
+TARGET_BY_DEPARTMENT = UTILISATION
 ANALYSED_DAYS = 365
-
-
-def _driver_sql(activity: Activity) -> str:
-    """SQL for the minutes of one activity over the period (tables are views named as inputs)."""
-    m = float(activity.minutes)
-    if activity.driver == "orders":
-        return (
-            f"SELECT sum({m} + {activity.minutes_per_line} * coalesce(l.n, 0)"
-            f" + CASE WHEN o.urgent THEN {activity.urgent_extra_minutes} ELSE 0 END)"
-            " FROM p_orders o LEFT JOIN order_lines l USING (order_id)"
-        )
-    if activity.driver == "order_lines":
-        return f"SELECT {m} * count(*) FROM p_sales WHERE quantity > 0"
-    if activity.driver == "returns":
-        return f"SELECT {m} * count(*) FROM p_sales WHERE quantity < 0"
-    if activity.driver == "order_changes":
-        return f"SELECT {m} * sum(changes) FROM p_orders"
-    if activity.driver == "urgent_orders":
-        return f"SELECT {m} * count(*) FROM p_orders WHERE urgent"
-    if activity.driver == "deliveries":
-        return f"SELECT {m} * count(*) FROM p_orders WHERE delivery = 'delivery'"
-    kind = (activity.type or activity.name).replace("'", "''")
-    return (
-        f"SELECT sum(coalesce(minutes, {m} * coalesce(count, 1))) FROM p_interactions"
-        f" WHERE type = '{kind}'"
-    )
 
 
 def used_minutes(company: GeneratedCompany, settings: Settings) -> dict[str, float]:
     """Minutes each department spends on the company's last 12 months, with standard times."""
     import duckdb
+
+    from clientload.setup.scale import department_minutes
 
     start = company.end - timedelta(days=ANALYSED_DAYS - 1)
     con = duckdb.connect()
@@ -73,27 +45,7 @@ def used_minutes(company: GeneratedCompany, settings: Settings) -> dict[str, flo
         for table in ("sales", "orders", "interactions"):
             path = str(company.files[table]).replace("'", "''")
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
-        con.execute(
-            "CREATE VIEW p_sales AS SELECT * FROM sales"
-            f" WHERE date BETWEEN '{start}' AND '{company.end}'"
-        )
-        con.execute(
-            "CREATE VIEW p_orders AS SELECT * FROM orders"
-            f" WHERE CAST(created_at AS DATE) BETWEEN '{start}' AND '{company.end}'"
-        )
-        con.execute(
-            "CREATE VIEW p_interactions AS SELECT * FROM interactions"
-            f" WHERE CAST(date AS DATE) BETWEEN '{start}' AND '{company.end}'"
-        )
-        con.execute(
-            "CREATE TEMP TABLE order_lines AS SELECT order_id, count(*) AS n FROM sales"
-            " WHERE quantity > 0 GROUP BY order_id"
-        )
-        used = dict.fromkeys(settings.departments, 0.0)
-        for activity in settings.activities.values():
-            row = con.execute(_driver_sql(activity)).fetchone()
-            used[activity.department] += float(row[0] or 0.0) if row else 0.0
-        return used
+        return department_minutes(con, settings, start, company.end)
     finally:
         con.close()
 

@@ -89,3 +89,12 @@ def format_percent(value: float | None, lang: str, digits: int = 1) -> str:
     if _missing(value):
         return "—"
     return _fp(value, format="#,##0." + "0" * digits + "%", locale=_LOCALES[lang])
+
+
+def plural(count: float, lang: str, forms: dict[str, str]) -> str:
+    """The word for `count` in the language's plural form (CLDR rules through Babel): for
+    Russian `{"one": "минута", "few": "минуты", "many": "минут"}`, for English one/other."""
+    from babel import Locale
+
+    form = Locale.parse(_LOCALES[lang]).plural_form(abs(count))
+    return forms.get(form) or forms.get("other") or forms.get("many") or next(iter(forms.values()))

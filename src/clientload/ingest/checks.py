@@ -21,6 +21,7 @@ from clientload.ingest.parsing import (
     lit,
     stripped,
 )
+from clientload.ingest.words import CODES, value_map_sql
 from clientload.schema import Table
 
 # Count-like and money columns that cannot be negative; anything else may be (returns, credits).
@@ -33,37 +34,11 @@ NON_NEGATIVE: dict[str, set[str]] = {
     "storage": {"pallets", "value"},
     "receivables": set(),
     "plans": set(),
+    "timesheets": {"minutes"},
 }
 # Text columns with a fixed shape: (regular expression, what a good value looks like).
 SHAPES: dict[tuple[str, str], tuple[str, str]] = {
     ("plans", "period"): (r"^\d{4}-(0[1-9]|1[0-2])$", "a month as YYYY-MM"),
-}
-# Text columns the model reads as codes: each code with the words exports use for it (compared
-# trimmed and lower-cased). `strict`: any other value is a rejected row (a delivery read as
-# "not a delivery" would silently drop its cost); otherwise other values are kept as given.
-CODES: dict[tuple[str, str], tuple[dict[str, tuple[str, ...]], bool]] = {
-    ("orders", "delivery"): (
-        {
-            "delivery": ("delivery", "deliver", "delivered", "shipping", "shipment", "courier",
-                         "доставка", "доставкой", "курьер", "курьерская доставка",
-                         "транспортная компания", "тк"),
-            "pickup": ("pickup", "pick-up", "pick up", "self-pickup", "collect", "collection",
-                       "самовывоз", "самовывозом"),
-        },
-        True,
-    ),
-    ("orders", "source"): (
-        {
-            "manager": ("manager", "sales rep", "менеджер", "через менеджера"),
-            "phone": ("phone", "telephone", "call", "телефон", "по телефону", "звонок"),
-            "email": ("email", "e-mail", "mail", "почта", "эл. почта", "электронная почта",
-                      "e-mail письмо"),
-            "portal": ("portal", "web", "website", "site", "online", "b2b", "b2b portal", "edi",
-                       "портал", "сайт", "онлайн", "личный кабинет", "интернет-магазин",
-                       "b2b-портал"),
-        },
-        False,
-    ),
 }
 NUMERIC_TARGETS = {"DOUBLE", "BIGINT"}
 DATE_TARGETS = {"DATE", "TIMESTAMP"}
@@ -91,14 +66,21 @@ class SourceText:
 
 
 def source_text(plan: ColumnPlan, types: list[str]) -> dict[str, SourceText]:
-    """Text SQL of every contract column and derive operand (`op:name`) that has a source."""
+    """Text SQL of every contract column and derive operand (`op:name`) that has a source;
+    a column with a value map (`[values]`) is text with the mapped words replaced."""
     texts: dict[str, SourceText] = {}
     for target, src in plan.sources.items():
         if src.position is None:
             texts[target] = SourceText(lit(src.constant or ""), "VARCHAR")
             continue
         column, duck_type = f"c{src.position}", types[src.position]
-        if src.constant is not None:
+        words = plan.values.get(target)
+        if words:
+            mapped = value_map_sql(f"trim({raw_text(column, duck_type)})", words)
+            if src.constant is not None:
+                mapped = f"coalesce({mapped}, {lit(src.constant)})"
+            texts[target] = SourceText(mapped, "VARCHAR")
+        elif src.constant is not None:
             as_text = column if duck_type == "VARCHAR" else f"CAST({column} AS VARCHAR)"
             texts[target] = SourceText(
                 f"coalesce(NULLIF(trim({as_text}), ''), {lit(src.constant)})", "VARCHAR"
@@ -112,6 +94,11 @@ def source_text(plan: ColumnPlan, types: list[str]) -> dict[str, SourceText]:
         text = f"NULLIF(trim({column}), '')" if duck_type == "VARCHAR" else column
         texts[f"op:{name}"] = SourceText(text, duck_type)
     return texts
+
+
+def raw_text(column: str, duck_type: str) -> str:
+    """A staged column as text, as the file shows it (typed ids without a trailing .0)."""
+    return column if duck_type == "VARCHAR" else clean_id_sql(column, duck_type)
 
 
 def clean_id_sql(column: str, duck_type: str) -> str:

@@ -42,6 +42,8 @@ class ColumnPlan:
     operands: dict[str, int]  # derive names that are not contract columns -> header position
     notes: list[str] = field(default_factory=list)
     fallbacks: dict[str, Derived] = field(default_factory=dict)  # used where the cell is empty
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # [values] of fed columns
+    missing: list[str] = field(default_factory=list)  # required columns not found (preview only)
 
 
 def find_header(headers: list[str], name: str) -> int | None:
@@ -78,11 +80,15 @@ def plan_columns(
     file: Path,
     used: set[int] | None = None,
     read: set[int] | frozenset[int] = frozenset(),
+    keys: set[int] | frozenset[int] = frozenset(),
+    require: bool = True,
 ) -> ColumnPlan:
     """Decide the source of every contract column of `table` for a file with `headers`.
 
-    `used` holds positions already taken (lookup keys); they are not reported as ignored.
+    `used` holds positions already taken; they are not reported as ignored.
     `read` holds positions other rules read ([exclude]): still free to match, never "not used".
+    `keys` holds lookup keys: free to match like any column, and named as such when not used.
+    `require=False` (the preview) lists missing required columns in `missing` instead of raising.
     """
     taken = set(used or ())
     sources: dict[str, ColumnSource] = {}
@@ -92,7 +98,10 @@ def plan_columns(
         taken.add(position)
     derived = [Derived(t, e, mapping.derive_text[t]) for t, e in mapping.derive.items()]
     derived_targets = {d.target for d in derived}
-    wanted = [c for c in table.column_names if c not in sources and c not in derived_targets]
+    wanted = [
+        c for c in table.column_names
+        if c not in sources and c not in derived_targets and c not in mapping.unmapped
+    ]
     free = [h if i not in taken else "\0" for i, h in enumerate(headers)]
     for target, position in match_headers(table.name, wanted, free).items():
         sources[target] = ColumnSource(target, position, _label(headers[position], target))
@@ -142,17 +151,30 @@ def plan_columns(
             taken.add(position)
 
     have = set(sources) | {d.target for d in derived}
+    missing = []
     for column in table.required:
         if column not in have:
             extra = " (or price)" if table.name == "sales" and column == "revenue" else ""
+            if not require:
+                missing.append(column + extra)
+                continue
             raise ClientloadError(
                 f"{file}: table {table.name} needs column {column}{extra}, not found; "
                 f"columns found: {_listing(headers)}; name it in a mapping file's [columns]"
             )
-    ignored = [h for i, h in enumerate(headers) if i not in taken and i not in read]
+    ignored = [
+        h + (" (lookup key only)" if i in keys else "")
+        for i, h in enumerate(headers) if i not in taken and i not in read
+    ]
     if ignored:
         notes.append(f"columns not used: {_listing(ignored)}")
-    return ColumnPlan(sources, derived, operands, notes, fallbacks)
+    values = {}
+    for target, words in mapping.values.items():
+        if target in sources and sources[target].position is not None:
+            values[target] = words
+        else:
+            notes.append(f"[values.{target}] not used: no column of the file feeds {target}")
+    return ColumnPlan(sources, derived, operands, notes, fallbacks, values, missing)
 
 
 def _listing(headers: list[str]) -> str:

@@ -1,45 +1,27 @@
 """`import_files`: files into one of the contract's tables, as one transaction, nothing lost.
 
-For each file: fingerprint (a file already imported into the same table is skipped), stage it in
-DuckDB, join lookups, decide each column's format, parse and check every row in SQL, then, inside
-the transaction, replace reference rows with the same key, append the good rows and log the
-import. Bad rows go to `rejects/<table>-<timestamp>.csv` with their original columns and a reason.
-The rejects file is moved into place only after the commit.
+For each file: fingerprint (a file already imported into the same table is skipped, unless
+`replace`), then `prepare.prepare_file` stages and checks it; inside the transaction the rows an
+earlier import of the file brought are removed (`replace`), reference rows with the same key are
+replaced, the good rows appended and the import logged. Bad rows go to
+`rejects/<table>-<timestamp>.csv` with their original columns and a reason. The rejects file is
+moved into place only after the commit. A file that loaded no row is logged but does not count as
+imported: the corrected retry is not skipped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clientload.errors import ClientloadError
-from clientload.ingest.checks import (
-    DATE_TARGETS,
-    NUMERIC_TARGETS,
-    checked_select,
-    exclusion_reasons,
-    source_text,
-)
-from clientload.ingest.columns import plan_columns
-from clientload.ingest.lookups import join_lookups
 from clientload.ingest.mapping import Mapping, check_options, load_mapping
-from clientload.ingest.parsing import (
-    DateFormat,
-    NumberFormat,
-    decide_date_formats,
-    decide_number_formats,
-    lit,
-)
-from clientload.ingest.readers import (
-    EXCEL_SUFFIXES,
-    PARQUET_SUFFIXES,
-    drop_staged,
-    quote_ident,
-    stage_file,
-)
+from clientload.ingest.parsing import lit
+from clientload.ingest.prepare import Prepared, prepare_file
+from clientload.ingest.readers import EXCEL_SUFFIXES, PARQUET_SUFFIXES, quote_ident
 from clientload.ingest.sniff import FileScan, file_sha256, scan_file
 from clientload.progress import ProgressFn, no_progress
 from clientload.schema import TABLES, Table
@@ -52,7 +34,11 @@ if TYPE_CHECKING:
 
 @dataclass
 class ImportResult:
-    """What an import did; `rows_read == rows_loaded + rows_rejected` always."""
+    """What an import did; `rows_read == rows_loaded + rows_collapsed + rows_rejected` always.
+
+    `rows_collapsed`: identical repeats of a reference key within a file, folded into one row.
+    `rows_replaced`: stored rows this import took the place of (same key, or `replace`).
+    """
 
     table: str
     files: list[Path] = field(default_factory=list)
@@ -64,21 +50,32 @@ class ImportResult:
     rejects_path: Path | None = None
     notes: list[str] = field(default_factory=list)
     import_ids: list[int] = field(default_factory=list)
+    # Inside a caller's transaction: the rejects file, written under a hidden name, that the
+    # caller moves to `rejects_path` after its commit (or deletes after a rollback).
+    rejects_pending: Path | None = None
+    rows_collapsed: int = 0
 
 
-@dataclass
-class _Prepared:
-    """A file parsed and checked into a temporary table, not yet in the store."""
+def read_mapping(
+    table: str, mapping: Path | None, options: dict[str, Any]
+) -> tuple[Table, Mapping]:
+    """The table's schema and the mapping (the file's, or just the given reading options)."""
+    if table not in TABLES:
+        raise ClientloadError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+    schema = TABLES[table]
+    given = {k: v for k, v in options.items() if v is not None}
+    overrides = check_options(given)
+    if mapping:
+        # the options as given: the mapping checks them again with its own [options]
+        return schema, load_mapping(Path(mapping), schema.column_names, given, table)
+    return schema, Mapping(options=overrides)
 
-    path: Path
-    scan: FileScan
-    staged_view: str
-    headers: list[str]
-    checked: str
-    rows: int
-    notes: list[str]
-    cleanup: list[tuple[str, str]] = field(default_factory=list)
-    straight_sql: str = ""  # set when the good rows load straight from the check query
+
+def check_files(paths: list[Path]) -> None:
+    for path in paths:
+        if not path.is_file():
+            what = "is a folder; name the files in it" if path.is_dir() else "file not found"
+            raise ClientloadError(f"{path}: {what}")
 
 
 def import_files(
@@ -88,6 +85,8 @@ def import_files(
     mapping: Path | None = None,
     progress: ProgressFn | None = None,
     origins: dict[Path, str] | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
+    replace: bool = False,
     **options: Any,
 ) -> ImportResult:
     """Import `files` into `table` of the workspace's store; see docs/data.md.
@@ -95,26 +94,24 @@ def import_files(
     `options` are reading overrides (delimiter, encoding, decimal, date_format, sheet, skip_rows)
     and win over the mapping file's `[options]`. `origins` names where a file came from when its
     path says nothing (a web upload's temporary copy); the `imports` table keeps that instead.
+    `replace`: a file imported before (same content, or the same file and sheet changed since)
+    is imported again and the rows its earlier import brought are removed, in one transaction.
     Raises ClientloadError, leaving the store as it was, when a file cannot be used at all
     (missing required column, unreadable file).
+
+    `connection`: a store connection inside the caller's open transaction (`clientload pull`
+    loads several tables and its own state as one); the caller commits or rolls back, then moves
+    `rejects_pending` into place.
     """
-    if table not in TABLES:
-        raise ClientloadError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
-    schema = TABLES[table]
+    schema, plan = read_mapping(table, mapping, options)
     paths = [Path(f) for f in files]
-    for path in paths:
-        if not path.is_file():
-            what = "is a folder; name the files in it" if path.is_dir() else "file not found"
-            raise ClientloadError(f"{path}: {what}")
-    given = {k: v for k, v in options.items() if v is not None}
-    overrides = check_options(given)
-    plan = (
-        # the options as given: the mapping checks them again with its own [options]
-        load_mapping(Path(mapping), schema.column_names, given)
-        if mapping
-        else Mapping(options=overrides)
-    )
+    check_files(paths)
     import duckdb
+
+    if connection is not None:
+        with tempfile.TemporaryDirectory(prefix="clientload-import-") as workdir:
+            return _import(connection, ws, paths, schema, plan, progress or no_progress,
+                           Path(workdir), origins or {}, replace, own_transaction=False)
 
     try:
         con = ws.connect()
@@ -128,16 +125,50 @@ def import_files(
         con.execute("SET enable_progress_bar = false")
         with tempfile.TemporaryDirectory(prefix="clientload-import-") as workdir:
             return _import(con, ws, paths, schema, plan, progress or no_progress, Path(workdir),
-                           origins or {})
+                           origins or {}, replace)
     finally:
         con.close()
 
 
-def _fingerprint(path: Path) -> FileScan:
-    """The file's sha256; for text files also its encoding and line count, in the same pass."""
-    if path.suffix.lower() in PARQUET_SUFFIXES | EXCEL_SUFFIXES:
-        return FileScan(file_sha256(path), "", 0, False, path.stat().st_size)
-    return scan_file(path)
+def fingerprint(path: Path, options: dict[str, Any]) -> FileScan:
+    """The file's sha256 (for a workbook read by sheet, with the sheet: each sheet is its own
+    import); for text files also its encoding and line count, in the same pass."""
+    from dataclasses import replace as changed
+
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES | EXCEL_SUFFIXES:
+        scan = FileScan(file_sha256(path), "", 0, False, path.stat().st_size)
+    else:
+        scan = scan_file(path)
+    if "sheet" in options and suffix in EXCEL_SUFFIXES:
+        scan = changed(scan, sha256=f"{scan.sha256}:{options['sheet']}")
+    return scan
+
+
+# An import counts as done when it loaded rows and no later import replaced it.
+_LIVE = "table_name = ? AND rows_loaded > 0 AND replaced_by IS NULL"
+
+
+def imported_before(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """sha256 → where it came from, of every file that counts as imported into `table`."""
+    rows = con.execute(
+        f"SELECT sha256, file FROM imports WHERE {_LIVE} ORDER BY import_id", [table]
+    ).fetchall()
+    return {sha: file for sha, file in rows}
+
+
+def earlier_imports(
+    con: duckdb.DuckDBPyConnection, table: str, sha256: str, origin: str
+) -> list[int]:
+    """The imports `replace` takes the place of: the same content, or the same file (and sheet)
+    whose content has changed since."""
+    sheet = sha256[64:]  # "" or ":sheet"
+    rows = con.execute(
+        f"SELECT import_id FROM imports WHERE {_LIVE} AND (sha256 = ? OR "
+        "(file = ? AND substr(sha256, 65) = ?)) ORDER BY import_id",
+        [table, sha256, origin, sheet],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 def _import(
@@ -149,154 +180,117 @@ def _import(
     report: ProgressFn,
     workdir: Path,
     origins: dict[Path, str],
+    replace: bool = False,
+    own_transaction: bool = True,
 ) -> ImportResult:
     """Stage and check every file first (reading can fail and abort a transaction), then load
-    all of them in one transaction."""
+    all of them in one transaction (the caller's, when not `own_transaction`)."""
     result = ImportResult(schema.name)
-    done = {
-        row[0]: row[1]
-        for row in con.execute(
-            "SELECT sha256, file FROM imports WHERE table_name = ?", [schema.name]
-        ).fetchall()
-    }
-    prepared: list[_Prepared] = []
+    done = imported_before(con, schema.name)
+    prepared: list[Prepared] = []
     for k, path in enumerate(paths):
         report(f"import {path.name}", 0, 4)
-        scan = _fingerprint(path)
-        if "sheet" in mapping.options and path.suffix.lower() in EXCEL_SUFFIXES:
-            # Each sheet of a workbook is its own import: fingerprint the content and the sheet.
-            scan = replace(scan, sha256=f"{scan.sha256}:{mapping.options['sheet']}")
-        if scan.sha256 in done:
-            why = f"already imported into {schema.name} (same content as {done[scan.sha256]})"
+        scan = fingerprint(path, mapping.options)
+        origin = origins.get(path, str(path.resolve()))
+        seen = done.get(scan.sha256)
+        if seen is not None and (not replace or seen == _THIS_COMMAND):
+            why = f"already imported into {schema.name} (same content as {seen})"
+            if seen == _THIS_COMMAND:
+                why = f"the same content as another file of this import into {schema.name}"
+            else:
+                why += "; to import it again in place of the rows it brought, add --replace"
             result.skipped_files.append((path, why))
             report(f"import {path.name}", 4, 4)
             continue
-        done[scan.sha256] = origins.get(path, str(path))
-        prepared.append(_prepare(con, path, scan, schema, mapping, workdir, k, report))
+        done[scan.sha256] = _THIS_COMMAND
+        item = prepare_file(con, path, scan, schema, mapping, workdir, k, report)
+        if replace:
+            item.replaces = earlier_imports(con, schema.name, scan.sha256, origin)
+        prepared.append(item)
 
     stamp = dt.datetime.now()
     rejects_tables: list[str] = []
-    con.execute("BEGIN TRANSACTION")
+    if own_transaction:
+        con.execute("BEGIN TRANSACTION")
     try:
         for item in prepared:
-            import_id = con.execute(
-                "SELECT coalesce(max(import_id), 0) + 1 FROM imports"
-            ).fetchone()[0]  # type: ignore[index]
-            loaded, rejected, replaced = _load(con, item, schema, import_id)
-            con.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [import_id, schema.name, origins.get(item.path, str(item.path.resolve())),
-                 item.scan.sha256, stamp,
-                 item.rows, loaded, rejected, replaced, "\n".join(item.notes)],
-            )
-            result.files.append(item.path)
-            result.import_ids.append(import_id)
-            result.rows_read += item.rows
-            result.rows_loaded += loaded
-            result.rows_rejected += rejected
-            result.rows_replaced += replaced
-            prefix = f"{item.path.name}: " if len(paths) > 1 else ""
-            result.notes += [prefix + n for n in item.notes]
-            if rejected:
+            if _load_and_log(con, item, schema, stamp, origins, result, len(paths) > 1):
                 rejects_tables.append(_rejects_table(con, item))
-            con.execute(f"DROP TABLE IF EXISTS {item.checked}")
-            for kind, extra in reversed(item.cleanup):
-                con.execute(f"DROP {kind} IF EXISTS {extra}")
-            drop_staged(con, item.staged_view)
+            item.drop(con)
             report(f"import {item.path.name}", 4, 4)
         partial = _write_rejects(con, ws, schema.name, stamp, rejects_tables)
-        con.execute("COMMIT")
+        if own_transaction:
+            con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        if own_transaction:
+            con.execute("ROLLBACK")
         raise
     if partial is not None:
         final = partial.name.removeprefix(".").removesuffix(".partial")
         result.rejects_path = partial.with_name(final)
-        partial.replace(result.rejects_path)
+        if own_transaction:
+            partial.replace(result.rejects_path)
+        else:
+            result.rejects_pending = partial
     return result
 
 
-def _prepare(
+_THIS_COMMAND = "\0this import"
+def _load_and_log(
     con: duckdb.DuckDBPyConnection,
-    path: Path,
-    scan: FileScan,
+    item: Prepared,
     schema: Table,
-    mapping: Mapping,
-    workdir: Path,
-    k: int,
-    report: ProgressFn,
-) -> _Prepared:
-    """Stage the file, join its lookups, decide formats and check every row into a temp table."""
-    stage = f"import {path.name}"
-    name = f"_clientload_in{k}"
-    staged = stage_file(con, path, name, mapping.options, workdir, scan)
-    report(stage, 1, 4)
-    joined = join_lookups(con, name, staged.headers, staged.types, mapping, path, workdir)
-    excluded = exclusion_reasons(joined.headers, joined.types, mapping, path)
-    # a column that [exclude] reads can still be matched to a contract column
-    plan = plan_columns(schema, joined.headers, mapping, path, joined.used, set(excluded))
-    texts = source_text(plan, joined.types)
-    labels = {key: plan.sources[key].label if key in plan.sources else key[3:] for key in texts}
-
-    def wanted(kinds: set[str]) -> dict[str, str]:
-        return {
-            key: t.sql
-            for key, t in texts.items()
-            if t.type == "VARCHAR"
-            and ("DOUBLE" if key.startswith("op:") else schema.column(key).type) in kinds
-        }
-
-    notes = [*staged.notes, *joined.notes, *plan.notes]
-    options = mapping.options
-    if "decimal" in options:
-        numbers = {key: NumberFormat(options["decimal"]) for key in wanted(NUMERIC_TARGETS)}
-    else:
-        default = "," if staged.delimiter == ";" else "."
-        numbers, found = decide_number_formats(
-            con, joined.view, wanted(NUMERIC_TARGETS), labels, default
-        )
-        notes += found
-    if "date_format" in options:
-        dates = {key: DateFormat(options["date_format"]) for key in wanted(DATE_TARGETS)}
-    else:
-        dates, found = decide_date_formats(con, joined.view, wanted(DATE_TARGETS), labels)
-        notes += found
-    checked = f"{name}_chk"
-    sql = checked_select(
-        joined.view, schema, plan, joined.types, numbers, dates,
-        [*joined.reasons, *excluded.values()],
+    stamp: dt.datetime,
+    origins: dict[Path, str],
+    result: ImportResult,
+    several: bool,
+) -> int:
+    """Inside the transaction: one file's rows into the store and its row in `imports`, the
+    result's counts and notes updated; the number of rows rejected."""
+    import_id = con.execute(
+        "SELECT coalesce(max(import_id), 0) + 1 FROM imports"
+    ).fetchone()[0]  # type: ignore[index]
+    notes = list(item.notes)
+    removed = 0
+    if item.replaces:
+        ids = ", ".join(str(int(i)) for i in item.replaces)
+        removed = con.execute(
+            f"DELETE FROM {schema.name} WHERE _import_id IN ({ids})"
+        ).fetchone()[0]  # type: ignore[index]
+        con.execute(f"UPDATE imports SET replaced_by = ? WHERE import_id IN ({ids})", [import_id])
+        earlier = "import " if len(item.replaces) == 1 else "imports "
+        notes.append(f"replaces {earlier}{ids} of this file: {removed:,} rows it brought removed")
+    loaded, rejected, replaced = _load(con, item, schema, import_id)
+    if loaded == 0 and item.rows:
+        notes.append("nothing loaded: the file does not count as imported and can be imported "
+                     "again once the mapping is corrected")
+    con.execute(
+        "INSERT INTO imports (import_id, table_name, file, sha256, imported_at, rows_read, "
+        "rows_loaded, rows_rejected, rows_replaced, notes, rows_collapsed) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [import_id, schema.name, origins.get(item.path, str(item.path.resolve())),
+         item.scan.sha256, stamp, item.rows, loaded, rejected, replaced + removed,
+         "\n".join(notes), item.collapsed],
     )
-    straight = not schema.key and path.suffix.lower() in PARQUET_SUFFIXES
-    if straight:
-        # Parquet is typed and cheap to read twice: keep only the rejected lines aside and load
-        # the good rows straight from the query (half the memory, less CPU).
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {checked} AS SELECT _line, _reason FROM ({sql}) "
-            "WHERE _reason IS NOT NULL"
-        )
-    else:
-        # Parsing text is the costly part, so it runs once into a temporary table; every row
-        # carries its `_line`, so the order rows are stored in does not matter here.
-        con.execute("SET preserve_insertion_order = false")
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {checked} AS {sql}")
-        finally:
-            con.execute("RESET preserve_insertion_order")
-    report(stage, 2, 4)
-    return _Prepared(
-        path, scan, name, staged.headers, checked, staged.rows, notes, joined.cleanup,
-        sql if straight else "",
-    )
+    result.files.append(item.path)
+    result.import_ids.append(import_id)
+    result.rows_read += item.rows
+    result.rows_loaded += loaded
+    result.rows_rejected += rejected
+    result.rows_collapsed += item.collapsed
+    result.rows_replaced += replaced + removed
+    prefix = f"{item.path.name}: " if several else ""
+    result.notes += [prefix + n for n in notes]
+    return rejected
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection, item: _Prepared, schema: Table, import_id: int
+    con: duckdb.DuckDBPyConnection, item: Prepared, schema: Table, import_id: int
 ) -> tuple[int, int, int]:
-    """Inside the transaction: replace same-key reference rows, append the good rows."""
+    """Replace same-key reference rows, append the good rows; loaded, rejected, replaced."""
     checked = item.checked
     replaced = 0
     if schema.key:
-        _reject_repeated_keys(con, checked, schema)
         match = " AND ".join(f"t.{c} = n.{c}" for c in schema.key)
         replaced = con.execute(
             f"DELETE FROM {schema.name} t WHERE EXISTS "
@@ -317,12 +311,15 @@ def _load(
     loaded = int(inserted[0]) if inserted else 0
     counted = con.execute(f"SELECT count(*) FROM {checked} WHERE _reason IS NOT NULL").fetchone()
     rejected = int(counted[0]) if counted else 0
-    if loaded + rejected != item.rows:
-        raise RuntimeError(f"{item.path}: {item.rows} rows read but {loaded} + {rejected} counted")
+    if loaded + item.collapsed + rejected != item.rows:
+        raise RuntimeError(
+            f"{item.path}: {item.rows} rows read but {loaded} + {item.collapsed} + {rejected} "
+            "counted"
+        )
     return loaded, rejected, replaced
 
 
-def _rejects_table(con: duckdb.DuckDBPyConnection, item: _Prepared) -> str:
+def _rejects_table(con: duckdb.DuckDBPyConnection, item: Prepared) -> str:
     """The rejected rows with their original columns and the reason, in file order."""
     table = f"{item.staged_view}_rej"
     unit = "row" if item.path.suffix.lower() in {".parquet", ".pq"} else "line"
@@ -337,21 +334,6 @@ def _rejects_table(con: duckdb.DuckDBPyConnection, item: _Prepared) -> str:
         f"WHERE c._reason IS NOT NULL ORDER BY c._line"
     )
     return table
-
-
-def _reject_repeated_keys(con: duckdb.DuckDBPyConnection, checked: str, schema: Table) -> None:
-    """A key repeated within one file: the last line wins, the earlier lines are rejected."""
-    keys = ", ".join(schema.key)
-    shown = " || '/' || ".join(f"CAST({c} AS VARCHAR)" for c in schema.key)
-    label = "/".join(schema.key)
-    con.execute(
-        f"UPDATE {checked} SET _reason = {lit(label + ' ')} || '''' || d.shown || '''' || "
-        f"' appears again on line ' || d.next_line || '; the later line is kept' "
-        f"FROM (SELECT _line AS line, {shown} AS shown, "
-        f"lead(_line) OVER (PARTITION BY {keys} ORDER BY _line) AS next_line "
-        f"FROM {checked} WHERE _reason IS NULL) d "
-        f"WHERE {checked}._line = d.line AND d.next_line IS NOT NULL"
-    )
 
 
 def _write_rejects(

@@ -9,11 +9,15 @@ revenue = "quantity * unit_price * (1 - discount)"
 category = "Other"
 [options]            # how to read the file when the guess is wrong
 delimiter = ";"      # encoding, decimal, date_format, sheet, skip_rows
-[lookup.orders]      # bring columns from another file by key
-file = "orders.csv"  # relative to this mapping file, else to the data file
+[lookup.orders]      # bring columns from another file (or sheet) by key
+file = "orders.csv"  # relative to this mapping file, else to the data file; none: the data file
+sheet = "Orders"     # for workbooks: the sheet, by name or number
 key = "order_id"     # the column in the data file
 on = "order_id"      # the column in the lookup file (default: same as key)
 columns = ["customer_id", "order_date"]
+required = true      # false: a key not found keeps the row, the brought columns empty
+[values.urgent]      # contract column: what the file's words mean (trimmed, any case)
+"Same Day" = true
 ```
 """
 
@@ -45,11 +49,13 @@ DATE_FORMATS = {
 @dataclass(frozen=True)
 class Lookup:
     name: str
-    file: Path
+    file: Path | None  # None: the data file itself (another sheet of its workbook)
     key: str
     on: str
     columns: tuple[str, ...]
     prefix: str = ""
+    sheet: str | int | None = None
+    required: bool = True  # a key not found rejects the row; False keeps it
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,10 @@ class Mapping:
     path: Path | None = None
     # header → values: rows holding one of them are refused with the rule as their reason
     exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # contract column → {word (trimmed, lower case): the text it stands for ("" = empty)}
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    # contract columns the mapping leaves empty on purpose ([columns] x = ""): no synonym fills them
+    unmapped: frozenset[str] = frozenset()
 
 
 def _table(doc: dict[str, Any], name: str, where: str) -> dict[str, Any]:
@@ -80,30 +90,43 @@ def _text(value: Any, where: str) -> str:
     raise ClientloadError(f"{where}: expected a text or a number, found {type(value).__name__}")
 
 
-def load_mapping(path: Path, columns: list[str], options: dict[str, Any] | None = None) -> Mapping:
+def load_mapping(
+    path: Path,
+    columns: list[str],
+    options: dict[str, Any] | None = None,
+    table: str | None = None,
+) -> Mapping:
     """Read and check a mapping file for a table with `columns`; errors name the file and key.
 
-    `options` given by the caller (e.g. `--sheet`) override the file's `[options]`.
+    `options` given by the caller (e.g. `--sheet`) override the file's `[options]`. With the
+    `table` named, `[values]` are checked against its columns' types too.
     """
     where = str(path)
     if not path.is_file():
         raise ClientloadError(f"mapping file {path} not found")
     try:
-        doc = tomllib.loads(path.read_text("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = path.read_text("utf-8")
+        doc = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
         raise ClientloadError(f"{where}: not valid TOML: {exc}") from exc
-    known = {"columns", "derive", "constants", "options", "lookup", "exclude"}
+    except tomllib.TOMLDecodeError as exc:
+        raise ClientloadError(_placeholder_left(text, where) or f"{where}: not valid TOML: {exc}"
+                              ) from exc
+    known = {"columns", "derive", "constants", "options", "lookup", "exclude", "values"}
     for section in doc:
         if section not in known:
             raise ClientloadError(
                 f"{where}: unknown section [{section}]; expected one of {', '.join(sorted(known))}"
             )
-    mapped = {}
+    mapped, unmapped = {}, set()
     for target, source in _table(doc, "columns", where).items():
         _check_target(target, columns, f"{where} [columns]")
-        if not isinstance(source, str) or not source.strip():
+        if not isinstance(source, str):
             raise ClientloadError(f"{where} [columns] {target}: expected a header name in quotes")
-        mapped[target] = source
+        if source.strip():
+            mapped[target] = source
+        else:
+            unmapped.add(target)
     derive, derive_text = {}, {}
     for target, text in _table(doc, "derive", where).items():
         _check_target(target, columns, f"{where} [derive]")
@@ -134,7 +157,50 @@ def load_mapping(path: Path, columns: list[str], options: dict[str, Any] | None 
         lookups=_lookups(_table(doc, "lookup", where), where),
         path=path,
         exclude=exclude,
+        values=value_maps(_table(doc, "values", where), columns, where, table),
+        unmapped=frozenset(unmapped),
     )
+
+
+def value_maps(
+    section: dict[str, Any], columns: list[str], where: str, table: str | None = None
+) -> dict[str, dict[str, str]]:
+    """`[values.COLUMN]` sections: each word (compared trimmed, in any case) and the text it
+    stands for; a yes/no or code column's values must be ones it can read."""
+    from clientload.ingest.words import check_value
+
+    maps: dict[str, dict[str, str]] = {}
+    for target, words in section.items():
+        here = f"{where} [values.{target}]"
+        _check_target(target, columns, here)
+        if not isinstance(words, dict):
+            raise ClientloadError(f'{here}: expected lines of "word" = value')
+        found: dict[str, str] = {}
+        for word, value in words.items():
+            key = word.strip().lower()
+            if key in found:
+                raise ClientloadError(
+                    f"{here}: {word!r} is given twice (words are compared trimmed, in any case)"
+                )
+            text = _text(value, f"{here} {word!r}")
+            if table is not None:
+                check_value(table, target, text, f"{here} {word!r}")
+            found[key] = text
+        maps[target] = found
+    return maps
+
+
+def _placeholder_left(text: str, where: str) -> str | None:
+    """The line of a `"word" = ?` left as the import's hint wrote it, if that is what broke."""
+    import re
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(r"""\s*("[^"]*"|'[^']*'|[\w-]+)\s*=\s*\?""", line):
+            return (
+                f"{where} line {number}: replace the ? with what the word means "
+                f"({line.split('#', 1)[1].strip() if '#' in line else 'a value'})"
+            )
+    return None
 
 
 def _check_target(target: str, columns: list[str], where: str) -> None:
@@ -190,12 +256,25 @@ def _lookups(section: dict[str, Any], where: str) -> tuple[Lookup, ...]:
         here = f"{where} [lookup.{name}]"
         if not isinstance(spec, dict):
             raise ClientloadError(f"{here}: expected file, key, on and columns")
-        unknown = set(spec) - {"file", "key", "on", "columns", "prefix"}
+        allowed = ("file", "sheet", "key", "on", "columns", "required", "prefix")
+        unknown = set(spec) - set(allowed)
         if unknown:
-            raise ClientloadError(f"{here}: unknown key {sorted(unknown)[0]!r}")
-        for needed in ("file", "key", "columns"):
+            raise ClientloadError(
+                f"{here}: unknown key {sorted(unknown)[0]!r}; expected {', '.join(allowed)}"
+            )
+        if "file" not in spec and "sheet" not in spec:
+            raise ClientloadError(
+                f"{here}: missing 'file' (or 'sheet', for another sheet of the data's workbook)"
+            )
+        for needed in ("key", "columns"):
             if needed not in spec:
                 raise ClientloadError(f"{here}: missing {needed!r}")
+        sheet = spec.get("sheet")
+        if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, (str, int))):
+            raise ClientloadError(f"{here}: sheet must be a name in quotes or a number, 1 = first")
+        required = spec.get("required", True)
+        if not isinstance(required, bool):
+            raise ClientloadError(f"{here}: required must be true or false")
         columns = spec["columns"]
         if isinstance(columns, str):
             columns = [columns]
@@ -204,18 +283,23 @@ def _lookups(section: dict[str, Any], where: str) -> tuple[Lookup, ...]:
         found.append(
             Lookup(
                 name=name,
-                file=Path(str(spec["file"])),
+                file=Path(str(spec["file"])) if "file" in spec else None,
                 key=str(spec["key"]),
                 on=str(spec.get("on", spec["key"])),
                 columns=tuple(columns),
                 prefix=str(spec.get("prefix", "")),
+                sheet=sheet,
+                required=required,
             )
         )
     return tuple(found)
 
 
 def resolve_lookup_file(lookup: Lookup, mapping_dir: Path | None, data_file: Path) -> Path:
-    """The lookup's file: absolute as written, else next to the mapping file, else the data file."""
+    """The lookup's file: absolute as written, else next to the mapping file, else next to the
+    data file; with no file named, the data file itself."""
+    if lookup.file is None:
+        return data_file
     if lookup.file.is_absolute():
         candidates = [lookup.file]
     else:

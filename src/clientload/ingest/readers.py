@@ -43,6 +43,8 @@ class Staged:
     sha256: str
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
+    sheet: str | None = None  # a workbook's sheet that was read, and all its sheets
+    sheets: list[str] = field(default_factory=list)
 
 
 def sql_string(text: str) -> str:
@@ -135,7 +137,8 @@ def _stage_excel(
     )
     count = _load_records(con, name, width, records)
     notes = [f"sheet {sheet_name!r}"] if len(names) > 1 else []
-    return Staged(name, headers, ["VARCHAR"] * width, count, sha or file_sha256(path), notes=notes)
+    return Staged(name, headers, ["VARCHAR"] * width, count, sha or file_sha256(path), notes=notes,
+                  sheet=sheet_name, sheets=list(names))
 
 
 def _trim(row: list[Any]) -> list[Any]:
@@ -315,6 +318,30 @@ def _dedupe(headers: list[str]) -> list[str]:
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def file_headers(path: Path) -> dict[str | None, list[str]]:
+    """The header row of each sheet of a workbook, or of a text or Parquet file (key None), named
+    as staging names them; read without loading the rows."""
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(path))
+        found: dict[str | None, list[str]] = {}
+        for name in book.sheet_names:
+            first = next(iter(book.get_sheet_by_name(name).iter_rows()), [])
+            found[name] = _dedupe([_cell_text(v) or f"column{i + 1}" for i, v in enumerate(first)])
+        return found
+    if suffix in PARQUET_SUFFIXES:
+        import pyarrow.parquet as pq
+
+        return {None: list(pq.read_schema(path).names)}
+    scan = scan_file(path)
+    sample = read_sample(path, "utf-8" if scan.encoding.startswith("utf-8") else scan.encoding)
+    rows = [r for r in csv.reader(sample.splitlines(), delimiter=sniff_delimiter(sample)) if r]
+    return {None: _dedupe([h.strip() or f"column{i}" for i, h in enumerate(rows[0])] if rows
+                          else [])}
 
 
 def drop_staged(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -80,6 +80,11 @@ _BY_TABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "changes": ("edits", "changes_count", "изменения", "количество изменений", "правки"),
         "delivery": ("delivery_type", "shipping_method", "доставка", "способ доставки"),
         "source": ("channel", "order_source", "источник", "канал"),
+        "returned": ("return", "returns", "is_returned", "return_flag", "returned_order",
+                     "возврат", "возвращен", "возвраты", "вернули", "признак возврата"),
+        "employee": ("employee_id", "taken_by", "created_by", "entered_by", "author", "operator",
+                     "agent", "manager", "sales_rep", "сотрудник", "оператор", "автор", "принял",
+                     "создал", "ответственный", "менеджер"),
     },
     "interactions": {
         "type": ("interaction_type", "event", "activity", "тип", "вид", "тип события"),
@@ -107,6 +112,12 @@ _BY_TABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "revenue_plan": ("plan", "sales_plan", "план", "план продаж", "план выручки"),
         "quantity_plan": ("plan_quantity", "план количество", "план в штуках"),
         "margin_plan": ("plan_margin", "план маржи", "план валовой прибыли"),
+    },
+    "timesheets": {
+        "employee": ("staff", "person", "worker", "сотрудник", "фио", "работник"),
+        "date": ("day", "work_date", "дата", "день"),
+        "minutes": ("client_minutes", "time_minutes", "минуты", "минут", "время мин"),
+        "department": ("dept", "отдел", "подразделение"),
     },
 }
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clientload.i18n import format_money, format_number, format_percent, translator
+from clientload.letters.ladder import Step, ladder, level_name, level_perks
 from clientload.model.labels import client_facing_label, rule_label
 
 Row = dict[str, Any]
@@ -52,6 +53,7 @@ class Letter:
     next_level: str
     next_perks: str
     steps: list[str]
+    ladder: list[Step]
     closing: str
     signature: str
     company: str = ""
@@ -90,23 +92,6 @@ def _activity_names(_: Callable[[str], str]) -> dict[str, str]:
         "storage": _("storing your goods in our warehouse"),
         "financing": _("payment terms (money in receivables)"),
     }
-
-
-def level_name(level: Row | None, lang: str) -> str:
-    """A career level as the client reads it: its `name_<lang>` or `name`, else its code."""
-    if not level:
-        return ""
-    _ = translator(lang)
-    named = level.get(f"name_{lang}") or level.get("name")
-    return str(named) if named else _(str(level.get("code", "")).replace("_", " ").capitalize())
-
-
-def level_perks(level: Row | None, lang: str) -> str:
-    """A level's perks: `perks_<lang>` when the ladder gives one, else `perks` translated."""
-    if not level:
-        return ""
-    _ = translator(lang)
-    return str(level.get(f"perks_{lang}") or _(str(level.get("perks", ""))))
 
 
 def policy_lines(policy: Row, payment_terms_days: float | None, lang: str,
@@ -224,15 +209,19 @@ def next_steps(career: Row | None, next_level: Row | None, lang: str,
         return []
     _ = translator(lang)
     steps: list[str] = []
-    if _value(career, "revenue_gap_per_month") > 0:
+    revenue_gap = _value(career, "revenue_gap_per_month")
+    if revenue_gap > 0:
+        now = _value(career, "monthly_revenue")
         steps.append(_("Buy for {target} a month (today {now}, {gap} more).").format(
-            target=format_money(_value(next_level, "min_monthly_revenue"), lang, currency),
-            now=format_money(_value(career, "monthly_revenue"), lang, currency),
-            gap=format_money(_value(career, "revenue_gap_per_month"), lang, currency)))
-    if _value(career, "categories_gap") > 0:
+            target=format_money(now + revenue_gap, lang, currency),
+            now=format_money(now, lang, currency),
+            gap=format_money(revenue_gap, lang, currency)))
+    categories_gap = _value(career, "categories_gap")
+    if categories_gap > 0:
+        now = _value(career, "categories_bought")
         steps.append(_("Buy from {target} categories of our range (today {now}).").format(
-            target=format_number(_value(next_level, "min_categories"), lang),
-            now=format_number(_value(career, "categories_bought"), lang)))
+            target=format_number(now + categories_gap, lang),
+            now=format_number(now, lang)))
     if _value(career, "orders_per_month_to_cut") > 0:
         steps.append(_("Combine purchases into at most {target} orders a month "
                        "(today {now}).").format(
@@ -243,6 +232,9 @@ def next_steps(career: Row | None, next_level: Row | None, lang: str,
                        "(today {now}).").format(
             target=format_number(_value(next_level, "max_changes_per_order"), lang, 1),
             now=format_number(_value(career, "changes_per_order"), lang, 2)))
+    if _value(career, "regularity_cv_to_cut") > 0:
+        steps.append(_("Buy steadily: in every period of your usual rhythm, in similar amounts, "
+                       "without long pauses."))
     return steps
 
 
@@ -281,6 +273,7 @@ def build_letter(*, metrics: Row, costs: list[Row], deviations: list[Row], caree
         next_level=level_name(upcoming, lang),
         next_perks=level_perks(upcoming, lang),
         steps=steps,
+        ladder=ladder(levels, career, lang, currency),
         closing=(_("{manager}, your manager, will be glad to discuss these steps with you.")
                  .format(manager=manager) if manager else
                  _("Your manager will be glad to discuss these steps with you.")),
@@ -300,5 +293,11 @@ def build_letter(*, metrics: Row, costs: list[Row], deviations: list[Row], caree
             "manager": _("Manager"),
             "steps": _("What it takes"),
             "sales_team": _("Sales department"),
+            "ladder": _("Our partnership levels"),
+            "step": _("Level"),
+            "asks": _("What it asks"),
+            "gives": _("What it gives"),
+            "here": _("you are here"),
+            "next_step": _("your next step"),
         },
     )

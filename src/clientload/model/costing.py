@@ -14,6 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from clientload.model.literal import literal_table
+from clientload.model.orders import term_column
 from clientload.settings.loader import Activity, Department
 
 # How each non-interaction driver is counted in the per-client drivers table.
@@ -57,19 +58,15 @@ def department_rates(
 def activity_minutes(activity: Activity, drivers: ir.Table) -> tuple[ir.Value, ir.Value]:
     """Events and minutes of a driver-counted activity, per client row of `drivers`.
 
-    Orders use the time equation: minutes + minutes_per_line × lines + urgent_extra_minutes ×
-    urgent orders (summed over the client's orders this is linear in the totals).
+    The time equation: minutes × events + Σ each term's minutes × its quantity (the term columns
+    of `drivers`, see `clientload.model.orders`): linear, so summing per order and per client
+    give the same.
     """
-    if activity.driver == "orders":
-        events = drivers.orders
-        minutes = (
-            drivers.orders * activity.minutes
-            + drivers.order_lines * activity.minutes_per_line
-            + drivers.urgent_orders * activity.urgent_extra_minutes
-        )
-        return events, minutes
     events = drivers[DRIVER_COLUMNS[activity.driver]]
-    return events, events * activity.minutes
+    minutes = events * activity.minutes
+    for term in activity.terms:
+        minutes = minutes + drivers[term_column(activity.driver, term)] * term.minutes
+    return events, minutes
 
 
 def _activity_table(chosen: dict[str, Activity]) -> ir.Table:
@@ -112,6 +109,12 @@ def _cost_rows(
                 events_minutes[name][1] * rates[chosen[name].department].cost_per_minute
             ).cast("float64")
         ),
+        # the minutes recorded on interactions (the rest are standard minutes, the assumption
+        # the sensitivity of the groups varies)
+        recorded_minutes=(
+            t.recorded_minutes.cast("float64") if "recorded_minutes" in t.columns
+            else ibis.literal(0.0)
+        ),
     )
     return part.filter((part.events > 0) | (part.minutes > 0))
 
@@ -127,7 +130,8 @@ def client_costs(
     activities: dict[str, Activity],
     rates: dict[str, DepartmentRate],
 ) -> ir.Table:
-    """One row per client, activity: department, activity, driver, events, minutes, cost.
+    """One row per client, activity: department, activity, driver, events, minutes, cost, and
+    the recorded minutes among them.
 
     Interactions of an activity's `type` take their own minutes where recorded and the standard
     minutes for the rest. Built as two joins of the per-client facts with a small table of the
@@ -153,12 +157,14 @@ def client_costs(
             events=ibis.literal(0.0),
             minutes=ibis.literal(0.0),
             cost=ibis.literal(0.0),
+            recorded_minutes=ibis.literal(0.0),
         ).limit(0)
     return parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
 
 
-def direct_costs(storage: ir.Table, financing: ir.Table) -> ir.Table:
-    """Storage and financing as cost rows of department "direct" (no minutes)."""
+def direct_costs(storage: ir.Table, financing: ir.Table, waiting: ir.Table) -> ir.Table:
+    """Storage, goods waiting ready but unshipped, and financing as cost rows of department
+    "direct" (no minutes)."""
 
     def rows(t: ir.Table, activity: str, cost: ir.Value, events: ir.Value) -> ir.Table:
         part = t.select(
@@ -169,11 +175,13 @@ def direct_costs(storage: ir.Table, financing: ir.Table) -> ir.Table:
             events=events.cast("float64"),
             minutes=ibis.literal(0.0),
             cost=cost.cast("float64"),
+            recorded_minutes=ibis.literal(0.0),
         )
         return part.filter(part.cost != 0)
 
     return ibis.union(
         rows(storage, "storage", storage.storage_cost, storage.pallet_days + storage.value_days),
+        rows(waiting, "waiting", waiting.waiting_cost, waiting.waiting_days),
         rows(financing, "financing", financing.financing_cost, ibis.literal(0.0)),
         distinct=False,
     )

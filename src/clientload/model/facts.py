@@ -70,12 +70,12 @@ def priced_lines(store: Store, assumed_margin_rate: float) -> ir.Table:
     )
 
 
-def client_sales(lines: ir.Table, period: Period, previous: Period) -> ir.Table:
-    """Per client: the period's sales, returns, the previous period's revenue, first and last
-    purchase, and the sums behind the coefficient of variation of monthly revenue.
+def client_months(lines: ir.Table, period: Period, previous: Period) -> ir.Table:
+    """Per client and bucket: the month index (year × 12 + month) for lines of the period, 0 for
+    the previous period, −1 before — revenue, cost, quantity, assumed lines, first and last
+    dates, and the purchase days (distinct dates with goods bought) with their first and last.
 
-    One pass over the lines up to the period's end, grouped by client and bucket — the month
-    for lines of the period, 0 for the previous period, −1 before — then by client.
+    One pass over the lines up to the period's end. Clients × about 14 rows: small, kept.
     """
     upto = lines.filter(lines.date <= ibis.literal(period.end))
     bucket = ibis.cases(
@@ -83,114 +83,59 @@ def client_sales(lines: ir.Table, period: Period, previous: Period) -> ir.Table:
         (_between(upto.date, previous), 0),
         else_=-1,
     )
+    bought = upto.quantity > 0
     # Every aggregate here is computed for each of the ~10 lines per group: only what the client
     # figures need (a client is active when it has any group in the two periods).
-    b = upto.group_by(client_id=upto.client_id, bucket=bucket).aggregate(
+    return upto.group_by(client_id=upto.client_id, bucket=bucket).aggregate(
         revenue=upto.revenue.sum(),
         cost_of_goods=upto.cost_of_goods.sum(),
         quantity=upto.quantity.sum(),
-        returns=upto.count(where=upto.quantity < 0),
         assumed_lines=upto.count(where=upto.cost_assumed),
         first_date=upto.date.min(),
         last_date=upto.date.max(),
+        purchase_days=upto.date.nunique(where=bought),
+        first_purchase=upto.date.min(where=bought),
+        last_purchase=upto.date.max(where=bought),
     )
+
+
+def client_sales(months: ir.Table) -> ir.Table:
+    """Per client: the period's sales, the previous period's revenue, first and last purchase,
+    the sums behind the coefficient of variation of monthly revenue, and the buying rhythm.
+
+    The rhythm is read over the previous period and the period together: the purchase days and
+    the mean gap between them, (last − first purchase day) ÷ (purchase days − 1).
+    """
+    b = months
     current = b.bucket > 0
+    window = b.bucket >= 0
     revenue = ibis.coalesce(b.revenue, 0.0)
-    return (
+    t = (
         b.group_by("client_id")
         .aggregate(
             revenue=ibis.coalesce(revenue.sum(where=current), 0.0),
             cost_of_goods=ibis.coalesce(b.cost_of_goods.sum(where=current), 0.0),
             quantity=ibis.coalesce(b.quantity.sum(where=current), 0.0),
-            returns=ibis.coalesce(b.returns.sum(where=current), 0),
             assumed_lines=ibis.coalesce(b.assumed_lines.sum(where=current), 0),
             previous_revenue=ibis.coalesce(revenue.sum(where=b.bucket == 0), 0.0),
-            recent_buckets=b.count(where=b.bucket >= 0),
+            recent_buckets=b.count(where=window),
             first_date=b.first_date.min(),
             last_date=b.last_date.max(),
             monthly_revenue_sq=ibis.coalesce((revenue * revenue).sum(where=current), 0.0),
+            purchase_days=ibis.coalesce(b.purchase_days.sum(where=window), 0),
+            window_first_purchase=b.first_purchase.min(where=window),
+            window_last_purchase=b.last_purchase.max(where=window),
         )
         .filter(lambda t: t.recent_buckets > 0)
     )
-
-
-def client_orders(
-    store: Store, lines: ir.Table, period: Period, min_order_values: tuple[float, ...]
-) -> ir.Table:
-    """Per client: orders, their lines, changes, urgent orders, deliveries, portal use and the
-    count of orders under each minimum order value that a policy sets.
-
-    Orders come from the sales lines of the period (returns excluded): one per `order_id`, or,
-    where it is empty, one per client and date. Where the `orders` table has rows, each order
-    takes its urgency, changes, delivery and source from there, and an order belongs to the
-    period by its `created_at` when given, else by the date of its lines. `lines` may be the raw
-    sales table: only client, date, order, quantity and revenue are read.
-    """
-    sold = lines.filter(_between(lines.date, period) & (lines.quantity >= 0))
-    # Grouping by three plain keys is much faster than by one concatenated string key.
-    per_order = sold.group_by(
-        s_client_id=sold.client_id,
-        s_order_id=sold.order_id,
-        s_day=ibis.ifelse(sold.order_id.isnull(), sold.date, ibis.null("date")),
-    ).aggregate(lines=sold.count(), value=sold.revenue.sum(), s_date=sold.date.min())
-    if store.has_orders:
-        o = store.orders
-        attrs = o.select(
-            order_id=o.order_id,
-            o_client_id=o.client_id,
-            created=o.created_at.date(),
-            urgent=ibis.coalesce(o.urgent, False),
-            changes=ibis.coalesce(o.changes, 0),
-            delivery=o.delivery.lower().strip() == "delivery",
-            portal=o.source.lower().strip() == "portal",
-            source_known=o.source.notnull(),
+    span = t.window_last_purchase.delta(t.window_first_purchase, unit="day")
+    return t.mutate(
+        mean_gap_days=ibis.ifelse(
+            t.purchase_days >= 2,
+            span.cast("float64") / (t.purchase_days - 1).cast("float64"),
+            ibis.null("float64"),
         )
-        j = per_order.outer_join(attrs, per_order.s_order_id == attrs.order_id)
-        orders = j.select(
-            client_id=ibis.coalesce(j.o_client_id, j.s_client_id),
-            day=ibis.coalesce(j.created, j.s_date),
-            lines=ibis.coalesce(j.lines, 0),
-            value=ibis.coalesce(j.value, 0.0),
-            urgent=ibis.coalesce(j.urgent, False),
-            changes=ibis.coalesce(j.changes, 0),
-            delivery=ibis.coalesce(j.delivery, False),
-            portal=ibis.coalesce(j.portal, False),
-            source_known=ibis.coalesce(j.source_known, False),
-            # data checks: sales under an order id the orders table lacks; orders without lines
-            not_in_table=j.s_order_id.notnull() & j.order_id.isnull(),
-            without_lines=j.s_client_id.isnull(),
-        )
-        orders = orders.filter(_between(orders.day, period))
-    else:
-        orders = per_order.select(
-            client_id=per_order.s_client_id,
-            lines=per_order.lines,
-            value=per_order.value,
-            urgent=ibis.literal(False),
-            changes=ibis.literal(0),
-            delivery=ibis.literal(False),
-            portal=ibis.literal(False),
-            source_known=ibis.literal(False),
-            not_in_table=ibis.literal(False),
-            without_lines=ibis.literal(False),
-        )
-    small = {
-        f"small_orders_{i}": orders.count(where=orders.value < threshold)
-        for i, threshold in enumerate(min_order_values)
-    }
-    return orders.group_by("client_id").aggregate(
-        orders=orders.count(),
-        order_lines=orders.lines.sum(),
-        order_value=orders.value.sum(),
-        changes=orders.changes.sum(),
-        urgent_orders=orders.count(where=orders.urgent),
-        deliveries=orders.count(where=orders.delivery),
-        portal_orders=orders.count(where=orders.portal),
-        orders_with_source=orders.count(where=orders.source_known),
-        orders_not_in_table=orders.count(where=orders.not_in_table),
-        orders_without_lines=orders.count(where=orders.without_lines),
-        **small,
-    )
+    ).drop("window_first_purchase", "window_last_purchase")
 
 
 def client_interactions(store: Store, period: Period) -> ir.Table:

@@ -52,6 +52,10 @@ RULE_LABELS: dict[str, dict[str, str]] = {
         "ru": "Отсрочка вместо предоплаты",
         "en": "Credit instead of prepayment",
     },
+    "max_waiting_days": {
+        "ru": "Товар ждёт отгрузки на нашем складе дольше допустимого (дней сверх нормы)",
+        "en": "Goods left ready in our warehouse beyond the allowed days (order-days over)",
+    },
 }
 
 
@@ -109,6 +113,7 @@ TERM_LABELS: dict[str, dict[str, str]] = {
     "complaint": {"ru": "Жалоба", "en": "Complaint"},
     "claim": {"ru": "Претензия", "en": "Claim"},
     "storage": {"ru": "Хранение", "en": "Storage"},
+    "waiting": {"ru": "Ожидание отгрузки на складе", "en": "Waiting in our warehouse"},
     "financing": {"ru": "Финансирование", "en": "Financing"},
 }
 
@@ -199,3 +204,53 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
 
 def column_label(key: str, language: str = "en") -> str:
     return _words(COLUMN_LABELS, key, language)
+
+
+# Words of a time equation (see `clientload.settings.terms`).
+_PER_WORDS = {
+    "lines": {"ru": "за строку", "en": "per line"},
+    "quantity": {"ru": "за единицу", "en": "per unit"},
+    "changes": {"ru": "за изменение", "en": "per change"},
+}
+_FLAG_WORDS = {
+    "urgent": {"ru": "если заказ срочный", "en": "if urgent"},
+    "new_client": {"ru": "если клиент новый", "en": "if the client is new"},
+    "changed": {"ru": "если заказ меняли", "en": "if changed"},
+    "returned": {"ru": "если заказ вернули", "en": "if returned"},
+}
+_CODE_WORDS = {
+    "delivery": {"ru": "доставка", "en": "delivery"},
+    "pickup": {"ru": "самовывоз", "en": "pickup"},
+    "source": {"ru": "канал заказа", "en": "order source"},
+    "manager": {"ru": "менеджер", "en": "manager"},
+    "phone": {"ru": "телефон", "en": "phone"},
+    "email": {"ru": "почта", "en": "e-mail"},
+    "portal": {"ru": "портал", "en": "portal"},
+}
+_DELIVERY_WORD = {"ru": "способ доставки", "en": "delivery"}
+
+
+def equation_text(activity, language: str = "en") -> str:
+    """An activity's time equation in words: "6 + 0.5 per line + 10 if urgent" (minutes)."""
+    from clientload.i18n import format_number
+
+    def number(value: float) -> str:
+        return format_number(abs(value), language, 0 if float(value).is_integer() else 1)
+
+    unit = "мин" if language == "ru" else "min"
+    text = f"{number(activity.minutes)} {unit}"
+    for term in activity.terms:
+        sign = "−" if term.minutes < 0 else "+"
+        if term.per:
+            said = _words(_PER_WORDS, term.per, language)
+        elif term.flag:
+            said = _words(_FLAG_WORDS, term.flag, language)
+        else:
+            column = (_DELIVERY_WORD[language] if term.column == "delivery"
+                      else _words(_CODE_WORDS, str(term.column), language))
+            code = _words(_CODE_WORDS, str(term.code), language)
+            op = "=" if term.op == "==" else "≠"
+            said = f"{'если' if language == 'ru' else 'if'} {column} {op} {code}"
+        comma = "," if language == "ru" and not term.per else ""
+        text += f" {sign} {number(term.minutes)}{comma} {said}"
+    return text

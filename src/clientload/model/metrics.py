@@ -9,6 +9,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from clientload.model import rhythm as rhythm_mod
 from clientload.model.period import Period
 
 
@@ -33,6 +34,9 @@ def company_sales_totals(sales: ir.Table) -> ir.Table:
     return sales.aggregate(
         revenue=ibis.coalesce(sales.revenue.sum(), 0.0),
         margin=ibis.coalesce((sales.revenue - sales.cost_of_goods).sum(), 0.0),
+        # the mean previous revenue of the clients that had any: growth's yardstick
+        previous_revenue_sum=sales.previous_revenue.sum(where=sales.previous_revenue > 0),
+        previous_revenue_clients=sales.count(where=sales.previous_revenue > 0),
     )
 
 
@@ -43,7 +47,8 @@ def _cost_kinds(costs: ir.Table) -> dict[str, ir.BooleanValue]:
     direct = costs.department == "direct"
     return {
         "activity_cost": ~direct,
-        "storage_cost": direct & (costs.activity == "storage"),
+        # goods waiting ready but unshipped are storage too: our warehouse used as the client's
+        "storage_cost": direct & costs.activity.isin(("storage", "waiting")),
         "financing_cost": direct & (costs.activity == "financing"),
     }
 
@@ -66,18 +71,26 @@ def client_pnl(
     storage: ir.Table,
     receivables: ir.Table,
     categories: ir.Table,
+    rhythm: ir.Table,
+    waiting: ir.Table,
     range_categories: int,
     period: Period,
+    rhythm_months: int,
     default_terms_days: float,
 ) -> ir.Table:
     """Join the facts into one row per client and derive the P&L and the operating metrics.
 
-    `costs` is `client_costs` (activities and direct costs); `calls` has the client's call events.
+    `costs` is `client_costs` (activities and direct costs); `calls` has the client's call events;
+    `rhythm` the Σ of squared revenue per `rhythm_months` bucket; `waiting` the goods it left
+    ready but unshipped in our warehouse.
     """
     months = period.months
     kind = _cost_kinds(costs)
+    standard_share = (costs.minutes - costs.recorded_minutes) / costs.minutes
+    standard = ibis.ifelse(costs.minutes > 0, costs.cost * standard_share, 0.0)
     by_kind = costs.group_by(k_client_id=costs.client_id).aggregate(
         load_minutes=costs.minutes.sum(),
+        standard_activity_cost=standard.sum(where=kind["activity_cost"]),
         **{name: costs.cost.sum(where=rows) for name, rows in kind.items()},
     )
     c = clients.select(
@@ -97,6 +110,8 @@ def client_pnl(
         (storage.rename(t_client_id="client_id"), "t_client_id"),
         (receivables.rename(r_client_id="client_id"), "r_client_id"),
         (categories.rename(g_client_id="client_id"), "g_client_id"),
+        (rhythm.rename(h_client_id="client_id"), "h_client_id"),
+        (waiting.rename(w_client_id="client_id"), "w_client_id"),
     ]
     j = u
     for table, key in parts:
@@ -124,6 +139,8 @@ def client_pnl(
         ibis.greatest(variance, 0.0).sqrt() / mean,
         ibis.null("float64"),
     )
+    active_buckets = rhythm_mod.active_buckets(first_date, period, rhythm_months)
+    regularity = rhythm_mod.regularity_cv(revenue, j.rhythm_revenue_sq, active_buckets)
     tenure = ibis.ifelse(
         first_date.notnull(),
         (period.end.year * 12 + period.end.month) - (first_date.year() * 12 + first_date.month()),
@@ -143,6 +160,7 @@ def client_pnl(
         cost_assumed=_z(j.assumed_lines, 0) > 0,
         load_minutes=load_minutes,
         activity_cost=activity_cost,
+        standard_activity_cost=_z(j.standard_activity_cost, 0.0),
         storage_cost=storage_cost,
         financing_cost=financing_cost,
         cost_to_serve=cost_to_serve,
@@ -155,6 +173,8 @@ def client_pnl(
         urgent_orders=_z(j.urgent_orders, 0),
         deliveries=_z(j.deliveries, 0),
         returns=_z(j.returns, 0),
+        returned_orders=_z(j.returned_orders, 0),
+        new_client_orders=_z(j.new_client_orders, 0),
         calls=_z(j.calls, 0),
         portal_orders=_z(j.portal_orders, 0),
         orders_with_source=_z(j.orders_with_source, 0),
@@ -167,12 +187,18 @@ def client_pnl(
         load_minutes_per_1000_revenue=_ratio(load_minutes * 1000.0, revenue),
         margin_per_load_hour=_ratio(gross_margin, load_minutes / 60.0),
         storage_days=_z(j.storage_days, 0),
+        waiting_orders=_z(j.waiting_orders, 0),
+        waiting_days=_z(j.waiting_days, 0),
+        waiting_value_days=_z(j.waiting_value_days, 0.0),
         dso_days=j.dso_days,
         payment_terms_days=ibis.coalesce(j.terms, float(default_terms_days)),
         categories_bought=categories_bought,
         breadth=categories_bought / max(range_categories, 1),
         monthly_revenue=revenue / months,
         cv_monthly_revenue=cv,
+        regularity_cv=regularity,
+        purchase_days=_z(j.purchase_days, 0),
+        mean_gap_days=j.mean_gap_days,
         tenure_months=tenure,
         first_date=first_date,
         last_date=j.last_date,

@@ -60,9 +60,16 @@ class Period:
 
 
 def default_period(last_sales_date: date, months: int) -> Period:
-    """The last `months` months ending at the last sales date."""
-    start = add_months(last_sales_date + timedelta(days=1), -months)
-    return Period(start, last_sales_date)
+    """The last `months` whole calendar months, ending with the month of the last sale.
+
+    Whole months, so that calls and notes logged after the last sale of that month still count,
+    and month-based figures (monthly revenue, regularity, the workbook's months) see no part month
+    at either end.
+    """
+    last = calendar.monthrange(last_sales_date.year, last_sales_date.month)[1]
+    end = date(last_sales_date.year, last_sales_date.month, last)
+    start = add_months(date(last_sales_date.year, last_sales_date.month, 1), 1 - months)
+    return Period(start, end)
 
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

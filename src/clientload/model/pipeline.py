@@ -21,7 +21,11 @@ import pyarrow as pa
 from clientload.model import activation as activation_mod
 from clientload.model import career as career_mod
 from clientload.model import costing, facts, heavy, metrics, policy, segments, summary, whale
+from clientload.model.orders import Waiting, client_orders, client_waiting, order_events, used_terms
 from clientload.model.period import Period
+from clientload.model.rhythm import bucket_revenue_sq, rhythm_months, typical_gap
+from clientload.model.segments import Rhythm, Sensitivity
+from clientload.model.warnings import rule_checks
 from clientload.progress import ProgressFn, no_progress
 from clientload.settings import Settings
 
@@ -47,6 +51,8 @@ CLIENT_METRICS_COLUMNS = (
     "segment",
     "segment_reason",
     "segment_reason_ru",
+    "segment_stable",
+    "contribution_sign_stable",
     "revenue",
     "cost_of_goods",
     "gross_margin",
@@ -67,6 +73,8 @@ CLIENT_METRICS_COLUMNS = (
     "urgent_orders",
     "deliveries",
     "returns",
+    "returned_orders",
+    "new_client_orders",
     "calls",
     "portal_orders",
     "orders_per_month",
@@ -78,12 +86,20 @@ CLIENT_METRICS_COLUMNS = (
     "load_minutes_per_1000_revenue",
     "margin_per_load_hour",
     "storage_days",
+    "waiting_orders",
+    "waiting_days",
+    "waiting_value_days",
     "dso_days",
     "payment_terms_days",
     "categories_bought",
     "breadth",
     "monthly_revenue",
     "cv_monthly_revenue",
+    "regularity_cv",
+    "purchase_days",
+    "mean_gap_days",
+    "days_since_purchase",
+    "lapse_after_days",
     "xyz_class",
     "abc_revenue",
     "abc_contribution",
@@ -96,7 +112,7 @@ CLIENT_METRICS_COLUMNS = (
 
 STAGES = ("facts", "costs", "clients", "policy", "outputs")
 # the output the model itself reads at the end (one row per department)
-_NEEDED = frozenset({"capacity"})
+_NEEDED = frozenset({"capacity", "activation"})
 
 
 @dataclass
@@ -201,13 +217,33 @@ def compute_model(
     storage_s = settings.section("storage")
     finance_s = settings.section("finance")
     act_s = settings.section("activation")
+    sens_s = settings.section("sensitivity")
     previous = period.previous()
     thresholds = policy.min_order_values(policies)
 
     # 1. Facts: one pass per input table.
     lines = facts.priced_lines(store, settings.assumed_margin_rate)
-    sales = keep("sales", facts.client_sales(lines, period, previous))
-    orders = keep("orders", facts.client_orders(store, store.sales, period, thresholds))
+    months = keep("months", facts.client_months(lines, period, previous))
+    sales = keep("sales", facts.client_sales(months))
+    gaps_pending = later(sales.filter(sales.mean_gap_days.notnull()).select("mean_gap_days"))
+    events = order_events(
+        store, store.sales, period, sales, int(analysis["new_client_months"])
+    )
+    orders = keep("orders", client_orders(events, settings.activities.values(), thresholds))
+    waiting_limits = policy.waiting_limits(policies)
+    waiting = keep(
+        "waiting",
+        client_waiting(
+            store,
+            store.sales,
+            period,
+            Waiting(
+                int(storage_s.get("free_days", 3)),
+                float(storage_s["value_day_rate"]),
+                waiting_limits,
+            ),
+        ),
+    )
     interactions = keep("interactions", facts.client_interactions(store, period))
     storage = keep(
         "storage",
@@ -233,21 +269,19 @@ def compute_model(
         settings.departments, period.months, float(analysis["cost_period_months"])
     )
     ids = metrics.client_universe(sales, orders)
-    drivers = ids.left_join(orders, "client_id").left_join(
-        sales.select("client_id", "returns"), "client_id"
-    )
+    drivers = ids.left_join(orders, "client_id")
+    counted = [*costing.DRIVER_COLUMNS.values(), *used_terms(settings.activities.values())]
     drivers = keep(
         "drivers",
         drivers.select(
-            client_id=ids.client_id,
-            **{c: ibis.coalesce(drivers[c], 0) for c in costing.DRIVER_COLUMNS.values()},
+            client_id=ids.client_id, **{c: ibis.coalesce(drivers[c], 0) for c in counted}
         ),
     )
     client_costs = keep(
         "client_costs",
         ibis.union(
             costing.client_costs(drivers, interactions, settings.activities, rates),
-            costing.direct_costs(storage, receivables),
+            costing.direct_costs(storage, receivables, waiting),
             distinct=False,
         ),
     )
@@ -262,22 +296,34 @@ def compute_model(
     company_revenue = _float(money.get("revenue")) or 0.0
     company_margin = _float(money.get("margin")) or 0.0
     company_margin_rate = company_margin / company_revenue if company_revenue else 0.0
+    previous_clients = int(money.get("previous_revenue_clients") or 0)
+    company_gap = typical_gap(gaps_pending.result().column("mean_gap_days").to_pylist())
+    rhythm = Rhythm(
+        months=rhythm_months(company_gap, period, int(seg.get("rhythm_months", 0))),
+        company_gap_days=company_gap,
+        min_previous_revenue=float(seg.get("growing_min_previous_share", 0.0))
+        * ((_float(money.get("previous_revenue_sum")) or 0.0) / previous_clients
+           if previous_clients else 0.0),
+    )
     universe = metrics.client_universe(sales, orders, interactions, client_costs)
     categories = metrics.categories_per_client(assortment)
     # Not kept: the groups' query below reads it once; the company totals come from the facts.
     pnl = metrics.client_pnl(
-            universe=universe,
-            clients=store.clients,
-            sales=sales,
-            orders=orders,
-            costs=client_costs,
-            calls=metrics.calls_per_client(interactions),
-            storage=storage,
-            receivables=receivables,
-            categories=categories,
-            range_categories=range_categories,
-            period=period,
-            default_terms_days=float(finance_s["default_payment_terms_days"]),
+        universe=universe,
+        clients=store.clients,
+        sales=sales,
+        orders=orders,
+        costs=client_costs,
+        calls=metrics.calls_per_client(interactions),
+        storage=storage,
+        receivables=receivables,
+        categories=categories,
+        rhythm=bucket_revenue_sq(months, period, rhythm.months),
+        waiting=waiting,
+        range_categories=range_categories,
+        period=period,
+        rhythm_months=rhythm.months,
+        default_terms_days=float(finance_s["default_payment_terms_days"]),
     )
     classified = pnl.mutate(
         abc_revenue=metrics.abc_class(pnl, "revenue", seg["abc_a_share"], seg["abc_b_share"]),
@@ -298,6 +344,11 @@ def compute_model(
             analysis=analysis,
             company_margin_rate=company_margin_rate,
             range_categories=range_categories,
+            rhythm=rhythm,
+            sensitivity=Sensitivity(
+                tuple(float(f) for f in sens_s.get("minutes_factors", (0.8, 1.2))),
+                tuple(float(f) for f in sens_s.get("cost_factors", (0.9, 1.1))),
+            ),
         ),
     )
     done("clients")
@@ -309,8 +360,13 @@ def compute_model(
     )
     small = orders.select("client_id", *[f"small_orders_{i}" for i in range(len(thresholds))])
     small = small.rename(s_client_id="client_id")
-    with_counts = grouped.left_join(small, grouped.client_id == small.s_client_id).left_join(
-        handling, grouped.client_id == handling.h_client_id
+    over = [f"waiting{kind}_over_{i}" for i in range(len(waiting_limits))
+            for kind in ("_days", "_value_days")]
+    late = waiting.select(w_client_id=waiting.client_id, **{c: waiting[c] for c in over})
+    with_counts = (
+        grouped.left_join(small, grouped.client_id == small.s_client_id)
+        .left_join(handling, grouped.client_id == handling.h_client_id)
+        .left_join(late, grouped.client_id == late.w_client_id)
     )
     with_counts = with_counts.mutate(
         order_handling_cost=ibis.ifelse(
@@ -323,6 +379,7 @@ def compute_model(
             for i in range(len(thresholds))
         },
         orders_with_source=ibis.coalesce(with_counts.orders_with_source, 0),
+        **{c: ibis.coalesce(with_counts[c], 0) for c in over},
     )
     deviations = keep(
         "deviations",
@@ -334,6 +391,8 @@ def compute_model(
             urgent_cost=policy.unit_cost(settings.activities, rates, "urgent_orders"),
             delivery_cost=policy.unit_cost(settings.activities, rates, "deliveries"),
             cost_of_capital=settings.cost_of_capital,
+            limits=waiting_limits,
+            value_day_rate=float(storage_s["value_day_rate"]),
         ),
     )
     emit("policy_deviations", deviations)
@@ -359,7 +418,19 @@ def compute_model(
         "heavy_clients": heavy_list,
         "whale_curve": curve,
         "career": career_mod.career(
-            client_metrics, settings.section("career").get("levels", [])
+            client_metrics,
+            settings.section("career").get("levels", []),
+            career_mod.CoreRule(
+                monthly_revenue=grouped.aggregate(
+                    core_monthly_revenue=grouped.revenue.min(
+                        where=(grouped.revenue > 0)
+                        & (grouped.revenue_share_before < float(seg["core_min_revenue_share"]))
+                    )
+                    / period.months
+                ),
+                categories=float(seg["core_min_breadth"]) * max(range_categories, 1),
+                max_cv=float(seg["core_max_cv"]),
+            ),
         ).order_by("client_id"),
         "segments": summary.segment_summary(client_metrics),
         "activation": activation_mod.sales_activation(
@@ -382,9 +453,33 @@ def compute_model(
         )
     )
     serving = later(metrics.company_cost_to_serve(client_costs))
+    group_limits = {
+        "core_min_breadth": float(seg["core_min_breadth"]),
+        "core_max_cv": float(seg["core_max_cv"]),
+        "growing_min_growth": float(seg["growing_min_growth"]),
+        "growing_min_previous_revenue": rhythm.min_previous_revenue,
+        "growing_min_margin_premium": company_margin_rate
+        + float(seg["growing_min_margin_premium"]),
+    }
+    group_checks = later(
+        rule_checks(
+            client_metrics,
+            min_breadth=group_limits["core_min_breadth"],
+            max_cv=group_limits["core_max_cv"],
+            min_growth=group_limits["growing_min_growth"],
+            min_previous=rhythm.min_previous_revenue,
+            min_margin_rate=group_limits["growing_min_margin_premium"],
+        )
+    )
     assumed = later(
         client_metrics.aggregate(
             clients_with_assumed_cost=client_metrics.cost_assumed.sum(),
+            clients_whose_group_depends_on_assumptions=client_metrics.count(
+                where=~client_metrics.segment_stable
+            ),
+            clients_whose_sign_depends_on_assumptions=client_metrics.count(
+                where=~client_metrics.contribution_sign_stable
+            ),
             revenue_with_assumed_cost=client_metrics.revenue.sum(where=client_metrics.cost_assumed),
         )
     )
@@ -399,10 +494,35 @@ def compute_model(
         company_revenue,
         company_margin_rate,
     )
-    headlines["data_checks"] = {**_first(checks), **_first(assumed)}
+    data_checks = {**_first(checks), **_first(assumed)}
+    minutes_factors = [float(f) for f in sens_s.get("minutes_factors", (0.8, 1.2))]
+    cost_factors = [float(f) for f in sens_s.get("cost_factors", (0.9, 1.1))]
+    headlines["sensitivity"] = {
+        "minutes_factors": minutes_factors,
+        "cost_factors": cost_factors,
+        "minutes_spread": max((abs(f - 1) for f in minutes_factors), default=0.0),
+        "cost_spread": max((abs(f - 1) for f in cost_factors), default=0.0),
+        "clients_whose_group_depends": int(
+            data_checks.pop("clients_whose_group_depends_on_assumptions") or 0
+        ),
+        "clients_whose_sign_depends": int(
+            data_checks.pop("clients_whose_sign_depends_on_assumptions") or 0
+        ),
+    }
+    headlines["data_checks"] = data_checks
     headlines["gross_margin"] = company_margin
     headlines["cost_to_serve"] = _float(_first(serving).get("cost_to_serve")) or 0.0
     headlines["whale"]["top_client_share"] = top_share
+    headlines["activation"] = activation_mod.activation_headline(
+        tables["activation"].to_pylist()
+    )
+    headlines["group_checks"] = _first(group_checks)
+    headlines["group_limits"] = group_limits
+    headlines["rhythm"] = {
+        "months": rhythm.months,
+        "typical_gap_days": company_gap,
+        "min_previous_revenue": rhythm.min_previous_revenue,
+    }
     for name in keep.names:
         backend.drop_table(name, force=True)
     return ModelResult(

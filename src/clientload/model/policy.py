@@ -39,6 +39,14 @@ def min_order_values(policies: dict[str, dict[str, Any]]) -> tuple[float, ...]:
     return tuple(sorted({float(p.get("min_order_value", 0)) for p in policies.values()}))
 
 
+def waiting_limits(policies: dict[str, dict[str, Any]]) -> tuple[int, ...]:
+    """The distinct `max_waiting_days` the policies set: days a group's goods may wait ready but
+    unshipped in our warehouse (the orders pass counts the days beyond each)."""
+    return tuple(
+        sorted({int(p["max_waiting_days"]) for p in policies.values() if "max_waiting_days" in p})
+    )
+
+
 def _as_float(value) -> ir.Value:
     if isinstance(value, ir.Value):
         return value.cast("float64")
@@ -54,14 +62,17 @@ def policy_deviations(
     urgent_cost: float,
     delivery_cost: float,
     cost_of_capital: float,
+    limits: tuple[int, ...] = (),
+    value_day_rate: float = 0.0,
 ) -> ir.Table:
     """One row per client and broken rule: client_id, segment, rule, actual, allowed,
     excess_events, cost.
 
-    `m` is client metrics with `order_handling_cost` (orders-driven cost per order) and the
-    `small_orders_<i>` counts for each threshold. Each client is joined to its group's rules
-    (a small table) and each rule's figures are picked by a CASE on group and rule: one query
-    whatever the number of groups and rules.
+    `m` is client metrics with `order_handling_cost` (orders-driven cost per order), the
+    `small_orders_<i>` counts for each threshold, and the `waiting_days_over_<i>` and
+    `waiting_value_days_over_<i>` of goods waiting beyond each of `limits`. Each client is
+    joined to its group's rules (a small table) and each rule's figures are picked by a CASE on
+    group and rule: one query whatever the number of groups and rules.
     """
     # (segment, rule) → a function of the joined table giving actual, allowed, excess, cost
     rules: dict[tuple[str, str], Any] = {}
@@ -103,6 +114,16 @@ def policy_deviations(
                 0,
                 t.deliveries,
                 t.deliveries * delivery_cost,
+            )
+        if "max_waiting_days" in p:
+            i = limits.index(int(p["max_waiting_days"]))
+            days, value_days = f"waiting_days_over_{i}", f"waiting_value_days_over_{i}"
+            allowed = int(p["max_waiting_days"])
+            rules[segment, "max_waiting_days"] = lambda t, d=days, v=value_days, a=allowed: (
+                t[d],
+                a,
+                t[d],
+                t[v] * value_day_rate,
             )
         if p.get("payment") == "prepayment":
             rules[segment, "payment"] = lambda t: (

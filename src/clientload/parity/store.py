@@ -99,6 +99,10 @@ def _client_totals(out: Path) -> dict[str, dict[str, Any]]:
     return {r["manager"]: r for r in rows}
 
 
+def _optional(value: Any) -> float | None:
+    return None if value is None or value != value else float(value)
+
+
 def load_manager_figures(
     directory: str | Path, period: tuple[str, str] | None = None
 ) -> tuple[tuple[str, str], list[ManagerFigures]]:
@@ -163,8 +167,9 @@ def load_activation(
         rows = _rows(
             con,
             "SELECT CAST(department AS VARCHAR) AS department, price_driven_clients, "
-            "freed_hours, freed_cost, revenue_per_sales_hour FROM read_parquet(?) "
-            "ORDER BY department",
+            "freed_hours, freed_cost, revenue_per_sales_hour, sales_department, "
+            "potential_revenue, order_capacity, potential_margin, revenue_capacity "
+            "FROM read_parquet(?) ORDER BY department",
             [str(activation)],
         )
         ((pd_revenue, revenue, gross_margin),) = con.execute(
@@ -178,9 +183,12 @@ def load_activation(
             price_driven_clients=int(r["price_driven_clients"] or 0),
             freed_hours=float(r["freed_hours"] or 0.0),
             freed_cost=float(r["freed_cost"] or 0.0),
-            revenue_per_sales_hour=(
-                None if r["revenue_per_sales_hour"] is None else float(r["revenue_per_sales_hour"])
-            ),
+            revenue_per_sales_hour=_optional(r["revenue_per_sales_hour"]),
+            sales_department=bool(r["sales_department"]),
+            potential_revenue=_optional(r["potential_revenue"]),
+            order_capacity=_optional(r["order_capacity"]),
+            potential_margin=_optional(r["potential_margin"]),
+            revenue_capacity=_optional(r["revenue_capacity"]),
         )
         for r in rows
     ]

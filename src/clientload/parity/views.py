@@ -65,29 +65,33 @@ def managers_table(rows: list[ManagerPlan], period: str, lang: str) -> Any:
 
 
 def activation_table(result: Activation, lang: str) -> Any:
-    """Per department: freed hours, their cost and the revenue they could bring; then the total."""
+    """Per department: freed hours, their cost, and their worth at the department's own yield
+    (sales: revenue; others: more orders); then the bounded total."""
     from rich.table import Table
 
     ru = lang == "ru"
     table = Table(title="Активация продаж" if ru else "Sales activation")
     headers = (
         ("Отдел", "Ценовых клиентов", "Освобождено часов", "Стоимость времени",
-         "Выручка на час продаж", "Возможная выручка")
+         "Выручка на час продаж", "Возможная выручка", "Ещё заказов",
+         "Свободное время несёт выручку")
         if ru
         else ("Department", "Price-driven clients", "Freed hours", "Cost of the time",
-              "Revenue per sales hour", "Potential revenue")
+              "Revenue per sales hour", "Potential revenue", "More orders",
+              "Spare time carries revenue")
     )  # fmt: skip
     for i, header in enumerate(headers):
         table.add_column(header, justify="left" if i == 0 else "right")
     for d in result.departments:
-        per_hour = d.revenue_per_sales_hour
         table.add_row(
             d.department,
             str(d.price_driven_clients),
             number(d.freed_hours, lang),
             money(d.freed_cost, lang),
-            _money(per_hour, lang),
-            money(d.freed_hours * (per_hour or 0.0), lang),
+            _money(d.revenue_per_sales_hour, lang),
+            _money(d.potential_revenue, lang),
+            "—" if d.order_capacity is None else number(d.order_capacity, lang),
+            _money(d.revenue_capacity, lang),
         )
     table.add_row(
         "Итого" if ru else "Total",
@@ -96,6 +100,8 @@ def activation_table(result: Activation, lang: str) -> Any:
         money(result.freed_cost, lang),
         "",
         money(result.potential_revenue, lang),
+        "",
+        "",
         style="bold",
     )
     return table

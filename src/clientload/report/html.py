@@ -14,6 +14,7 @@ import pandas as pd
 
 from clientload.errors import ClientloadError
 from clientload.i18n import check_language, format_money, format_number, format_percent, translator
+from clientload.model.labels import term_label
 from clientload.report import figures
 from clientload.workspace import Workspace
 
@@ -89,6 +90,8 @@ def write_report(ws: Workspace, path: Path, lang: str | None = None) -> Path:
         heavy=heavy.to_dict("records"),
         deviations=by_rule.to_dict("records"),
         activation=activation.to_dict("records"),
+        activation_headline=info.get("headlines", {}).get("activation"),
+        term=lambda code: term_label(code, lang),
         rule_labels=rule_labels(lang),
         charts=charts,
         plotly_js=plotly.offline.get_plotlyjs(),

@@ -9,6 +9,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from clientload.settings.departments import DEPARTMENT_KEYS, Department, parse_department
+from clientload.settings.terms import ORDER_DRIVERS, Term, parse_terms, shorthand_terms
+
 DRIVERS = (
     "orders",
     "order_lines",
@@ -22,11 +25,6 @@ DRIVERS = (
 # Sections whose entries are named by the user; written in the file they replace the defaults.
 REPLACED_SECTIONS = ("departments", "activities")
 
-DEPARTMENT_KEYS: dict[str, type | tuple[type, ...]] = {
-    "cost": (int, float),
-    "capacity_minutes": (int, float),
-    "label": str,
-}
 ACTIVITY_KEYS: dict[str, type | tuple[type, ...]] = {
     "driver": str,
     "department": str,
@@ -34,7 +32,9 @@ ACTIVITY_KEYS: dict[str, type | tuple[type, ...]] = {
     "type": str,
     "minutes_per_line": (int, float),
     "urgent_extra_minutes": (int, float),
+    "terms": list,
     "label": str,
+    "label_ru": str,
 }
 
 
@@ -48,31 +48,30 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
-class Department:
-    """A department: its cost over the settings' period and practical capacity in minutes."""
-
-    name: str
-    cost: float
-    capacity_minutes: float
-    label: str = ""
-
-    @property
-    def cost_per_minute(self) -> float:
-        return self.cost / self.capacity_minutes
-
-
-@dataclass(frozen=True)
 class Activity:
-    """An activity: what drives it, which department does it and its time equation."""
+    """An activity: what drives it, which department does it and its time equation: `minutes`
+    per event plus its `terms` (see `clientload.settings.terms`)."""
 
     name: str
     driver: str
     department: str
     minutes: float
     type: str | None = None
-    minutes_per_line: float = 0.0
-    urgent_extra_minutes: float = 0.0
+    terms: tuple[Term, ...] = ()
     label: str = ""
+    label_ru: str = ""
+
+    def term_minutes(self, key: str) -> float:
+        """The minutes of the term with this key (`per_lines`, `when_urgent` …), 0 if none."""
+        return sum(t.minutes for t in self.terms if t.key == key)
+
+    @property
+    def minutes_per_line(self) -> float:
+        return self.term_minutes("per_lines")
+
+    @property
+    def urgent_extra_minutes(self) -> float:
+        return self.term_minutes("when_urgent")
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,9 @@ def parse_settings(text: str, origin: str = "<string>", merge_defaults: bool = T
         merged = _merge(defaults, user, locate, problems)
     else:
         merged = user
-    departments = _departments(merged.get("departments", {}), locate, problems)
+    months = merged.get("analysis", {}).get("cost_period_months", 12)
+    months = float(months) if isinstance(months, (int, float)) and months > 0 else 12.0
+    departments = _departments(merged.get("departments", {}), locate, problems, months)
     activities = _activities(
         merged.get("activities", {}), departments, locate, problems,
         declared_departments=merged.get("departments", {}),
@@ -222,7 +223,11 @@ def _merge(defaults: dict, user: dict, locate: _Locator, problems: list[str], pa
             for item in value:
                 # Numbers left out take the first default item's (permissive) value; texts left
                 # out are empty, so a new level is never named after the default's first level.
-                merged_item = {k: "" if isinstance(v, str) else v for k, v in template.items()}
+                # Lists left out are empty too (a level lists no groups unless it says so).
+                merged_item = {
+                    k: "" if isinstance(v, str) else [] if isinstance(v, list) else v
+                    for k, v in template.items()
+                }
                 for k, v in item.items():
                     if k not in template:
                         problems.append(f"unknown setting {locate.where(*here, k)}")
@@ -291,37 +296,16 @@ def _check_fields(kind, name, entry, spec, required, locate, problems) -> bool:
     return ok
 
 
-def _departments(section: dict, locate: _Locator, problems: list[str]) -> dict[str, Department]:
+def _departments(section: dict, locate: _Locator, problems: list[str],
+                 months: float) -> dict[str, Department]:
     out = {}
     for name, entry in section.items():
-        if not _check_fields(
-            "departments",
-            name,
-            entry,
-            DEPARTMENT_KEYS,
-            ("cost", "capacity_minutes"),
-            locate,
-            problems,
-        ):
+        if not _check_fields("departments", name, entry, DEPARTMENT_KEYS, (), locate, problems):
             continue
         # every problem of the entry, not only the first: the settings page lists them all
-        wrong = False
-        if entry["cost"] < 0:
-            problems.append(f"{locate.where('departments', name, 'cost')} must not be negative")
-            wrong = True
-        if entry["capacity_minutes"] <= 0:
-            problems.append(
-                f"{locate.where('departments', name, 'capacity_minutes')} must be more than zero"
-            )
-            wrong = True
-        if wrong:
-            continue
-        out[name] = Department(
-            name=name,
-            cost=float(entry["cost"]),
-            capacity_minutes=float(entry["capacity_minutes"]),
-            label=entry.get("label", ""),
-        )
+        department = parse_department(name, entry, months, locate.where, problems)
+        if department is not None:
+            out[name] = department
     if not out and not problems:
         problems.append("no departments: at least one [departments.NAME] section is needed")
     return out
@@ -365,13 +349,7 @@ def _activities(
             )
         if entry["minutes"] < 0:
             problems.append(f"{locate.where('activities', name, 'minutes')} must not be negative")
-        if entry["driver"] != "orders" and (
-            "minutes_per_line" in entry or "urgent_extra_minutes" in entry
-        ):
-            problems.append(
-                f"{locate.where('activities', name)}: minutes_per_line and urgent_extra_minutes "
-                "apply only to the `orders` driver"
-            )
+        terms = _activity_terms(name, entry, locate, problems)
         if len(problems) > before or entry["department"] not in departments:
             continue
         out[name] = Activity(
@@ -380,11 +358,42 @@ def _activities(
             department=entry["department"],
             minutes=float(entry["minutes"]),
             type=entry.get("type"),
-            minutes_per_line=float(entry.get("minutes_per_line", 0.0)),
-            urgent_extra_minutes=float(entry.get("urgent_extra_minutes", 0.0)),
+            terms=terms,
             label=entry.get("label", ""),
+            label_ru=entry.get("label_ru", ""),
         )
     return out
+
+
+def _activity_terms(
+    name: str, entry: dict[str, Any], locate: _Locator, problems: list[str]
+) -> tuple[Term, ...]:
+    """The activity's time equation terms: `terms` and the two shorthands, checked."""
+    driver = entry["driver"]
+    shorthands = [k for k in ("minutes_per_line", "urgent_extra_minutes") if k in entry]
+    if shorthands and driver not in ORDER_DRIVERS:
+        problems.append(
+            f"{locate.where('activities', name)}: {' and '.join(shorthands)} apply only to the "
+            f"order drivers ({', '.join(ORDER_DRIVERS)})"
+        )
+        return ()
+    terms = shorthand_terms(
+        float(entry.get("minutes_per_line", 0.0)), float(entry.get("urgent_extra_minutes", 0.0))
+    )
+    if "terms" not in entry:
+        return terms
+    written, found = parse_terms(
+        entry["terms"], driver, lambda *path: locate.where("activities", name, *path)
+    )
+    problems.extend(found)
+    clash = {t.key for t in terms} & {t.key for t in written}
+    for key in sorted(clash):
+        shorthand = "minutes_per_line" if key == "per_lines" else "urgent_extra_minutes"
+        problems.append(
+            f"{locate.where('activities', name, shorthand)} and a term of `terms` both give "
+            f"{key!r}; keep one"
+        )
+    return terms + written
 
 
 _FRACTIONS = (
@@ -409,6 +418,15 @@ def _check_values(merged: dict, locate: _Locator, problems: list[str]) -> None:
     margin = merged.get("margin", {}).get("assumed_margin_rate")
     if isinstance(margin, (int, float)) and margin >= 1:
         problems.append(f"{locate.where('margin', 'assumed_margin_rate')} must be below 1")
+    for key in ("minutes_factors", "cost_factors"):
+        factors = merged.get("sensitivity", {}).get(key)
+        if isinstance(factors, list) and not all(
+            isinstance(f, (int, float)) and not isinstance(f, bool) and f > 0 for f in factors
+        ):
+            problems.append(
+                f"{locate.where('sensitivity', key)} is {factors!r}; expected numbers above 0 "
+                "such as [0.8, 1.2]"
+            )
     lang = merged.get("analysis", {}).get("language")
     if lang not in (None, "ru", "en"):
         problems.append(f"{locate.where('analysis', 'language')} is {lang!r}; expected ru or en")

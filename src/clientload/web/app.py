@@ -102,6 +102,7 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
     app.state.limiter = LoginLimiter()
     app.state.templates = Templates(PACKAGE_DIR / "templates")
     app.state.recalculation = Recalculation(ws, runner)
+    app.state.import_jobs = {}  # upload token -> the import started from the mapping screen
     app.state.results = Results(ws.out_dir)
     app.state.max_upload_bytes = max_upload_bytes
 

@@ -1,7 +1,9 @@
-"""Recalculation in a background thread, with progress the page polls.
+"""Recalculation (and imports from the mapping screen) in a background thread, with progress the
+page polls.
 
 One recalculation at a time per app. The model runs in this process (so its store connection does
-not fight the app's), reporting through the common `progress(stage, done, total)` callback.
+not fight the app's), reporting through the common `progress(stage, done, total)` callback. An
+import started from the mapping screen runs the same way, one job per uploaded file.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Job:
     error: str | None = None
     started_by: str | None = None
     _thread: threading.Thread | None = field(default=None, repr=False)
+    _outcome: Any = field(default=None, repr=False)  # what the runner returned
 
     def as_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
@@ -74,8 +77,13 @@ class Recalculation:
         def progress(stage: str, done: int, total: int) -> None:
             job.stage, job.done, job.total = stage, done, total
 
+        from clientload.errors import ClientloadError
+
         try:
-            self.runner(self.ws, progress)
+            job._outcome = self.runner(self.ws, progress)
+        except ClientloadError as exc:  # a problem of the user's input: said, not a traceback
+            job.error = str(exc)
+            job.state = "failed"
         except Exception as exc:  # the page shows the error; the server keeps running
             job.error = f"{type(exc).__name__}: {exc}"
             job.state = "failed"

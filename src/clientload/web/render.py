@@ -115,16 +115,23 @@ class Templates:
         return self.env.get_template(name).render(context)
 
 
+def page_settings(request: Request) -> Any:
+    """The workspace's settings, read once per page (None when the file is broken: a broken
+    settings file must not take the pages down)."""
+    if not hasattr(request.state, "settings"):
+        try:
+            request.state.settings = request.app.state.ws.settings()
+        except Exception:
+            request.state.settings = None
+    return request.state.settings
+
+
 def base_context(request: Request) -> dict[str, Any]:
     lang = language(request)
-    ws = request.app.state.ws
-    try:  # read once per page: the currency and the company's own labels
-        settings = ws.settings()
-    except Exception:  # a broken settings file must not take the pages down
-        settings = None
+    settings = page_settings(request)
     currency = settings.raw.get("analysis", {}).get("currency", "RUB") if settings else "RUB"
     user: User | None = getattr(request.state, "user", None)
-    own_labels = _own_labels(settings)
+    own_labels = _own_labels(settings, lang)
     return {
         "request": request,
         "lang": lang,
@@ -146,12 +153,19 @@ def base_context(request: Request) -> dict[str, Any]:
     }
 
 
-def _own_labels(settings: Any) -> dict[str, str]:
-    """The `label` a company gave its departments and activities in the settings."""
+def _own_labels(settings: Any, lang: str) -> dict[str, str]:
+    """The `label` (in Russian `label_ru`, where given) a company gave its departments and
+    activities in the settings."""
     if settings is None:
         return {}
     named = [*settings.departments.values(), *settings.activities.values()]
-    return {item.name: item.label for item in named if getattr(item, "label", "")}
+    out = {}
+    for item in named:
+        russian = getattr(item, "label_ru", "") if lang == "ru" else ""
+        label = russian or getattr(item, "label", "")
+        if label:
+            out[item.name] = label
+    return out
 
 
 @functools.lru_cache(maxsize=1)

@@ -33,7 +33,15 @@ from clientload.workspace import StoreInUse, Workspace
 WRITE_LOCK = threading.RLock()
 _READY: set[Path] = set()  # stores whose tables this process has made sure of
 
+def _setup_tables() -> tuple[str, ...]:
+    from clientload.setup.changes import CHANGES_TABLE
+    from clientload.setup.survey import SURVEY_TABLE
+
+    return (CHANGES_TABLE, SURVEY_TABLE)
+
+
 WEB_TABLES = (
+    *_setup_tables(),
     """CREATE TABLE IF NOT EXISTS web_users (
         username VARCHAR PRIMARY KEY,
         password_hash VARCHAR NOT NULL,

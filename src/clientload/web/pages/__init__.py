@@ -1,5 +1,16 @@
 """The app's routes, one module per area; each exposes `router`."""
 
-from clientload.web.pages import admin, clients, letters, overview, session, work
+from clientload.web.pages import (
+    admin,
+    clients,
+    importing,
+    letters,
+    onec,
+    overview,
+    session,
+    setup,
+    survey,
+    work,
+)
 
-MODULES = (session, overview, clients, letters, work, admin)
+MODULES = (session, overview, clients, letters, work, importing, admin, setup, survey, onec)

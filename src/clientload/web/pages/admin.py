@@ -1,87 +1,25 @@
-"""Analysts' and admins' pages: import, settings, recalculation, users and the workbook."""
+"""Analysts' and admins' pages: rejects files, settings, recalculation, users and the workbook
+(the Import page and its mapping screen: `importing.py`)."""
 
 from __future__ import annotations
 
 import importlib.util
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from clientload.errors import ClientloadError
-from clientload.schema import TABLES
 from clientload.settings import SettingsError, parse_settings
 from clientload.web import auth
 from clientload.web.auth import User
-from clientload.web.errors import Said
 from clientload.web.render import NEED_ADMIN, NEED_ANALYST, language, page, render
 from clientload.web.store import WRITE_LOCK
 
 router = APIRouter()
-
-UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet")
-UPLOAD_FILE = File(...)
-
-
-@page(router, "/import", "import.html.j2")
-def import_form(request: Request, user: User = NEED_ANALYST) -> dict[str, Any]:
-    return {"tables": list(TABLES), "result": None}
-
-
-@router.post("/import", summary="Upload a file into an input table")
-def import_upload(request: Request, table: str = Form(...), upload: UploadFile = UPLOAD_FILE,
-                  user: User = NEED_ANALYST) -> Response:
-    from clientload.ingest import import_files
-
-    if table not in TABLES:
-        raise Said(422, "table {value} is not one of {known}", value=repr(table),
-                   known=', '.join(TABLES))
-    name = Path(upload.filename or "upload").name
-    if not name.lower().endswith(UPLOAD_SUFFIXES):
-        raise Said(422, "{name}: expected a CSV, XLSX or Parquet file", name=name)
-    ws = request.app.state.ws
-    with tempfile.TemporaryDirectory(prefix="clientload-upload-") as folder:
-        path = Path(folder) / name
-        with path.open("wb") as fh:
-            shutil.copyfileobj(upload.file, fh)
-        try:
-            with WRITE_LOCK:
-                outcome = import_files(ws, [path], table,
-                                       origins={path: f"web upload {name} by {user.username}"})
-        except ClientloadError as exc:
-            return render(request, "import.html.j2", {"tables": list(TABLES),
-                                                   "error": _without_upload_folder(str(exc)),
-                                                   "result": None}, status_code=422)
-    rejects = getattr(outcome, "rejects_path", None)
-    result = {
-        "table": table, "file": name,
-        "rows_read": getattr(outcome, "rows_read", None),
-        "rows_loaded": getattr(outcome, "rows_loaded", None),
-        "rows_rejected": getattr(outcome, "rows_rejected", None),
-        "rejects": Path(rejects).name if rejects else None,
-        # e.g. "already imported into sales (same content as …)": a repeat upload is not silent
-        "skipped": [_without_upload_folder(why) for _, why in outcome.skipped_files],
-        "notes": [_without_upload_folder(note) for note in outcome.notes],
-    }
-    if "json" in request.headers.get("accept", ""):
-        from fastapi.responses import JSONResponse
-
-        return JSONResponse(result)
-    return render(request, "import.html.j2", {"tables": list(TABLES), "result": result})
-
-
-_UPLOAD_FOLDER = re.compile(r"[^\s'\"(]*clientload-upload-[^/\\\s]+[/\\]")
-
-
-def _without_upload_folder(text: str) -> str:
-    """Messages name the uploaded file, not the server's temporary folder it was read from."""
-    return _UPLOAD_FOLDER.sub("", text)
-
 
 @router.get("/rejects/{name}", summary="Download a rejects file")
 def rejects_file(request: Request, name: str, user: User = NEED_ANALYST) -> Response:
@@ -166,8 +104,12 @@ def settings_save(request: Request, text: str = Form(...), user: User = NEED_ADM
                       {"text": text, "problems": exc.problems, "saved": False,
                        "job": request.app.state.recalculation.job.as_dict(),
                        "departments": [], "activities": []}, status_code=422)
-    with WRITE_LOCK:
-        ws.settings_path.write_text(text.replace("\r\n", "\n"), "utf-8")
+    from clientload.setup.changes import SETTINGS_PAGE, save_settings
+    from clientload.web.store import store
+
+    with store(ws, write=True) as con:  # kept, so that it can be rolled back (/setup/changes)
+        save_settings(con, ws.settings_path, text, user.username, "settings",
+                      (SETTINGS_PAGE, {}))
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 

@@ -10,8 +10,8 @@ from clientload.i18n import translator
 from clientload.web import calc, charts, data
 from clientload.web.auth import User
 from clientload.web.errors import Said
-from clientload.web.pages.overview import results
-from clientload.web.render import NEED_MANAGER, language, page
+from clientload.web.pages.overview import results, run_info
+from clientload.web.render import NEED_MANAGER, language, page, page_settings
 from clientload.web.store import rows, store
 
 router = APIRouter()
@@ -86,13 +86,18 @@ def client_card(request: Request, client_id: str, discount: str = "",
             422, "discount {value} is not a number like 5% or 0.05", value=repr(discount)
         ) from None
     margin_rate = metrics.get("margin_rate") or 0.0
+    career = _without_identity(data.client_rows(res, "career", client_id))
+    settings = page_settings(request)
     return {
+        "ladder": _ladder(settings, career[0] if career else None, lang),
+        "sensitivity": (run_info(request).get("headlines") or {}).get("sensitivity"),
+        "equations": _equations(settings, lang),
         "client": metrics,
         "costs": costs,
         "department_costs": department_costs,
         "assortment": assortment,
         "deviations": _without_identity(data.client_rows(res, "policy_deviations", client_id)),
-        "career": _without_identity(data.client_rows(res, "career", client_id)),
+        "career": career,
         "interactions": client_interactions(request, client_id, limit=20),
         "parity": {"discount": asked, "margin": margin_rate,
                    "volume": calc.required_volume(margin_rate, asked, lang),
@@ -105,3 +110,26 @@ def client_card(request: Request, client_id: str, discount: str = "",
                                       "#2f7d4f"),
         },
     }
+
+
+def _ladder(settings: Any, career: dict[str, Any] | None, lang: str) -> list[dict[str, Any]]:
+    """The whole career ladder with the client's place on it (as its letter shows it)."""
+    from dataclasses import asdict
+
+    from clientload.letters.ladder import ladder
+
+    if settings is None:
+        return []
+    currency = settings.section("analysis").get("currency", "RUB")
+    levels = settings.section("career").get("levels", [])
+    return [asdict(step) for step in ladder(levels, career, lang, currency)]
+
+
+def _equations(settings: Any, lang: str) -> dict[str, str]:
+    """Each activity's time equation in words, by activity."""
+    from clientload.model.labels import equation_text
+
+    if settings is None:
+        return {}
+    return {name: equation_text(a, lang) for name, a in settings.activities.items()
+            if a.driver != "interactions"}

@@ -12,7 +12,7 @@ from clientload.web import calc, data
 from clientload.web.auth import User
 from clientload.web.errors import Said
 from clientload.web.pages.clients import visible_client
-from clientload.web.pages.overview import results
+from clientload.web.pages.overview import results, run_info
 from clientload.web.render import NEED_MANAGER, language, page
 from clientload.web.store import one_by_one, rows, store, writer
 
@@ -93,12 +93,32 @@ def my_entries(request: Request, user: User, limit: int = 20) -> list[dict]:
                     "LIMIT ?", [WEB_FORM_FILE, user.username, limit])
 
 
+def saved_note(info: dict[str, Any], entry_date: str) -> dict[str, Any]:
+    """What a saved entry means for the figures: they change at the next recalculation, and an
+    entry dated outside the last calculation's period is not in it (`outside`)."""
+    start, end = info.get("period_start"), info.get("period_end")
+    try:
+        day = dt.date.fromisoformat(entry_date[:10]) if entry_date else None
+        first = dt.date.fromisoformat(start) if start else None
+        last = dt.date.fromisoformat(end) if end else None
+    except ValueError:
+        return {"outside": False}
+    outside = bool(day and first and last and not first <= day <= last)
+    return {"outside": outside, "date": day, "start": first, "end": last}
+
+
 @page(router, "/log", "log.html.j2")
-def log_form(request: Request, client_id: str = "", saved: int = 0,
+def log_form(request: Request, client_id: str = "", saved: int = 0, entry_date: str = "",
              user: User = NEED_MANAGER) -> dict[str, Any]:
     """The interaction form and the user's own recent entries (editable)."""
     return {"choices": _choices(request), "client_id": client_id, "saved": bool(saved),
+            "note": saved_note(run_info(request), entry_date) if saved else {},
             "today": dt.date.today().isoformat(), "entries": my_entries(request, user)}
+
+
+def _saved(values: list[Any]) -> RedirectResponse:
+    day = values[2].date().isoformat()
+    return RedirectResponse(f"/log?saved=1&entry_date={day}", status_code=303)
 
 
 @router.get("/api/clients", summary="Client type-ahead: up to 20 clients the user may see")
@@ -174,7 +194,7 @@ def log_interaction(request: Request, client_id: str = Form(...), type: str = Fo
         values = _checked_entry(request, user, client_id.strip(), type, department, minutes,
                                 date, note)
         submit(_insert_entries, values)
-    return RedirectResponse("/log?saved=1", status_code=303)
+    return _saved(values)
 
 
 def _insert_entries(con: Any, entries: list[list[Any]]) -> list[int]:
@@ -201,7 +221,7 @@ def edit_interaction(request: Request, entry: int, client_id: str = Form(...),
         values = _checked_entry(request, user, client_id.strip(), type, department, minutes,
                                 date, note)
         submit(_update_entries, (user, entry, values))
-    return RedirectResponse("/log?saved=1", status_code=303)
+    return _saved(values)
 
 
 def _update_entry(con: Any, change: tuple[User, int, list[Any]]) -> None:

@@ -1,4 +1,5 @@
-// clientload web: draws the Plotly charts, fills the client type-ahead, polls recalculation.
+// clientload web: draws the Plotly charts, fills the client type-ahead, polls a background job
+// (recalculation, import), and updates the import's mapping screen when a list changes.
 (function () {
   "use strict";
   var data = document.getElementById("chart-data");
@@ -33,10 +34,18 @@
     });
   });
 
+  document.querySelectorAll("[data-autosubmit]").forEach(function (field) {
+    field.addEventListener("change", function () {
+      var update = document.getElementById("update-preview");
+      if (field.form && update) { field.form.requestSubmit(update); }
+    });
+  });
+
   var job = document.getElementById("job");
   if (job && job.dataset.state === "running") {
+    var url = job.dataset.poll || "/recalculate.json";
     var poll = setInterval(function () {
-      fetch("/recalculate.json", { headers: { Accept: "application/json" } })
+      fetch(url, { headers: { Accept: "application/json" } })
         .then(function (r) { return r.json(); })
         .then(function (s) {
           var j = s.job;
