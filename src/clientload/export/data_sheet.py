@@ -16,7 +16,8 @@ from clientload.export.rows import RowColumn, RowData, as_datetime, client_colum
 from clientload.export.tables import FIRST_ROW, HEADER_ROW, TableColumn, declare_table
 
 SHEET = "Data"
-MONTHS_COL = 10  # ClientMonths starts in column K; Clients takes A–I, J stays empty
+# ClientMonths starts two columns after Clients' last (one stays empty): column Q.
+MONTHS_COL = len(client_columns(lambda text: text)) + 1
 
 
 def _cells(frame: Any, cols: list[RowColumn]) -> list[tuple[str, list]]:
@@ -57,8 +58,10 @@ def write_data_sheet(book: Book, rows: RowData) -> None:
         "subtitle",
     )
     book.text(sheet, 1, MONTHS_COL, "ClientMonths", "label")
+    cols = rows.columns
     labelled = month_columns(
-        _, rows.columns.thresholds, list(rows.columns.types), list(rows.columns.categories)
+        _, cols.thresholds, list(cols.types), list(cols.categories), cols.terms, cols.waits,
+        book.lang,
     )
     parts = [
         ("Clients", 0, client_columns(_), rows.clients),

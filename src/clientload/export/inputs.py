@@ -16,8 +16,9 @@ from datetime import date
 from typing import Any
 
 from clientload.errors import ClientloadError
-from clientload.export.rows import RowData, read_rows, whole_months
+from clientload.export.rows import RowData, read_rows, squares_column, whole_months
 from clientload.model.period import Period
+from clientload.model.rhythm import RHYTHM_CHOICES, bucket_revenue_sq
 from clientload.settings import Settings
 from clientload.workspace import Workspace, open_store_file
 
@@ -109,20 +110,34 @@ def read_period_rows(
         "client_id"
     )
     clients = clients.sort_values("client_id").reset_index(drop=True)
-    clients["revenue_squares"] = clients["client_id"].map(_monthly_squares(con, period))
+    for months_b, squares in _bucket_squares(con, settings, period).items():
+        clients[squares_column(months_b)] = clients["client_id"].map(squares)
     clients["previous_group"] = clients["client_id"].map(previous_groups or {})
     rows = RowData(months, clients, now.columns, now.undated_interactions)
     return rows, "summed", reason
 
 
-def _monthly_squares(con: Any, period: Period) -> dict[str, float]:
-    """Σ over the period's months of the client's monthly revenue² (the summed form's CV)."""
-    got = con.execute(
-        "SELECT client_id, sum(r * r) FROM (SELECT client_id, date_trunc('month', date) m, "
-        "sum(revenue) r FROM sales WHERE date BETWEEN ? AND ? GROUP BY 1, 2) GROUP BY 1",
-        [period.start, period.end],
-    ).fetchall()
-    return {c: float(v or 0.0) for c, v in got}
+def _bucket_squares(con: Any, settings: Settings, period: Period) -> dict[int, dict[str, float]]:
+    """For each rhythm B of `RHYTHM_CHOICES`: per client Σ over the period's B-month buckets of
+    (revenue in the bucket)², as the engine computes it (`rhythm.bucket_revenue_sq`); B = 1 is
+    Σ monthly revenue², the CV's. The pre-summed form's regularity picks the Settings' B."""
+    import ibis
+
+    from clientload.model import facts
+    from clientload.run import store_of
+
+    backend = ibis.duckdb.from_connection(con)
+    counts = {t: backend.table(t).count().execute() for t in ("orders", "products")}
+    lines = facts.priced_lines(store_of(backend, counts), settings.assumed_margin_rate)
+    months = facts.client_months(lines, period, period.previous())
+    out: dict[int, dict[str, float]] = {}
+    for b in RHYTHM_CHOICES:
+        got = backend.execute(bucket_revenue_sq(months, period, b))
+        out[b] = {
+            str(c): float(v or 0.0)
+            for c, v in zip(got["client_id"], got["rhythm_revenue_sq"], strict=True)
+        }
+    return out
 
 
 def read_inputs(ws: Workspace, *, force_summed: bool = False) -> WorkbookInputs:

@@ -6,9 +6,53 @@ from __future__ import annotations
 
 from clientload.export.model_data import Reader
 from clientload.export.rows import MonthColumns
-from clientload.export.settings_sheet import SettingsLayout, act_name, dept_cpm
+from clientload.export.settings_sheet import SettingsLayout, act_name, dept_cpm, term_name
 from clientload.export.tables import TableColumn, TableColumns
 from clientload.model.costing import DRIVER_COLUMNS
+from clientload.model.orders import term_column
+
+
+def pick_waiting(r: Reader, days: str, kind: str, waits: tuple[int, ...]) -> str:
+    """The client's `kind` (waiting_days or waiting_value_days) beyond `days`, read from the
+    ClientMonths column of that many days (0 for a number the data do not hold: the Control
+    sheet counts those settings)."""
+    out = "0"
+    for t in reversed(waits):
+        out = f"IF({days}={t},{r.total(f'{kind}_{t}')},{out})"
+    return out
+
+
+def waiting_columns(m: TableColumns, r: Reader, layout: SettingsLayout, _) -> None:
+    """Goods ready but not shipped, waiting beyond the free days: our warehouse used as the
+    client's, costed at the value-day rate (`clientload.model.orders.client_waiting`)."""
+    waits = layout.waits
+    m.add(
+        TableColumn(
+            "waiting_days",
+            _("Days waiting in our warehouse"),
+            "number",
+            10,
+            "=" + pick_waiting(r, "free_days", "waiting_days", waits),
+        )
+    )
+    m.add(
+        TableColumn(
+            "waiting_value_days",
+            _("Order value × days waiting"),
+            "money",
+            12,
+            "=" + pick_waiting(r, "free_days", "waiting_value_days", waits),
+        )
+    )
+    m.add(
+        TableColumn(
+            "waiting_cost",
+            _("Cost of goods waiting in our warehouse"),
+            "money",
+            12,
+            f"={m.this('waiting_value_days')}*value_day_rate",
+        )
+    )
 
 
 def cost_columns(
@@ -19,17 +63,16 @@ def cost_columns(
 
     t = m.this
     for name, act in settings.activities.items():
-        if act.driver == "orders":
-            f = (
-                f"{t('orders')}*{act_name('min', name)}+{t('order_lines')}*{act_name('line', name)}"
-                f"+{t('urgent_orders')}*{act_name('urgent', name)}"
-            )
-        elif act.driver == "interactions":
+        if act.driver == "interactions":
             part = months.types[(act.type or "").lower().strip()]
             recorded, unrecorded = r.total("minutes_" + part), r.total("unrecorded_" + part)
             f = f"{recorded}+{unrecorded}*{act_name('min', name)}"
         else:
-            f = f"{t(DRIVER_COLUMNS[act.driver])}*{act_name('min', name)}"
+            # The time equation: base × events + Σ each term's minutes × its quantity.
+            f = f"{t(DRIVER_COLUMNS[act.driver])}*{act_name('min', name)}" + "".join(
+                f"+{t(term_column(act.driver, term))}*{term_name(name, term.key)}"
+                for term in act.terms
+            )
         add(f"act__{name}", f"{name}, " + _("min"), f, width=10)
     acts = list(settings.activities)
     add(
@@ -57,10 +100,12 @@ def cost_columns(
         "money",
         13,
     )
+    waiting_columns(m, r, layout, _)
     add(
         "storage_cost",
         _("Storage"),
-        f"{r.total('pallet_days')}*pallet_day_rate+{r.total('value_days')}*value_day_rate",
+        f"{r.total('pallet_days')}*pallet_day_rate+{r.total('value_days')}*value_day_rate"
+        f"+{t('waiting_cost')}",
         "money",
     )
     add(
@@ -128,6 +173,21 @@ def cost_columns(
         _("Variation of monthly revenue"),
         f'IF(AND({rev}>0,{am}<>""),SQRT(MAX({t("revenue_squares")}/{am}-({rev}/{am})^2,0))'
         f'/({rev}/{am}),"")',
+        "number2",
+    )
+    # Regularity over the rhythm's periods of B months back from the period's end, from the one
+    # holding the first purchase (or the period's start) on (`clientload.model.rhythm`).
+    add(
+        "active_buckets",
+        _("Periods of the rhythm since the first purchase"),
+        f'IF({am}="","",MIN(INT(({am}-1)/rhythm_months)+1,rhythm_buckets))',
+    )
+    ab = t("active_buckets")
+    add(
+        "regularity_cv",
+        _("Variation of revenue over the rhythm's periods"),
+        f'IF(AND({rev}>0,{ab}<>""),SQRT(MAX({t("rhythm_squares")}/{ab}-({rev}/{ab})^2,0))'
+        f'/({rev}/{ab}),"")',
         "number2",
     )
     prev = t("previous_revenue")

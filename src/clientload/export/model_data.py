@@ -14,8 +14,9 @@ order only makes them fast. `cm_sorted_rows` (Settings) is the length of the ord
 
 from __future__ import annotations
 
-from clientload.export.rows import MonthColumns, order_counts
+from clientload.export.rows import MonthColumns, driver_labels, order_counts, squares_column
 from clientload.export.tables import TableColumn, TableColumns
+from clientload.model.rhythm import RHYTHM_CHOICES
 
 CM = "ClientMonths"
 PERIOD = ("period_first_month", "period_end")
@@ -121,6 +122,59 @@ class Reader:
         tail = "0" if self.summed else f"IF({m('t_rows')}=0,0,IF({m('t_rows')}=1,{one},{many}))"
         return f"IF({upto}>0,{fn}({run}),0)", tail
 
+    def window_extreme(self, fn: str, key: str) -> str:
+        """The smallest (MIN) or largest (MAX) value of a column over the client's rows of the
+        previous period and the period (the rhythm's window); 0 where there is none. In the
+        block the previous period's run is followed by the period's."""
+        m = self.m.this
+        rows = f"({m('q_rows')}+{m('p_rows')})"
+        run = self._run(key, m("q_from"), rows)
+        block = f"IF({rows}>0,{fn}({run}),0)"
+        if self.summed:
+            return block
+        t = self._tail
+        lo, hi = PREVIOUS[0], PERIOD[1]
+        many = (
+            f"_xlfn.{fn}IFS({t(key)},{t('client_id')},{m('client_id')},"
+            f'{t("month")},">="&{lo},{t("month")},"<="&{hi},{t(key)},">0")'
+        )
+        one = f"IF(OR({m('t_one_p')},{m('t_one_q')}),N(INDEX({t(key)},{m('t_first')})),0)"
+        tail = f"IF({m('t_rows')}=0,0,IF({m('t_rows')}=1,{one},{many}))"
+        if fn == "MAX":
+            return f"MAX({block},{tail})"
+        return f"MIN(IF({block}>0,{block},{tail}),IF({tail}>0,{tail},{block}))"
+
+    def bucket_squares(self, key: str) -> str:
+        """Σ over the rhythm's periods (`rhythm_starts`–`rhythm_ends` on Settings) of the
+        squared sum of a column over the client's rows in each: SUMIFS with the periods as
+        criteria gives one sum per period. The run is read from its first row (`p_first`, at
+        least one row: an empty run counts 0); the client's one row after the ordered part
+        falls in its period, several are summed by SUMIFS matching the client."""
+        m = self.m.this
+        first, n = m("p_first"), m("p_n")
+
+        def run(col: str) -> str:
+            return f"INDEX({cm(col)},{first}):INDEX({cm(col)},{first}+{n}-1)"
+
+        periods = '">="&rhythm_starts,{},"<="&rhythm_ends'
+        sums = (
+            f"({m('p_rows')}>0)*SUMIFS({run(key)},{run('month')},"
+            + periods.format(run("month"))
+            + ")"
+        )
+        if self.summed:
+            return f"SUMPRODUCT(({sums})^2)"
+        t = self._tail
+        tails = (
+            f"SUMIFS({t(key)},{t('client_id')},{m('client_id')},{t('month')},"
+            + periods.format(t("month"))
+            + ")"
+        )
+        one = f"({m('t_month1')}>=rhythm_starts)*({m('t_month1')}<=rhythm_ends)*{m('t_revenue1')}"
+        return (
+            f"IF({m('t_rows')}>1,SUMPRODUCT(({sums}+{tails})^2),SUMPRODUCT(({sums}+{one})^2))"
+        )
+
     def squares(self, key: str) -> str:
         """Σ of the squared values of the client's rows in the period (one row per month)."""
         rows, run = self._window_run(key, PERIOD)
@@ -180,6 +234,9 @@ def data_columns(
         _("Rows of the previous period in the block"),
         f"{m.this('before_period')}-{m.this('before_previous')}",
     )
+    # The period's run as a range that always exists (a row at least), for SUMIFS over it.
+    add("p_first", _("First row of the period (at least 1)"), f"MAX({m.this('p_from')},1)")
+    add("p_n", _("Rows of the period (at least 1)"), f"MAX({m.this('p_rows')},1)")
     if not summed:
         # The rows after the ordered part: how many are the client's, and the first of them.
         tail_ids = tail_name("client_id")
@@ -205,6 +262,15 @@ def data_columns(
                 f"{tail_month}<={hi}),FALSE)",
                 "text",
             )
+        one_p = m.this("t_one_p")
+        month1 = f"IF({one_p},N({tail_month}),0)"
+        add("t_month1", _("Its one row after them: month"), month1, "month")
+        add(
+            "t_revenue1",
+            _("Its one row after them: revenue"),
+            f"IF({one_p},N(INDEX({tail_name('revenue')},{m.this('t_first')})),0)",
+            "money",
+        )
     add("period_rows", _("Rows in the period"), r.count(PERIOD), width=7)
     add("previous_lines", _("Sales lines in the previous period"), r.total("sales_lines", PREVIOUS))
     add(
@@ -230,8 +296,11 @@ def data_columns(
         "percent",
     )
     add("assumed_lines", _("Sales lines without cost of goods"), r.total("assumed_lines"))
-    for key, label in [*order_counts(_), ("returns", _("Returns"))]:
+    for key, label in order_counts(_):
         add(key, label, r.total(key))
+    drivers = driver_labels(_)
+    for key, (driver, term) in months.terms.items():
+        add(key, f"{drivers.get(driver, driver)}: {term.text}", r.total(key), "number1")
     for i, threshold in enumerate(thresholds):
         add(
             f"small_orders_{i}", _("Orders below") + f" {threshold:g}", r.total(f"small_orders_{i}")
@@ -269,20 +338,42 @@ def data_columns(
         f'IF(MAX({block_last},{tail_last})>0,MAX({block_last},{tail_last}),"")',
         "date",
     )
-    given = f"INDEX(Clients[revenue_squares],{m.this('client_row')})"
-    add(
-        "squares_given",
-        _("Σ monthly revenue² given in Clients"),
-        f"IF({m.this('client_row')}>0,N({given}),0)",
-        "money",
-    )
+    row = m.this("client_row")
+
+    def given(b: int) -> str:
+        return f"IF({row}>0,N(INDEX(Clients[{squares_column(b)}],{row})),0)"
+
     add(
         "revenue_squares",
         _("Σ monthly revenue²"),
-        m.this("squares_given")
-        if summed
-        else f"IF({m.this('squares_given')}>0,{m.this('squares_given')},{r.squares('revenue')})",
+        given(1) if summed else r.squares("revenue"),
         "money",
+    )
+    if summed:
+        picked = "0"
+        for b in reversed(RHYTHM_CHOICES):
+            picked = f"IF(rhythm_months={b},{given(b)},{picked})"
+    else:
+        picked = f"IF(rhythm_months=1,{m.this('revenue_squares')},{r.bucket_squares('revenue')})"
+    add("rhythm_squares", _("Σ revenue² per period of the rhythm"), picked, "money")
+    # The buying rhythm over the previous period and the period: days with goods bought and
+    # the mean gap between them (`clientload.model.facts.client_sales`).
+    add(
+        "purchase_days",
+        _("Days with goods bought (previous period and period)"),
+        f"{r.total('purchase_days')}+{r.total('purchase_days', PREVIOUS)}",
+    )
+    for key, label, fn in (
+        ("first_bought", _("First day with goods bought"), "MIN"),
+        ("last_bought", _("Last day with goods bought"), "MAX"),
+    ):
+        add(key, label, r.window_extreme(fn, key), "date")
+    days = m.this("purchase_days")
+    add(
+        "mean_gap_days",
+        _("Mean gap between purchases, days"),
+        f'IF({days}>=2,({m.this("last_bought")}-{m.this("first_bought")})/({days}-1),"")',
+        "number1",
     )
     add(
         "previous_revenue",

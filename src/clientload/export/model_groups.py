@@ -54,7 +54,7 @@ def group_columns(m: TableColumns, _, lang: str) -> None:
             f'IF({own}<=0,"C",IF({own}>={prefix}_a_cut,"A",IF({own}>={prefix}_b_cut,"B","C")))',
             width=8,
         )
-    cv = t("cv")
+    cv, regularity = t("cv"), t("regularity_cv")
     add(
         "xyz",
         "XYZ",
@@ -63,13 +63,24 @@ def group_columns(m: TableColumns, _, lang: str) -> None:
     )
     first, last = t("first_date"), t("last_date")
     add("is_new", _("New"), f'AND({first}<>"",N({first})>=EDATE(period_end+1,-new_client_months))')
-    add("is_lapsed", _("Lapsed"), f'OR({last}="",N({last})<period_end-(lapsed_days-1))')
+    # The longest pause the client's rhythm allows: its own mean gap × the factor (the
+    # company's typical gap without one), never less than lapsed_days.
+    gap = t("mean_gap_days")
+    own = f'IF({gap}<>"",{gap},IF(typical_gap_days="",0,typical_gap_days))'
+    add(
+        "lapse_after_days",
+        _("Lapsed after this many days without a purchase"),
+        f"MAX(lapsed_days,lapsed_gap_factor*{own})",
+        "number1",
+        9,
+    )
+    add("is_lapsed", _("Lapsed"), f'OR({last}="",period_end-N({last})>={t("lapse_after_days")})')
     add("is_large", _("Large"), f"AND({t('revenue_pos')}>0,{t('revenue_pos')}>=core_revenue_cut)")
     add(
         "is_core",
         _("Core rules met"),
         f"AND({t('is_large')},{t('breadth')}>=seg_core_min_breadth,"
-        f'{cv}<>"",N({cv})<=seg_core_max_cv)',
+        f'{regularity}<>"",N({regularity})<=seg_core_max_cv)',
     )
     margin, growth, assumed = t("margin_rate"), t("growth"), t("assumed_lines")
     # IF, not AND: the company's margin is read for profitable clients only. An assumed margin
@@ -78,7 +89,8 @@ def group_columns(m: TableColumns, _, lang: str) -> None:
     add(
         "is_growing",
         _("Growing rules met"),
-        f'IF({t("contribution")}>0,OR(AND({growth}<>"",N({growth})>=seg_growing_min_growth),'
+        f'IF({t("contribution")}>0,OR(AND({growth}<>"",N({growth})>=seg_growing_min_growth,'
+        f"{t('previous_revenue')}>=growing_min_previous_revenue),"
         f'AND({assumed}=0,{margin}<>"",N({margin})>=co_margin_rate+seg_growing_min_margin_premium),'
         f'AND(seg_growing_includes_large,{t("is_large")},OR({assumed}>0,AND({margin}<>"",'
         f"N({margin})>co_margin_rate-seg_price_driven_max_margin_rate)))),FALSE)",

@@ -4,6 +4,8 @@ group's rules (`clientload.model.policy`)."""
 
 from __future__ import annotations
 
+from clientload.export.model_costs import pick_waiting
+from clientload.export.model_data import Reader
 from clientload.export.settings_sheet import SettingsLayout, act_name
 from clientload.export.tables import TableColumn, TableColumns
 from clientload.model.labels import rule_label
@@ -15,6 +17,7 @@ POLICY_RULES = (
     "channel",
     "free_delivery",
     "payment",
+    "max_waiting_days",
 )
 RULE_KEYS = {
     "order_changes": "free_changes_per_order",
@@ -23,10 +26,16 @@ RULE_KEYS = {
     "channel": "channel",
     "free_delivery": "free_delivery",
     "payment": "payment",
+    "max_waiting_days": "max_waiting_days",
 }
 
 
 def career_columns(m: TableColumns, layout: SettingsLayout, _) -> None:
+    """The client's level: the highest level listing its group, else (a group no level lists)
+    the highest whose four criteria it meets; the gaps to the next level are that level's
+    criteria, and where the next level holds core clients what the core rule asks too: the
+    smallest large client's revenue a month, ⌈core breadth × range⌉ categories, regularity
+    within core_max_cv (`clientload.model.career`)."""
     levels = layout.career_levels
     if not levels:
         return
@@ -43,24 +52,59 @@ def career_columns(m: TableColumns, layout: SettingsLayout, _) -> None:
             f"{t('changes_per_order')}<=INDEX(career_max_changes,{i}))"
         )
 
-    number = "0"
+    add(
+        "career_group_col",
+        _("Column of the group on the ladder"),
+        f"IFERROR(MATCH({t('segment')},career_group_codes,0),0)",
+        "number",
+        6,
+    )
+    col = t("career_group_col")
+    by_group = "0"
     for i in range(1, levels + 1):
-        number = f"IF({meets(i)},{i},{number})"
-    add("level_number", _("Career level, number"), number, "number", 7)
+        by_group = f"IF(INDEX(career_groups,{i},{col})=TRUE,{i},{by_group})"
+    add(
+        "level_of_group",
+        _("Highest level listing the group"),
+        f"IF({col}=0,0,{by_group})",
+        "number",
+        7,
+    )
+    by_criteria = "0"
+    for i in range(1, levels + 1):
+        by_criteria = f"IF({meets(i)},{i},{by_criteria})"
+    of_group = t("level_of_group")
+    add(
+        "level_number",
+        _("Career level, number"),
+        f"IF({of_group}>0,{of_group},{by_criteria})",
+        "number",
+        7,
+    )
     ln = t("level_number")
     nxt = f"{ln}<ROWS(career_code)"
+    core_next = f"IF({nxt},INDEX(career_core,{ln}+1)=TRUE,FALSE)"
     add("level", _("Career level"), f'IF({ln}=0,"",INDEX(career_code,{ln}))&""', "text")
     add("next_level", _("Next level"), f'IF({nxt},INDEX(career_code,{ln}+1)&"","")', "text")
+    revenue_need = (
+        f"IF({core_next},MAX(INDEX(career_min_revenue,{ln}+1),core_revenue_cut/period_months),"
+        f"INDEX(career_min_revenue,{ln}+1))"
+    )
     add(
         "revenue_gap",
         _("Revenue a month to add"),
-        f'IF({nxt},MAX(INDEX(career_min_revenue,{ln}+1)-{t("monthly_revenue")},0),"")',
+        f'IF({nxt},MAX({revenue_need}-{t("monthly_revenue")},0),"")',
         "money",
+    )
+    categories_need = (
+        f"IF({core_next},MAX(INDEX(career_min_categories,{ln}+1),"
+        f"CEILING(seg_core_min_breadth*MAX(range_categories,1),1)),"
+        f"INDEX(career_min_categories,{ln}+1))"
     )
     add(
         "categories_gap",
         _("Categories to add"),
-        f'IF({nxt},MAX(INDEX(career_min_categories,{ln}+1)-{t("categories_bought")},0),"")',
+        f'IF({nxt},MAX({categories_need}-{t("categories_bought")},0),"")',
         "number",
     )
     add(
@@ -76,6 +120,12 @@ def career_columns(m: TableColumns, layout: SettingsLayout, _) -> None:
         "number2",
     )
     add(
+        "regularity_to_cut",
+        _("Variation of revenue to cut"),
+        f'IF({core_next},MAX(N({t("regularity_cv")})-seg_core_max_cv,0),"")',
+        "number2",
+    )
+    add(
         "next_perks",
         _("The next level unlocks"),
         f'IF({nxt},INDEX(career_perks,{ln}+1)&"","")',
@@ -85,7 +135,13 @@ def career_columns(m: TableColumns, layout: SettingsLayout, _) -> None:
 
 
 def policy_columns(
-    m: TableColumns, settings, layout: SettingsLayout, thresholds: tuple[float, ...], _, lang: str
+    m: TableColumns,
+    reader: Reader,
+    settings,
+    layout: SettingsLayout,
+    thresholds: tuple[float, ...],
+    _,
+    lang: str,
 ) -> None:
     rules = [r for r in POLICY_RULES if RULE_KEYS[r] in layout.policy_keys]
     if not rules:
@@ -146,6 +202,34 @@ def policy_columns(
             f"{t('revenue')}*N({t('dso_days')})/365*cost_of_capital,0)"
         ),
     }
+    if "max_waiting_days" in rules:
+        # Days beyond the group's allowance (never shorter than the free days), costed at the
+        # value-day rate (`clientload.model.policy`); a group without the rule has none.
+        limit = param("max_waiting_days")
+        add(
+            "waiting_allowed_days",
+            _("Days goods may wait in our warehouse"),
+            f'IF(AND({pc}>0,ISNUMBER({limit})),MAX({limit},free_days),"")',
+            "number",
+            8,
+        )
+        allowed = t("waiting_allowed_days")
+        for key, kind, label, fmt in (
+            ("waiting_days_over", "waiting_days", _("Days waiting beyond the allowed"), "number"),
+            (
+                "waiting_value_days_over",
+                "waiting_value_days",
+                _("Order value × days waiting beyond the allowed"),
+                "money",
+            ),
+        ):
+            add(
+                key,
+                label,
+                f'IF({allowed}="",0,{pick_waiting(reader, allowed, kind, layout.waits)})',
+                fmt,
+            )
+        formulas["max_waiting_days"] = f"{t('waiting_value_days_over')}*value_day_rate"
     for rule in rules:
         add(
             f"dev__{rule}",

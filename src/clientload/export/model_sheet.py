@@ -29,7 +29,7 @@ def model_columns(
     cost_columns(m, reader, months, settings, layout, _)
     group_columns(m, _, book.lang)
     career_columns(m, layout, _)
-    policy_columns(m, settings, layout, months.thresholds, _, book.lang)
+    policy_columns(m, reader, settings, layout, months.thresholds, _, book.lang)
     m.check()
     return m
 

@@ -8,7 +8,12 @@ figure is the engine's fact (`clientload.model.facts`) restricted to one calenda
 the sums over any run of whole months are the engine's facts for that period:
 - sales lines by their date; cost of goods as the engine prices it (the line's cost, else the
   product's unit cost × quantity, else the assumed margin);
-- orders by their creation day (else the day of their lines), as `client_orders`;
+- orders and returns by their day, as `order_events` and `client_orders` count them: each order
+  driver's events and the quantity of every time-equation term the activities use
+  (`<driver>__<term key>`, e.g. `orders__per_lines`, `orders__when_new_client`);
+- goods waiting ready in our warehouse (`client_waiting`): for each number of days t the
+  settings use (the free days, and each group's maximum beyond them) the waiting days beyond t
+  falling in the month and the order value × those days;
 - interactions by their date (rows without a date are not in the rows: the engine counts them in
   every period; they are counted and said);
 - storage by its day; overdue receivables as the amount × the overdue days that fall in the month;
@@ -28,6 +33,7 @@ from typing import Any
 from clientload.export.book import name_part
 from clientload.export.text import needs_quote_prefix
 from clientload.model.period import Period, add_months
+from clientload.model.rhythm import RHYTHM_CHOICES
 
 EXCEL_EPOCH = date(1899, 12, 30)  # day number 0 of the spreadsheets' 1900 date system
 
@@ -52,6 +58,8 @@ class MonthColumns:
     thresholds: tuple[float, ...] = ()
     types: dict[str, str] = field(default_factory=dict)  # interaction type → key part
     categories: dict[str, str] = field(default_factory=dict)  # category → column key
+    terms: dict[str, tuple[str, Any]] = field(default_factory=dict)  # column → (driver, Term)
+    waits: tuple[int, ...] = ()  # the days beyond which waiting goods are counted
 
     def add(self, col: RowColumn) -> None:
         if any(c.key == col.key for c in self.items):
@@ -87,23 +95,62 @@ def interaction_types(settings: Any) -> list[str]:
 
 
 def order_counts(_: Any) -> list[tuple[str, str]]:
-    """The counts of the orders in a month (`client_orders`'), with their labels."""
+    """The counts of the orders in a month (`client_orders`'), with their labels: the events of
+    every order driver (`clientload.model.costing.DRIVER_COLUMNS`) and portal use."""
     return [
         ("orders", _("Orders")),
         ("order_lines", _("Order lines")),
         ("changes", _("Order changes")),
         ("urgent_orders", _("Urgent orders")),
         ("deliveries", _("Deliveries")),
+        ("returns", _("Returns")),
         ("portal_orders", _("Orders through the portal")),
         ("orders_with_source", _("Orders with a known source")),
     ]
 
 
+def driver_labels(_: Any) -> dict[str, str]:
+    return {
+        "orders": _("Orders"),
+        "order_lines": _("Order lines"),
+        "order_changes": _("Order changes"),
+        "urgent_orders": _("Urgent orders"),
+        "deliveries": _("Deliveries"),
+        "returns": _("Returns"),
+    }
+
+
+def used_terms(settings: Any) -> dict[str, tuple[str, Any]]:
+    """Every (driver, term) the activities' time equations use, by its column name."""
+    from clientload.model.orders import used_terms as engine_terms
+
+    return engine_terms(settings.activities.values())
+
+
+def waiting_days(settings: Any) -> tuple[int, ...]:
+    """The days beyond which goods waiting ready are counted: the free days, and each group's
+    `max_waiting_days` where it is longer (a group's allowance never ends before the free
+    days). The Model picks the column of its Settings value among these."""
+    from clientload.model.policy import waiting_limits
+
+    free = int(settings.section("storage").get("free_days", 3))
+    limits = waiting_limits(settings.section("policy"))
+    return tuple(sorted({free, *(max(limit, free) for limit in limits)}))
+
+
 def month_columns(
-    _: Any, thresholds: tuple[float, ...], types: list[str], categories: list[str]
+    _: Any,
+    thresholds: tuple[float, ...],
+    types: list[str],
+    categories: list[str],
+    terms: dict[str, tuple[str, Any]] | None = None,
+    waits: tuple[int, ...] = (),
+    lang: str = "en",
 ) -> MonthColumns:
     """The `ClientMonths` columns for these settings (labels in the book's language)."""
-    cols = MonthColumns(thresholds=thresholds)
+    from clientload.model.labels import term_words
+
+    cols = MonthColumns(thresholds=thresholds, terms=dict(terms or {}), waits=tuple(waits))
     add = cols.add
     add(RowColumn("client_id", _("Client ID"), "text", "text", 12))
     add(RowColumn("month", _("Month"), "month", "month", 9))
@@ -112,15 +159,20 @@ def month_columns(
         ("cost_of_goods", _("Cost of goods"), "money"),
         ("quantity", _("Quantity"), "number"),
         ("sales_lines", _("Sales lines"), "number"),
-        ("returns", _("Returns"), "number"),
         ("assumed_lines", _("Sales lines without cost of goods"), "number"),
     ):
         add(RowColumn(key, label, fmt))
     add(RowColumn("first_purchase", _("First purchase"), "date", "date", 11))
     add(RowColumn("last_purchase", _("Last purchase"), "date", "date", 11))
     add(RowColumn("purchase_days", _("Days with purchases")))
+    # The buying rhythm reads the days with goods bought (a return is not a purchase).
+    add(RowColumn("first_bought", _("First day with goods bought"), "date", "date", 11))
+    add(RowColumn("last_bought", _("Last day with goods bought"), "date", "date", 11))
     for key, label in order_counts(_):
         add(RowColumn(key, label))
+    drivers = driver_labels(_)
+    for key, (driver, term) in cols.terms.items():
+        add(RowColumn(key, f"{drivers.get(driver, driver)}: {term_words(term, lang)}", "number1"))
     add(RowColumn("order_value", _("Value of the orders"), "money"))
     for i, threshold in enumerate(thresholds):
         add(RowColumn(f"small_orders_{i}", _("Orders below") + f" {threshold:g}"))
@@ -135,6 +187,14 @@ def month_columns(
         ("pallet_days", _("Pallet-days in storage"), "number1"),
         ("value_days", _("Stock value × days in storage"), "money"),
         ("storage_days", _("Days with goods in storage"), "number"),
+        *(
+            (f"{kind}_{t}", label + f" {t}", fmt)
+            for t in cols.waits
+            for kind, label, fmt in (
+                ("waiting_days", _("Days goods waited ready in our warehouse beyond"), "number"),
+                ("waiting_value_days", _("Order value × days waiting beyond"), "money"),
+            )
+        ),
         ("overdue_amount_days", _("Overdue receivables, amount × days"), "money"),
         ("invoiced", _("Invoiced"), "money"),
         ("invoiced_paid_days", _("Paid invoices, amount × days to payment"), "money"),
@@ -161,9 +221,23 @@ def client_columns(_: Any) -> list[RowColumn]:
         RowColumn("payment_terms_days", _("Payment terms, days"), "number", "number", 9),
         RowColumn("first_purchase", _("First purchase ever"), "date", "date", 11),
         RowColumn("previous_group", _("Group in the previous run"), "text", "text", 12),
-        # only in the pre-summed form: Σ of the monthly revenue², for the CV
+        # only in the pre-summed form: Σ of the monthly revenue², for the CV, and Σ of the
+        # revenue² per B-month bucket for each rhythm B, for the regularity
         RowColumn("revenue_squares", _("Σ monthly revenue² (pre-summed form only)"), "money"),
+        *(
+            RowColumn(
+                squares_column(b),
+                _("Σ revenue² per period of this many months (pre-summed form only):") + f" {b}",
+                "money",
+            )
+            for b in RHYTHM_CHOICES[1:]
+        ),
     ]
+
+
+def squares_column(months: int) -> str:
+    """The `Clients` column of Σ revenue² per `months`-month bucket (pre-summed form)."""
+    return "revenue_squares" if months == 1 else f"revenue_squares_{months}"
 
 
 def whole_months(period: Period) -> bool:
@@ -214,8 +288,9 @@ def read_rows(
     from clientload.export.rows_read import read_month_facts
 
     types = interaction_types(settings)
-    facts = read_month_facts(con, settings, window, thresholds, types, summed=summed)
-    cols = month_columns(_, thresholds, types, facts.categories)
+    terms, waits = used_terms(settings), waiting_days(settings)
+    facts = read_month_facts(con, settings, window, thresholds, types, waits, summed=summed)
+    cols = month_columns(_, thresholds, types, facts.categories, terms, waits)
     frame = facts.frame
     for t, part in cols.types.items():
         for kind in ("contacts", "minutes", "unrecorded"):

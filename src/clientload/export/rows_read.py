@@ -1,10 +1,16 @@
 """The month facts behind `ClientMonths`: the engine's fact expressions, one calendar month at
 a time, in one query per fact table.
 
-Orders, interactions, storage and overdue receivables are `clientload.model.facts` run on each
-month as the period (a union of one plan per month), so a month's row holds exactly what the
-engine counts for that month; sales lines, categories and the invoices behind days sales
-outstanding are grouped by month here with the engine's pricing of the lines.
+Orders and returns (`clientload.model.orders`: `order_events` and `client_orders`, with every
+time-equation term), goods waiting ready (`client_waiting`), interactions, storage and overdue
+receivables are the engine's fact expressions run on each month as the period (a union of one
+plan per month), so a month's row holds exactly what the engine counts for that month; sales
+lines, categories and the invoices behind days sales outstanding are grouped by month here with
+the engine's pricing of the lines.
+
+Sums over months equal the engine's period where each order's lines fall in the month of its
+day (an order's lines are read in the period it belongs to; a month sees only its own lines),
+and a return's lines in one month where `new_client` is a term of the returns.
 """
 
 from __future__ import annotations
@@ -42,12 +48,57 @@ def _per_month(backend: Any, make, months: list[Period]):
     return backend.execute(parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False))
 
 
+def _orders(backend, store, settings, window: Period, thresholds, months: list[Period]):
+    """Per client and month: `client_orders` of the month's `order_events`. An order is a new
+    client's by the first sales line up to the window's end, as in the engine's run for a
+    period ending there."""
+    import ibis
+
+    from clientload.model.orders import client_orders, order_events
+
+    s = store.sales
+    upto = s.filter(s.date <= ibis.literal(window.end))
+    first = upto.group_by("client_id").aggregate(first_date=upto.date.min())
+    first = backend.create_table("_clientload_book_first", first, temp=True, overwrite=True)
+    new_months = int(settings.section("analysis").get("new_client_months", 3))
+    activities = list(settings.activities.values())
+    try:
+        return _per_month(
+            backend,
+            lambda p: client_orders(
+                order_events(store, s, p, first, new_months), activities, thresholds
+            ),
+            months,
+        )
+    finally:
+        backend.drop_table("_clientload_book_first", force=True)
+
+
+def _waiting(backend, store, settings, waits: tuple[int, ...], months: list[Period]):
+    """Per client and month: for each t of `waits`, the days goods waited ready beyond t that
+    fall in the month and the order value × those days (`client_waiting`)."""
+    from clientload.model.orders import Waiting, client_waiting
+
+    free = min(waits)  # every t is at least the free days: days beyond max(t, free) = beyond t
+    got = _per_month(
+        backend,
+        lambda p: client_waiting(store, store.sales, p, Waiting(free, 1.0, waits)),
+        months,
+    )
+    out = got[["client_id", "month"]].copy()
+    for i, t in enumerate(waits):
+        out[f"waiting_days_{t}"] = got[f"waiting_days_over_{i}"]
+        out[f"waiting_value_days_{t}"] = got[f"waiting_value_days_over_{i}"]
+    return out
+
+
 def read_month_facts(
     con: Any,
     settings: Any,
     window: Period,
     thresholds: tuple[float, ...],
     types: list[str],
+    waits: tuple[int, ...] = (),
     *,
     summed: bool = False,
 ) -> MonthFacts:
@@ -75,19 +126,19 @@ def read_month_facts(
             cost_of_goods=cur.cost_of_goods.sum(),
             quantity=cur.quantity.sum(),
             sales_lines=cur.count(),
-            returns=cur.count(where=cur.quantity < 0),
             assumed_lines=cur.count(where=cur.cost_assumed),
             first_purchase=cur.date.min(),
             last_purchase=cur.date.max(),
             purchase_days=cur.date.nunique(where=cur.quantity > 0),
+            first_bought=cur.date.min(where=cur.quantity > 0),
+            last_bought=cur.date.max(where=cur.quantity > 0),
         )
     )
     by_category = backend.execute(
         cur.group_by(["client_id", "month", "category"]).aggregate(q=cur.quantity.sum())
     )
-    orders = _per_month(
-        backend, lambda p: facts.client_orders(store, store.sales, p, thresholds), months
-    )
+    orders = _orders(backend, store, settings, window, thresholds, months)
+    waiting = _waiting(backend, store, settings, waits, months) if waits else None
     contacts = _per_month(backend, lambda p: facts.client_interactions(store, p), months)
     storage = _per_month(backend, lambda p: facts.client_storage(store, p, 1.0, 1.0), months)
     finance = settings.section("finance")
@@ -102,6 +153,8 @@ def read_month_facts(
     frame = sales
     orders = orders.drop(columns=["orders_not_in_table", "orders_without_lines"])
     frame = frame.merge(orders, on=keys, how="outer")
+    if waits:
+        frame = frame.merge(waiting, on=keys, how="outer")
     contacts = contacts[contacts["type"].isin(types)]
     if len(contacts):
         wide = contacts.pivot_table(
@@ -132,7 +185,8 @@ def read_month_facts(
         wide = by_category.pivot_table(index=keys, columns="category", values="q", aggfunc="sum")
         wide.columns = [f"qty__{c}" for c in wide.columns]
         frame = frame.merge(wide.reset_index(), on=keys, how="outer")
-    numeric = [c for c in frame.columns if c not in (*keys, "first_purchase", "last_purchase")]
+    dates = ("first_purchase", "last_purchase", "first_bought", "last_bought")
+    numeric = [c for c in frame.columns if c not in (*keys, *dates)]
     for c in numeric:
         frame[c] = pd.to_numeric(frame[c], errors="coerce").fillna(0.0).astype("float64")
     # Only months with activity: a row whose every figure is zero says nothing.
