@@ -7,6 +7,7 @@ recalculates every formula on load, save it again and read the computed values w
 from __future__ import annotations
 
 import csv
+import json
 import math
 import re
 import shutil
@@ -39,6 +40,7 @@ from clientload.workspace import open_workspace
 # Functions both Excel (2007 and later) and LibreOffice compute without a future-function prefix.
 ALLOWED_FUNCTIONS = {
     "ABS",
+    "MEDIAN",
     "AND",
     "DATE",
     "ISNA",
@@ -80,6 +82,36 @@ REL = 1e-9
 PERIOD = "2024-12:2025-11"  # the export's period; the data run to 2025-12
 NEW_CLIENT = "C99999"  # first buys in 2025-12, after the exported period
 RISKY_NAMES = (("=1+1", 0), ("@acme", 1), ("-Trade", 2))
+# Time equations with terms on three order drivers (issue 14): the default order entry's lines
+# and urgency, a new client's orders, picked-up orders taking less, returned orders; deliveries
+# not ordered through the portal; returns by their units.
+DEFAULT_ORDER_TERMS = """terms = [
+  { per = "lines", minutes = 0.5 },
+  { when = "urgent", minutes = 10 },
+]"""
+ORDER_TERMS = """terms = [
+  { per = "lines", minutes = 0.5 },
+  { when = "urgent", minutes = 10 },
+  { when = "new_client", minutes = 15 },
+  { when = "delivery == 'pickup'", minutes = -2 },
+  { when = "returned", minutes = 7 },
+]"""
+OTHER_TERMS = {
+    "deliveries": '{ when = "source != \'portal\'", minutes = 3 }',
+    "returns": '{ per = "quantity", minutes = 0.2 }',
+}
+
+
+def use_terms(toml: Path, order_terms: str = ORDER_TERMS) -> None:
+    """The company's settings with the terms above (its generated clientload.toml edited)."""
+    text = toml.read_text("utf-8")
+    assert DEFAULT_ORDER_TERMS in text
+    text = text.replace(DEFAULT_ORDER_TERMS, order_terms)
+    for driver, term in OTHER_TERMS.items():
+        marker = f'driver = "{driver}"\n'
+        assert marker in text, driver
+        text = text.replace(marker, marker + f"terms = [{term}]\n", 1)
+    toml.write_text(text, "utf-8")
 
 
 def close(a: float, b: float, rel: float = REL) -> bool:
@@ -117,8 +149,19 @@ def company(tmp_path_factory) -> Path:
             "SELECT ?, DATE '2025-12-10', sku, 40, 90000, 60000, 'NEW-1' FROM products LIMIT 1",
             [NEW_CLIENT],
         )
+        # Goods left ready in our warehouse: every ninth order shipped 20 days after it was
+        # ready (beyond every group's allowance), a few never shipped; some orders returned.
+        con.execute(
+            "UPDATE orders SET shipped_at = ready_at + INTERVAL 20 DAY WHERE hash(order_id) % 9 = 0"
+        )
+        con.execute(
+            "UPDATE orders SET shipped_at = NULL WHERE hash(order_id) % 97 = 1 "
+            "AND created_at > TIMESTAMP '2025-10-01'"
+        )
+        con.execute("UPDATE orders SET returned = TRUE WHERE hash(order_id) % 23 = 0")
     finally:
         con.close()
+    use_terms(root / "clientload.toml")
     run_model(root, period=PERIOD)
     return root
 
@@ -286,6 +329,14 @@ def error_cells(book: Path) -> list[tuple[str, str]]:
     ]
 
 
+def same(got, expected) -> bool:
+    """Equal figures, or both missing (an empty cell, an engine NULL)."""
+    missing = (None, "")
+    if (got in missing or got != got) and (expected is None or expected != expected):
+        return True
+    return got not in missing and close(float(got), float(expected))
+
+
 def assert_equals_engine(computed: Path, out: Path) -> pd.DataFrame:
     """Every client of the engine's run: the same figures and group; 0 error cells."""
     engine = pd.read_parquet(out / "client_metrics.parquet").set_index("client_id")
@@ -296,9 +347,12 @@ def assert_equals_engine(computed: Path, out: Path) -> pd.DataFrame:
         got = model.loc[client]
         for key in (
             "revenue", "cost_to_serve", "contribution", "load_minutes", "gross_margin",
-            "deviations_cost",
+            "deviations_cost", "storage_cost", "returns", "waiting_days", "purchase_days",
         ):
             assert close(got[key], row[key]), (client, key, got[key], row[key])
+        # the buying rhythm: the client's own mean gap, the pause its rhythm allows, regularity
+        for key in ("mean_gap_days", "lapse_after_days", "regularity_cv"):
+            assert same(got[key], row[key]), (client, key, got[key], row[key])
         assert got["segment"] == row["segment"], (client, row["segment_reason"])
         assert got["abc_revenue"] == row["abc_revenue"], client
         assert got["abc_contribution"] == row["abc_contribution"], client
@@ -326,6 +380,30 @@ def test_libreoffice_recalculation_equals_the_engine(company, workbook, libreoff
     career = pd.read_parquet(company / "out" / "career.parquet").set_index("client_id")
     for client, row in career.iterrows():
         assert (model.loc[client, "level"] or None) == row["level"], client
+        for ours, theirs in (
+            ("revenue_gap", "revenue_gap_per_month"),
+            ("categories_gap", "categories_gap"),
+            ("orders_to_cut", "orders_per_month_to_cut"),
+            ("changes_to_cut", "changes_per_order_to_cut"),
+            ("regularity_to_cut", "regularity_cv_to_cut"),
+        ):
+            assert same(model.loc[client, ours], row[theirs]), (client, ours)
+    assert (career["segment"] == "core").sum() > 0
+    assert set(career.loc[career["segment"] == "core", "level"]) == {"key"}
+
+    rhythm = json.loads((company / "out" / "run_info.json").read_text("utf-8"))["headlines"][
+        "rhythm"
+    ]
+    assert named_value(computed, "rhythm_months") == rhythm["months"] > 1  # the bucket path
+    assert close(named_value(computed, "typical_gap_days"), rhythm["typical_gap_days"])
+    assert close(
+        named_value(computed, "growing_min_previous_revenue"), rhythm["min_previous_revenue"]
+    )
+    # what the fixture planted is in use: terms, returned orders, waiting goods
+    assert engine["new_client_orders"].sum() > 0 and engine["returned_orders"].sum() > 0
+    assert engine["waiting_days"].sum() > 0
+    deviations = pd.read_parquet(company / "out" / "policy_deviations.parquet")
+    assert (deviations["rule"] == "max_waiting_days").sum() > 0
 
     whale = pd.read_parquet(company / "out" / "whale_curve.parquet").set_index("rank")
     rows = [r for r in sheet_rows(computed, "Whale curve")[4:] if r[0] is not None]
@@ -446,10 +524,12 @@ def test_next_month_pasted_under_the_tables_gives_the_engines_figures(
     policy = sheet_rows(computed, "Policy")
     total = next(r for r in policy if r[0] == "All rules")
     assert close(sum(v for v in total[1:] if isinstance(v, float)), deviations["cost"].sum())
-    control = {r[0]: r[1] for r in sheet_rows(computed, "Control")[4:12]}
+    control = {r[0]: r[1] for r in sheet_rows(computed, "Control")[4:16] if r[0]}
     left_out = "Rows whose client has no row in the Model (not counted: add the client's row)"
     assert control[left_out] == 0
     assert control["Rows after the first one out of order (read row by row: slower)"] > 0
+    checks = [k for k in control if k.startswith(("Free days", "Minimum order", "Periods"))]
+    assert len(checks) == 3 and all(control[k] == 0 for k in checks)
 
 
 @pytest.mark.slow
@@ -523,10 +603,18 @@ def _set_toml(path: Path, section: str, key: str, value: float) -> None:
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
+def _set_cell(wb, name: str, value) -> None:
+    sheet, ref = next(iter(wb.defined_names[name].destinations))
+    wb[sheet][ref.replace("$", "")] = value
+
+
 @pytest.mark.slow
 def test_a_change_in_settings_gives_what_the_engine_gives_after_the_same_change(
     company, tmp_path, libreoffice
 ):
+    """A department's cost, a core threshold, a term's minutes, the free days of waiting goods,
+    a group's allowance, the rhythm and growth's least previous revenue, changed on the Settings
+    sheet, give what the engine gives with the same changes in clientload.toml."""
     ws = open_workspace(company)
     settings = ws.settings()
     sales_cost = settings.departments["sales"].cost * 1.6
@@ -539,23 +627,108 @@ def test_a_change_in_settings_gives_what_the_engine_gives_after_the_same_change(
     for i, name in enumerate(settings.departments):
         if name == "sales":
             wb[sheet].cell(row=first_row + i, column=2, value=sales_cost)
-    sheet, ref = next(iter(wb.defined_names["seg_core_min_breadth"].destinations))
-    wb[sheet][ref.replace("$", "")] = breadth
+    for name, value in (
+        ("seg_core_min_breadth", breadth),
+        ("act_term_order_entry_when_new_client", 40),
+        ("act_term_order_entry_when_delivery_eq_pickup", -4),
+        ("free_days", 7),
+        ("pol_core_max_waiting_days", 3),
+        ("seg_rhythm_months", 3),
+        ("seg_growing_min_previous_share", 0.6),
+    ):
+        _set_cell(wb, name, value)
     wb.save(path)
     computed = libreoffice(path)
 
     copy = tmp_path / "changed"
     shutil.copytree(company, copy, ignore=shutil.ignore_patterns("*.xlsx", "recalculated"))
-    _set_toml(copy / "clientload.toml", "departments.sales", "cost", sales_cost)
-    _set_toml(copy / "clientload.toml", "segments", "core_min_breadth", breadth)
+    toml = copy / "clientload.toml"
+    _set_toml(toml, "departments.sales", "cost", sales_cost)
+    _set_toml(toml, "segments", "core_min_breadth", breadth)
+    _set_toml(toml, "storage", "free_days", 7)
+    _set_toml(toml, "policy.core", "max_waiting_days", 3)
+    _set_toml(toml, "segments", "rhythm_months", 3)
+    _set_toml(toml, "segments", "growing_min_previous_share", 0.6)
+    text = toml.read_text("utf-8")
+    for old, new in (
+        ('{ when = "new_client", minutes = 15 }', '{ when = "new_client", minutes = 40 }'),
+        ("{ when = \"delivery == 'pickup'\", minutes = -2 }",
+         "{ when = \"delivery == 'pickup'\", minutes = -4 }"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    toml.write_text(text, "utf-8")
     run_model(copy, period=PERIOD, keep_history=False)
     engine = pd.read_parquet(copy / "out" / "client_metrics.parquet").set_index("client_id")
     before = pd.read_parquet(company / "out" / "client_metrics.parquet").set_index("client_id")
     assert (engine["segment"] != before["segment"]).any(), "the change should move some clients"
+    assert (engine["storage_cost"] != before["storage_cost"]).any()
+    assert (engine["regularity_cv"] != before["regularity_cv"]).any()
 
     model = model_table(computed)
+    assert not error_cells(computed), error_cells(computed)[:5]
     for client, row in engine.iterrows():
         got = model.loc[client]
-        assert close(got["cost_to_serve"], row["cost_to_serve"]), client
-        assert close(got["contribution"], row["contribution"]), client
+        for key in ("load_minutes", "storage_cost", "cost_to_serve", "contribution",
+                    "deviations_cost"):
+            assert close(got[key], row[key]), (client, key, got[key], row[key])
+        assert same(got["regularity_cv"], row["regularity_cv"]), client
         assert got["segment"] == row["segment"], (client, row["segment_reason"])
+
+
+@pytest.mark.slow
+def test_the_settings_sheet_shows_each_activitys_base_and_term_minutes_as_inputs(workbook):
+    """Every term of every time equation is a named input cell, labelled in words; its
+    quantity is a ClientMonths column per client and month."""
+    wb = openpyxl.load_workbook(workbook)
+    settings = wb["Settings"]
+    labels = {}
+    for row in settings.iter_rows(values_only=True):
+        if row[0] and isinstance(row[2], str):
+            labels[(row[0], row[2])] = row[1]
+    assert labels[("order_entry", "if the client is new")] == 15
+    assert labels[("order_entry", "if delivery = pickup")] == -2
+    assert labels[("order_entry", "per line")] == 0.5
+    assert labels[("order_entry", "if returned")] == 7
+    assert labels[("delivery", "if order source ≠ portal")] == 3
+    assert labels[("return", "per unit")] == 0.2
+    assert named_value(workbook, "act_min_order_entry") == 6
+    assert named_value(workbook, "act_term_order_entry_when_new_client") == 15
+    assert named_value(workbook, "free_days") == 3
+    headers = [c.name for c in wb["Data"].tables["ClientMonths"].tableColumns]
+    for column in (
+        "orders__per_lines", "orders__when_new_client", "orders__when_delivery_eq_pickup",
+        "orders__when_returned", "deliveries__when_source_ne_portal", "returns__per_quantity",
+        "first_bought", "last_bought", "waiting_days_3", "waiting_value_days_7",
+        "waiting_value_days_14",
+    ):
+        assert column in headers, column
+
+
+@pytest.fixture(scope="module")
+def quarterly(tmp_path_factory) -> Path:
+    """A generated wholesaler whose clients buy every 3–4 months, with the model run."""
+    root = tmp_path_factory.mktemp("quarterly")
+    generate_workspace(root, clients=120, lines=5000, seed=7, rhythm="quarterly")
+    run_model(root)
+    return root
+
+
+@pytest.mark.slow
+def test_a_company_buying_every_few_months_gives_the_engines_rhythm_and_groups(
+    quarterly, tmp_path, libreoffice
+):
+    """The rhythm B computed from the data (months, not weeks), regularity over B-month
+    periods, lapsing after the client's own gap: the recalculated workbook equals the engine."""
+    path = write_workbook(open_workspace(quarterly), tmp_path / "quarterly.xlsx", lang="ru")
+    computed = libreoffice(path)
+    engine = assert_equals_engine(computed, quarterly / "out")
+    rhythm = json.loads((quarterly / "out" / "run_info.json").read_text("utf-8"))["headlines"][
+        "rhythm"
+    ]
+    assert rhythm["months"] >= 3
+    assert named_value(computed, "rhythm_months") == rhythm["months"]
+    assert close(named_value(computed, "typical_gap_days"), rhythm["typical_gap_days"])
+    # clients are judged by their own rhythm: some allowed a pause longer than lapsed_days
+    assert (engine["lapse_after_days"] > 90).sum() > 10
+    assert (engine["segment"] == "core").sum() > 0

@@ -64,6 +64,65 @@ def write_history_sheet(book: Book, inputs: WorkbookInputs) -> int:
     return len(hist)
 
 
+def _not_among(values: str, among: tuple[float, ...], least: str = "") -> str:
+    """How many numbers of the range `values` (each at least `least` when given) are none of
+    `among`: settings whose figures ClientMonths does not hold."""
+    value = f"(({values}>{least})*{values}+({values}<={least})*{least})" if least else values
+    differs = "*".join(f"({value}<>{t!r})" for t in among) or "1"
+    return f"SUMPRODUCT(ISNUMBER({values})*({values}>0)*{differs})"
+
+
+def setting_checks(book: Book, inputs: WorkbookInputs) -> list[tuple[str, str, str]]:
+    """Settings the data of this export cannot follow: counted, never left to give 0."""
+    _ = book._
+    waits = tuple(float(t) for t in inputs.rows.columns.waits)
+    out = []
+    if waits:
+        free_out = "*".join(f"(free_days<>{t!r})" for t in waits)
+        limits = ""
+        if any("max_waiting_days" in p for p in inputs.settings.section("policy").values()):
+            limits = "+" + _not_among("pol_max_waiting_days", waits, "free_days")
+        out.append(
+            (
+                _(
+                    "Free days or a group's allowed waiting days the data are not exported for "
+                    "(their waiting counts 0: export again)"
+                ),
+                f"={free_out}{limits}",
+                "bad",
+            )
+        )
+    policies = inputs.settings.section("policy").values()
+    if any(float(p.get("min_order_value", 0)) > 0 for p in policies):
+        out.append(
+            (
+                _(
+                    "Minimum order values the data are not exported for (their small orders "
+                    "count 0: export again)"
+                ),
+                "=" + _not_among("pol_min_order_value", inputs.thresholds),
+                "bad",
+            )
+        )
+    if inputs.form == "summed":
+        out.append(
+            (
+                _("The rhythm's months are not one the pre-summed data hold (1, 2, 3, 4, 6, 12)"),
+                "=IF(ISNA(MATCH(rhythm_months,rhythm_choices,0)),1,0)",
+                "bad",
+            )
+        )
+    else:
+        out.append(
+            (
+                _("Periods of the rhythm beyond the Settings' list (not counted)"),
+                "=IF(rhythm_months>1,MAX(0,rhythm_buckets-ROWS(rhythm_starts)),0)",
+                "bad",
+            )
+        )
+    return out
+
+
 def data_checks(book: Book) -> list[tuple[str, str, str]]:
     """(label, formula, kind) of the checks of the tables: "bad" ones should be 0."""
     _ = book._
@@ -118,7 +177,7 @@ def write_control_sheet(book: Book, inputs: WorkbookInputs, history_rows: int) -
     row = 3
     book.text(sheet, row, 0, _("The data: every row of the period is counted"), "section")
     red = book.workbook.add_format({"font_color": "#C00000", "bold": True})
-    for label, formula, kind in data_checks(book):
+    for label, formula, kind in [*data_checks(book), *setting_checks(book, inputs)]:
         row += 1
         book.text(sheet, row, 0, label, "wrap")
         sheet.write_formula(row, 1, formula, book.fmt("bold_number"))

@@ -16,7 +16,7 @@ from clientload.export.rows import RowColumn, RowData, as_datetime, client_colum
 from clientload.export.tables import FIRST_ROW, HEADER_ROW, TableColumn, declare_table
 
 SHEET = "Data"
-# ClientMonths starts two columns after Clients' last (one stays empty): column Q.
+# ClientMonths starts two columns after Clients' last (one stays empty): column P.
 MONTHS_COL = len(client_columns(lambda text: text)) + 1
 
 

@@ -63,9 +63,11 @@ def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
             "Settings",
             _(
                 "The model's assumptions: departments' cost and practical capacity (→ cost "
-                "per minute), activities and their standard minutes, rates, the period "
-                "(period_start, period_end), group thresholds, policies, the career ladder. "
-                "Yellow cells are inputs."
+                "per minute), activities and their time equations (base minutes and each "
+                "term's minutes), rates and the free days of goods waiting ready, the period "
+                "(period_start, period_end), group thresholds, the buying rhythm computed from "
+                "the data, policies, the career ladder with the groups on each level. Yellow "
+                "cells are inputs."
             ),
         ),
         (
@@ -73,9 +75,10 @@ def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
             _(
                 "Two tables of values: Clients (name, manager, region, channel, payment terms, "
                 "first purchase, previous group) and ClientMonths (per client and month: "
-                "revenue, cost of goods, orders, lines, changes, urgent orders, deliveries, "
-                "returns, contacts and minutes per type, storage, receivables, quantity per "
-                "category)."
+                "revenue, cost of goods, days with purchases, orders, lines, changes, urgent "
+                "orders, deliveries, returns, the quantity of each term of the time equations, "
+                "contacts and minutes per type, storage, goods waiting ready in our warehouse, "
+                "receivables, quantity per category)."
             ),
         ),
         (
@@ -184,8 +187,9 @@ def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
             "groups and migrations."
         ),
         _(
-            "Adding a department, an activity, a contact type, a category or a minimum order "
-            "value needs a new export (clientload export): the columns follow the settings."
+            "Adding a department, an activity, a term of a time equation, a contact type, a "
+            "category, a minimum order value or a number of days goods may wait needs a new "
+            "export (clientload export): the columns follow the settings."
         ),
     ]
     for text in steps:

@@ -12,38 +12,33 @@ from clientload.model.costing import DRIVER_COLUMNS
 from clientload.model.orders import term_column
 
 
-def pick_waiting(r: Reader, days: str, kind: str, waits: tuple[int, ...]) -> str:
-    """The client's `kind` (waiting_days or waiting_value_days) beyond `days`, read from the
-    ClientMonths column of that many days (0 for a number the data do not hold: the Control
-    sheet counts those settings)."""
-    out = "0"
-    for t in reversed(waits):
-        out = f"IF({days}={t},{r.total(f'{kind}_{t}')},{out})"
-    return out
+def waiting_column(m: TableColumns, key: str, label: str, days: str) -> None:
+    """Which of ClientMonths' waiting columns holds the days beyond `days` (0: none does; the
+    Control sheet counts such settings)."""
+    m.add(
+        TableColumn(key, label, "number", 6, f"=IFERROR(MATCH({days},waiting_days_list,0),0)")
+    )
+
+
+def pick_waiting(r: Reader, k: str, kind: str) -> str:
+    """The client's `kind` (waiting_days or waiting_value_days) from the k-th waiting column."""
+    return f"IF({k}=0,0,{r.total_of(kind, k)})"
 
 
 def waiting_columns(m: TableColumns, r: Reader, layout: SettingsLayout, _) -> None:
     """Goods ready but not shipped, waiting beyond the free days: our warehouse used as the
     client's, costed at the value-day rate (`clientload.model.orders.client_waiting`)."""
-    waits = layout.waits
-    m.add(
-        TableColumn(
-            "waiting_days",
-            _("Days waiting in our warehouse"),
-            "number",
-            10,
-            "=" + pick_waiting(r, "free_days", "waiting_days", waits),
-        )
-    )
-    m.add(
-        TableColumn(
-            "waiting_value_days",
-            _("Order value × days waiting"),
-            "money",
-            12,
-            "=" + pick_waiting(r, "free_days", "waiting_value_days", waits),
-        )
-    )
+    if not layout.waits:
+        m.add(TableColumn("waiting_cost", _("Cost of goods waiting in our warehouse"), "money",
+                          12, "=0"))
+        return
+    waiting_column(m, "waiting_col", _("Waiting column of the free days"), "free_days")
+    k = m.this("waiting_col")
+    for key, label, fmt in (
+        ("waiting_days", _("Days waiting in our warehouse"), "number"),
+        ("waiting_value_days", _("Order value × days waiting"), "money"),
+    ):
+        m.add(TableColumn(key, label, fmt, 11, "=" + pick_waiting(r, k, key)))
     m.add(
         TableColumn(
             "waiting_cost",
@@ -75,17 +70,18 @@ def cost_columns(
             )
         add(f"act__{name}", f"{name}, " + _("min"), f, width=10)
     acts = list(settings.activities)
-    add(
-        "load_minutes",
-        _("Load, minutes"),
-        "+".join(t(f"act__{a}") for a in acts) or "0",
-        "bold_number",
-    )
+    # The act__ columns side by side: one range of the client's row (short formulas).
+    row_acts = f"{m.table}[[#This Row],[act__{acts[0]}]:[act__{acts[-1]}]]" if acts else "0"
+    add("load_minutes", _("Load, minutes"), f"SUM({row_acts})" if acts else "0", "bold_number")
     for dept in layout.departments:
         # The activity's department is read from Settings, so moving an activity there moves
         # its minutes here.
-        terms = "+".join(f'({act_name("dept", a)}="{dept}")*{t("act__" + a)}' for a in acts)
-        add(f"min__{dept}", f"{dept}, " + _("min"), terms or "0", width=10)
+        add(
+            f"min__{dept}",
+            f"{dept}, " + _("min"),
+            f'SUMIF(act_dept_row,"{dept}",{row_acts})' if acts else "0",
+            width=10,
+        )
     for dept in layout.departments:
         add(
             f"cost__{dept}",

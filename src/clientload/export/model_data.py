@@ -33,10 +33,19 @@ def tail_name(key: str) -> str:
     return f"cmt_{key}"
 
 
-def define_tail_names(book, keys: list[str]) -> None:
+def define_tail_names(book, keys: list[str], blocks: dict[str, list[str]]) -> None:
+    """`cmt_<column>` for every column, and for each block of adjacent columns read as one
+    (`blocks`: name → its columns) `cm_<name>` and `cmt_<name>`."""
     for key in keys:
         book.workbook.define_name(
             tail_name(key), f"=INDEX({cm(key)},cm_tail_first):INDEX({cm(key)},cm_all_rows)"
+        )
+    for name, columns in blocks.items():
+        whole = f"{CM}[[{columns[0]}]:[{columns[-1]}]]"
+        book.workbook.define_name(f"cm_{name}", "=" + whole)
+        book.workbook.define_name(
+            f"cmt_{name}",
+            f"=INDEX({whole},cm_tail_first,1):INDEX({whole},cm_all_rows,{len(columns)})",
         )
 
 
@@ -122,16 +131,16 @@ class Reader:
         tail = "0" if self.summed else f"IF({m('t_rows')}=0,0,IF({m('t_rows')}=1,{one},{many}))"
         return f"IF({upto}>0,{fn}({run}),0)", tail
 
-    def window_extreme(self, fn: str, key: str) -> str:
+    def window_extreme(self, fn: str, key: str) -> tuple[str, str]:
         """The smallest (MIN) or largest (MAX) value of a column over the client's rows of the
-        previous period and the period (the rhythm's window); 0 where there is none. In the
-        block the previous period's run is followed by the period's."""
+        previous period and the period (the rhythm's window), from the block and from the
+        tail; 0 where there is none. In the block the previous period's run is followed by the
+        period's."""
         m = self.m.this
         rows = f"({m('q_rows')}+{m('p_rows')})"
-        run = self._run(key, m("q_from"), rows)
-        block = f"IF({rows}>0,{fn}({run}),0)"
+        block = f"IF({rows}>0,{fn}({self._run(key, m('q_from'), rows)}),0)"
         if self.summed:
-            return block
+            return block, "0"
         t = self._tail
         lo, hi = PREVIOUS[0], PERIOD[1]
         many = (
@@ -139,10 +148,24 @@ class Reader:
             f'{t("month")},">="&{lo},{t("month")},"<="&{hi},{t(key)},">0")'
         )
         one = f"IF(OR({m('t_one_p')},{m('t_one_q')}),N(INDEX({t(key)},{m('t_first')})),0)"
-        tail = f"IF({m('t_rows')}=0,0,IF({m('t_rows')}=1,{one},{many}))"
-        if fn == "MAX":
-            return f"MAX({block},{tail})"
-        return f"MIN(IF({block}>0,{block},{tail}),IF({tail}>0,{tail},{block}))"
+        return block, f"IF({m('t_rows')}=0,0,IF({m('t_rows')}=1,{one},{many}))"
+
+    def total_of(self, block: str, k: str, window: tuple[str, str] = PERIOD) -> str:
+        """As `total`, of the k-th column of a block of ClientMonths columns (a defined name,
+        `cm_<block>`; its rows after the ordered part `cmt_<block>`): one formula reads the
+        column a Settings value picks."""
+        rows, start = (
+            (self.m.this("p_rows"), self.m.this("p_from"))
+            if window == PERIOD
+            else (self.m.this("q_rows"), self.m.this("q_from"))
+        )
+        cells, tail = f"cm_{block}", f"cmt_{block}"
+        if self.summed:
+            return f"IF({rows}>0,N(INDEX({cells},{start},{k})),0)"
+        run = f"INDEX({cells},{start},{k}):INDEX({cells},{start}+{rows}-1,{k})"
+        one = f"N(INDEX({tail},{self.m.this('t_first')},{k}))"
+        many = f"SUMIFS(INDEX({tail},0,{k}),{self._tail_window(window)})"
+        return f"(IF({rows}>0,SUM({run}),0)+{self._tail_part(window, one, many)})"
 
     def bucket_squares(self, key: str) -> str:
         """Σ over the rhythm's periods (`rhythm_starts`–`rhythm_ends` on Settings) of the
@@ -186,6 +209,42 @@ class Reader:
         )
         one = f"N(INDEX({t(key)},{self.m.this('t_first')}))^2"
         return f"(IF({rows}>0,SUMSQ({run}),0)+{self._tail_part(PERIOD, one, many)})"
+
+
+def both(m: TableColumns, key: str, label: str, fn: str, block: str, tail: str, _) -> None:
+    """A date of the block and of the rows after the ordered part in two helper columns, and
+    the smallest (MIN) or largest (MAX) of them in `key`; 0 is none (short formulas: each part
+    is written once)."""
+    if tail == "0":
+        m.add(TableColumn(key, label, "date", 11, "=" + block))
+        return
+    b, t = m.this(f"{key}_block"), m.this(f"{key}_tail")
+    m.add(TableColumn(f"{key}_block", label + " " + _("(ordered rows)"), "date", 11, "=" + block))
+    m.add(TableColumn(f"{key}_tail", label + " " + _("(rows after them)"), "date", 11, "=" + tail))
+    formula = f"MAX({b},{t})" if fn == "MAX" else f"MIN(IF({b}>0,{b},{t}),IF({t}>0,{t},{b}))"
+    m.add(TableColumn(key, label, "date", 11, "=" + formula))
+
+
+def extremes(m: TableColumns, r: Reader, _) -> None:
+    """The first and last purchase: `Clients[first_purchase]` (the first ever, at export) when
+    not after the period's end, else the first in the rows up to it; the last in the rows."""
+    first = r.extreme("MIN", "first_purchase")
+    both(m, "first_in_rows", _("First purchase in the rows"), "MIN", *first, _)
+    ever = f"INDEX(Clients[first_purchase],{m.this('client_row')})"
+    rows_first = m.this("first_in_rows")
+    m.add(
+        TableColumn(
+            "first_date",
+            _("First purchase"),
+            "date",
+            11,
+            f"=IF(AND({m.this('client_row')}>0,N({ever})>0,N({ever})<=period_end),{ever},"
+            f'IF({rows_first}>0,{rows_first},""))',
+        )
+    )
+    both(m, "last_in_rows", _("Last purchase"), "MAX", *r.extreme("MAX", "last_purchase"), _)
+    last = m.this("last_in_rows")
+    m.add(TableColumn("last_date", _("Last purchase"), "date", 11, f'=IF({last}>0,{last},"")'))
 
 
 def data_columns(
@@ -316,28 +375,7 @@ def data_columns(
         add(f"bought__{key}", _("Bought") + f": {category}", f"--({r.total(key)}>0)", width=6)
     bought = "+".join(m.this(f"bought__{k}") for k in months.categories.values()) or "0"
     add("categories_bought", _("Categories bought"), bought)
-    block_first, tail_first = r.extreme("MIN", "first_purchase")
-    add(
-        "first_in_rows",
-        _("First purchase in the rows"),
-        f"MIN(IF({block_first}>0,{block_first},{tail_first}),IF({tail_first}>0,{tail_first},{block_first}))",
-        "date",
-    )
-    ever = f"INDEX(Clients[first_purchase],{m.this('client_row')})"
-    add(
-        "first_date",
-        _("First purchase"),
-        f"IF(AND({m.this('client_row')}>0,N({ever})>0,N({ever})<=period_end),{ever},"
-        f'IF({m.this("first_in_rows")}>0,{m.this("first_in_rows")},""))',
-        "date",
-    )
-    block_last, tail_last = r.extreme("MAX", "last_purchase")
-    add(
-        "last_date",
-        _("Last purchase"),
-        f'IF(MAX({block_last},{tail_last})>0,MAX({block_last},{tail_last}),"")',
-        "date",
-    )
+    extremes(m, r, _)
     row = m.this("client_row")
 
     def given(b: int) -> str:
@@ -367,7 +405,7 @@ def data_columns(
         ("first_bought", _("First day with goods bought"), "MIN"),
         ("last_bought", _("Last day with goods bought"), "MAX"),
     ):
-        add(key, label, r.window_extreme(fn, key), "date")
+        both(m, key, label, fn, *r.window_extreme(fn, key), _)
     days = m.this("purchase_days")
     add(
         "mean_gap_days",

@@ -4,7 +4,7 @@ group's rules (`clientload.model.policy`)."""
 
 from __future__ import annotations
 
-from clientload.export.model_costs import pick_waiting
+from clientload.export.model_costs import pick_waiting, waiting_column
 from clientload.export.model_data import Reader
 from clientload.export.settings_sheet import SettingsLayout, act_name
 from clientload.export.tables import TableColumn, TableColumns
@@ -213,22 +213,16 @@ def policy_columns(
             "number",
             8,
         )
-        allowed = t("waiting_allowed_days")
-        for key, kind, label, fmt in (
-            ("waiting_days_over", "waiting_days", _("Days waiting beyond the allowed"), "number"),
-            (
-                "waiting_value_days_over",
-                "waiting_value_days",
-                _("Order value × days waiting beyond the allowed"),
-                "money",
-            ),
-        ):
-            add(
-                key,
-                label,
-                f'IF({allowed}="",0,{pick_waiting(reader, allowed, kind, layout.waits)})',
-                fmt,
-            )
+        waiting_column(
+            m, "waiting_col_allowed", _("Waiting column of the allowed days"),
+            t("waiting_allowed_days"),
+        )
+        add(
+            "waiting_value_days_over",
+            _("Order value × days waiting beyond the allowed"),
+            pick_waiting(reader, t("waiting_col_allowed"), "waiting_value_days"),
+            "money",
+        )
         formulas["max_waiting_days"] = f"{t('waiting_value_days_over')}*value_day_rate"
     for rule in rules:
         add(

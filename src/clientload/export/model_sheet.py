@@ -71,6 +71,9 @@ def write_model_sheet(book: Book, m: TableColumns, ids: list[str]) -> None:
     declare_table(book, sheet, "Model", 0, m.items, len(ids))
     formats = [book.fmt(c.fmt) for c in m.items]
     formulas = [c.formula for c in m.items]
+    for i, f in enumerate(formulas):
+        if f is not None:
+            sheet.share_column(i, FIRST_ROW, FIRST_ROW + max(len(ids), 1) - 1)
     write = sheet.write_formula
     for k, client in enumerate(ids or [None]):
         row = FIRST_ROW + k

@@ -47,8 +47,31 @@ def write_policy_sheet(book: Book, layout: SettingsLayout, rules: list[str]) -> 
     for j in range(len(groups)):
         c = column(2 + 2 * j)
         sheet.write_formula(row, 2 + 2 * j, f"=SUM({c}5:{c}{row})", book.fmt("bold_money"))
+    if "max_waiting_days" in rules:
+        _waiting_rows(book, sheet, row + 2, groups)
     sheet.freeze_panes(4, 1)
     book.print_setup(sheet, 3)
+
+
+def _waiting_rows(book: Book, sheet, row: int, groups: list[str]) -> None:
+    """Per group: the days its goods waited ready in our warehouse beyond the free days and the
+    days its policy allows (under each group's "clients" column); the rule's row above has the
+    clients whose goods waited longer and the cost."""
+    _ = book._
+    book.text(sheet, row, 0, _("Days waiting in our warehouse"), "section")
+    seg = "Model[segment]"
+    for i, (label, formula) in enumerate(
+        (
+            (_("Days waiting beyond the free days"), f"SUMIF({seg},\"{{g}}\",Model[waiting_days])"),
+            (_("Days the group's goods may wait"), "INDEX(pol_max_waiting_days,{j})"),
+        ),
+        start=1,
+    ):
+        book.text(sheet, row + i, 0, label, "label")
+        for j, g in enumerate(groups):
+            sheet.write_formula(
+                row + i, 1 + 2 * j, "=" + formula.format(g=g, j=j + 1), book.fmt("number")
+            )
 
 
 def write_career_sheet(book: Book, layout: SettingsLayout) -> None:
@@ -61,8 +84,9 @@ def write_career_sheet(book: Book, layout: SettingsLayout) -> None:
         1,
         0,
         _(
-            "Levels and criteria are on the Settings sheet; each client's level, "
-            "next level and gaps are in the Model sheet."
+            "Levels, their groups and criteria are on the Settings sheet: a client stands on "
+            "the highest level listing its group (a group no level lists: the highest whose "
+            "criteria it meets); its level, next level and gaps are in the Model sheet."
         ),
         "subtitle",
     )
@@ -72,11 +96,12 @@ def write_career_sheet(book: Book, layout: SettingsLayout) -> None:
         _("Categories at least"),
         _("Orders a month at most"),
         _("Changes per order at most"),
+        _("Groups on the level"),
         _("Clients"),
     ]
     heads += [SEGMENT_LABELS[s][book.lang] for s in SEGMENTS] + [_("Perks")]
     sheet.set_row(3, 30)
-    _header(book, sheet, 3, heads, [14, 14, 11, 11, 11, 9] + [12] * len(SEGMENTS) + [60])
+    _header(book, sheet, 3, heads, [14, 14, 11, 11, 11, 22, 9] + [12] * len(SEGMENTS) + [60])
     if not layout.career_levels:
         return
     lvl, seg = "Model[level]", "Model[segment]"
@@ -92,13 +117,18 @@ def write_career_sheet(book: Book, layout: SettingsLayout) -> None:
             sheet.write_formula(
                 row, col, f"=INDEX({name},{i})" + ('&""' if col == 0 else ""), book.fmt(fmt)
             )
-        sheet.write_formula(row, 5, f"=COUNTIF({lvl},A{r})", book.fmt("bold_number"))
+        listed = "&".join(
+            f'IF(INDEX(career_groups,{i},{j})=TRUE,"{code} ","")'
+            for j, code in enumerate(SEGMENTS, start=1)
+        )
+        sheet.write_formula(row, 5, "=" + listed, book.fmt("text"))
+        sheet.write_formula(row, 6, f"=COUNTIF({lvl},A{r})", book.fmt("bold_number"))
         for j, s in enumerate(SEGMENTS):
             sheet.write_formula(
-                row, 6 + j, f'=COUNTIFS({lvl},A{r},{seg},"{s}")', book.fmt("number")
+                row, 7 + j, f'=COUNTIFS({lvl},A{r},{seg},"{s}")', book.fmt("number")
             )
         sheet.write_formula(
-            row, 6 + len(SEGMENTS), f'=INDEX(career_perks,{i})&""', book.fmt("wrap")
+            row, 7 + len(SEGMENTS), f'=INDEX(career_perks,{i})&""', book.fmt("wrap")
         )
     sheet.freeze_panes(4, 1)
     book.print_setup(sheet, 3)

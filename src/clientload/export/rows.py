@@ -70,6 +70,15 @@ class MonthColumns:
     def keys(self) -> list[str]:
         return [c.key for c in self.items]
 
+    @property
+    def blocks(self) -> dict[str, list[str]]:
+        """Adjacent columns the Model reads as one block, picking the column by a Settings
+        value: the waiting days and value-days beyond each number of days in `waits`."""
+        if not self.waits:
+            return {}
+        return {kind: [f"{kind}_{t}" for t in self.waits]
+                for kind in ("waiting_days", "waiting_value_days")}
+
 
 def _unique(base: str, taken: set[str]) -> str:
     key, i = base, 2
@@ -187,13 +196,14 @@ def month_columns(
         ("pallet_days", _("Pallet-days in storage"), "number1"),
         ("value_days", _("Stock value × days in storage"), "money"),
         ("storage_days", _("Days with goods in storage"), "number"),
+        # each kind's columns side by side: the Model reads them as one block (`blocks`)
         *(
             (f"{kind}_{t}", label + f" {t}", fmt)
-            for t in cols.waits
             for kind, label, fmt in (
                 ("waiting_days", _("Days goods waited ready in our warehouse beyond"), "number"),
                 ("waiting_value_days", _("Order value × days waiting beyond"), "money"),
             )
+            for t in cols.waits
         ),
         ("overdue_amount_days", _("Overdue receivables, amount × days"), "money"),
         ("invoiced", _("Invoiced"), "money"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clientload.export.book import Book, cell
+from clientload.export.book import Book, cell, column
 from clientload.export.settings_cells import NONNEG, SHEET, Rows, act_name, term_name
 from clientload.model.labels import equation_text, term_words
 
@@ -67,6 +67,16 @@ def write_activities(book: Book, sheet: Any, rows: Rows, settings: Any) -> None:
         sheet.data_validation(first, 1, last, 1, NONNEG)
         sheet.data_validation(first, 2, last, 2, {"validate": "list", "source": "=dept_names"})
     _terms(book, sheet, rows, settings)
+    # The activities' departments in a row, in the Model's order of its act__ columns: each
+    # department's minutes are one SUMIF over the client's row.
+    r = rows.next()
+    book.text(sheet, r, 0, _("Departments of the activities, in the Model's order"), "note")
+    for i, act in enumerate(settings.activities.values(), start=1):
+        sheet.write_formula(r, i, f'={act_name("dept", act.name)}&""', book.fmt("text"))
+    if settings.activities:
+        book.define(
+            "act_dept_row", SHEET, f"$B${r + 1}:${column(len(settings.activities))}${r + 1}"
+        )
     r = rows.next()
     book.text(
         sheet,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from clientload.export.book import Book, cell
+from clientload.export.book import Book, cell, column
 from clientload.export.data_order import data_helpers
 from clientload.export.rows import waiting_days
 from clientload.export.settings_activities import write_activities
@@ -129,10 +129,18 @@ def write_settings_sheet(
         int(storage.get("free_days", 3)),
         "number",
         waits_validation(waits),
-        _("Waiting is in the data for these numbers of days (another needs a new export):")
-        + " "
-        + ", ".join(str(t) for t in waits),
     )
+    r = rows.next()
+    book.text(
+        sheet,
+        r,
+        0,
+        _("Waiting is in the data for these numbers of days (another needs a new export):"),
+        "note",
+    )
+    for i, t in enumerate(waits, start=1):
+        sheet.write_number(r, i, t, book.fmt("number"))
+    book.define("waiting_days_list", SHEET, f"$B${r + 1}:${column(len(waits))}${r + 1}")
     scalar(
         rows,
         _("Cost of capital, a year"),

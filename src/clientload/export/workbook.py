@@ -103,7 +103,7 @@ def write_inputs(
     model = model_columns(
         book, inputs.settings, layout, inputs.rows.columns, summed=inputs.form == "summed"
     )
-    define_tail_names(book, inputs.rows.columns.keys)
+    define_tail_names(book, inputs.rows.columns.keys, inputs.rows.columns.blocks)
     write_model_sheet(book, model, ids)
     report("workbook", 2, 4)
     groups = write_groups_sheet(book, layout)
