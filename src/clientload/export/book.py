@@ -41,30 +41,39 @@ class PlainFormulaWorksheet(Worksheet):
             return super()._write_formula(row, col, formula, cell_format, value)
         if self.constant_memory and row > self.previous_row:
             self._write_single_row(row)
-        text = self._prepare_formula(formula)
-        shared = getattr(self, "shared_columns", {}).get(col)
+        shared = self.shared_columns.get(col) if self.shared_columns else None
         if shared is not None and shared[1] <= row <= shared[2]:
-            si, first, last = shared
-            ref = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last, col)}"
-            text = SharedFormula(text, si, ref if row == first else None)
+            # one object for every other cell of the column: its text is not written
+            text = shared[3] if row != shared[1] else self._share(col, formula)
+        else:
+            text = self._prepare_formula(formula)
         self.table[row][col] = CellFormulaTuple(text, cell_format, value)
         return 0
 
+    shared_columns: dict | None = None
+
     def share_column(self, col: int, first_row: int, last_row: int) -> None:
         """Write the formulas of `col` from `first_row` to `last_row` as one shared formula:
-        the first cell holds the text, the others refer to it. The caller writes the same
-        formula in every row (a table's calculated column). LibreOffice then compiles the
-        formula once per column instead of once per cell: at 2,000 clients its time to load
-        and recalculate the workbook fell by two fifths; Excel writes such formulas itself."""
-        if not hasattr(self, "shared_columns"):
+        the first cell holds the text and the range, the others refer to it by index. The
+        caller writes the same formula in every row (a table's calculated column) and only
+        formulas Excel can share (see `model_sheet.shareable`). LibreOffice then compiles the
+        formula once per column instead of once per cell."""
+        if self.shared_columns is None:
             self.shared_columns = {}
         if last_row > first_row:
-            self.shared_columns[col] = (len(self.shared_columns), first_row, last_row)
+            si = len(self.shared_columns)
+            self.shared_columns[col] = (si, first_row, last_row, SharedFormula("", si, None))
+
+    def _share(self, col: int, formula: str) -> SharedFormula:
+        si, first, last, _ = self.shared_columns[col]  # type: ignore[index]
+        ref = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last, col)}"
+        return SharedFormula(self._prepare_formula(formula), si, ref)
 
     def _xml_formula_element(self, formula, result, attributes=[]) -> None:  # noqa: B006
         if not isinstance(formula, SharedFormula):
             return super()._xml_formula_element(formula, result, attributes)
-        attr = "".join(f' {k}="{self._escape_attributes(v)}"' for k, v in attributes)
+        # The attributes are the cell's reference and its format's index: nothing to escape.
+        attr = "".join([f' {key}="{value}"' for key, value in attributes])
         result = self._escape_data(result)
         if formula.ref is None:
             self.fh.write(f'<c{attr}><f t="shared" si="{formula.si}"/><v>{result}</v></c>')

@@ -39,6 +39,11 @@ def data_helpers(book: Book, sheet: Any, rows: Any) -> None:
         ),
         (_("First row of the rest (read row by row)"), "cm_tail_first", "=cm_sorted_rows+1"),
         (_("Rows after the ordered ones?"), "cm_has_tail", "=cm_sorted_rows<cm_all_rows"),
+        # The windows as SUMIFS criteria on months, for the rows after the ordered part.
+        (_("The period's months from (criterion)"), "p_ge", '=">="&period_first_month'),
+        (_("The period's months to (criterion)"), "p_le", '="<="&period_end'),
+        (_("The previous period's months from (criterion)"), "q_ge", '=">="&previous_start'),
+        (_("The previous period's months to (criterion)"), "q_le", '="<="&previous_end'),
     ):
         r = rows.next()
         book.text(sheet, r, 0, label)

@@ -4,7 +4,7 @@ metrics (Kaplan & Anderson's time-driven costing, as `clientload.model.costing`)
 
 from __future__ import annotations
 
-from clientload.export.model_data import Reader
+from clientload.export.model_reader import Reader
 from clientload.export.rows import MonthColumns
 from clientload.export.settings_sheet import SettingsLayout, act_name, dept_cpm, term_name
 from clientload.export.tables import TableColumn, TableColumns

@@ -5,7 +5,7 @@ group's rules (`clientload.model.policy`)."""
 from __future__ import annotations
 
 from clientload.export.model_costs import pick_waiting, waiting_column
-from clientload.export.model_data import Reader
+from clientload.export.model_reader import Reader
 from clientload.export.settings_sheet import SettingsLayout, act_name
 from clientload.export.tables import TableColumn, TableColumns
 from clientload.model.labels import rule_label

@@ -55,6 +55,26 @@ TOTALS = (
 )
 
 
+def shareable(formula: str) -> bool:
+    """Whether Excel can keep a formula as a shared one: no range operator (`:`) outside a
+    structured reference's brackets or a string. Excel's shared formulas cannot hold one
+    ([MS-XLS] 2.5.198.118 SharedParsedFormula: no PtgRange, no PtgMemFunc); a run of rows
+    `INDEX(...):INDEX(...)` is written in each cell."""
+    depth, quoted = 0, False
+    for ch in formula:
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == ":" and depth == 0:
+            return False
+    return True
+
+
 def write_model_sheet(book: Book, m: TableColumns, ids: list[str]) -> None:
     _ = book._
     sheet = book.sheet(SHEET)
@@ -72,7 +92,7 @@ def write_model_sheet(book: Book, m: TableColumns, ids: list[str]) -> None:
     formats = [book.fmt(c.fmt) for c in m.items]
     formulas = [c.formula for c in m.items]
     for i, f in enumerate(formulas):
-        if f is not None:
+        if f is not None and shareable(f):
             sheet.share_column(i, FIRST_ROW, FIRST_ROW + max(len(ids), 1) - 1)
     write = sheet.write_formula
     for k, client in enumerate(ids or [None]):

@@ -26,8 +26,8 @@ from clientload.export.heavy_sheet import (
 )
 from clientload.export.inputs import WorkbookInputs, read_inputs
 from clientload.export.instructions import INSTRUCTIONS, write_instructions
-from clientload.export.model_data import define_tail_names
 from clientload.export.model_policy import POLICY_RULES
+from clientload.export.model_reader import define_reader_names
 from clientload.export.model_sheet import SHEET as MODEL
 from clientload.export.model_sheet import model_columns, write_model_sheet
 from clientload.export.parity_sheet import SHEET as PARITY
@@ -103,7 +103,7 @@ def write_inputs(
     model = model_columns(
         book, inputs.settings, layout, inputs.rows.columns, summed=inputs.form == "summed"
     )
-    define_tail_names(book, inputs.rows.columns.keys, inputs.rows.columns.blocks)
+    define_reader_names(book, inputs.rows.columns.keys, inputs.rows.columns.blocks)
     write_model_sheet(book, model, ids)
     report("workbook", 2, 4)
     groups = write_groups_sheet(book, layout)
