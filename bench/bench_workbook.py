@@ -3,21 +3,25 @@
 Run: `uv run python bench/bench_workbook.py [--clients 50000] [--lines 1000000] [--recalc]`.
 A company is generated and the model run in a temporary workspace (or in `--workspace DIR`,
 reused when it already holds a run). Printed, as JSON:
-- `read_s`: reading the drivers from the store (`read_inputs`);
+- `read_s`: reading the rows from the store (`read_inputs`); `form` (months or summed) and
+  `month_rows`, the rows of `ClientMonths`;
 - `write_s`, `mib`, `cells`, `formulas`: writing the workbook (constant-memory mode above
-  `TABLE_LIMIT` clients) and its size;
+  `STREAM_LIMIT` clients) and its size;
 - `values_s`, `values_mib`: plain XlsxWriter writing the same number of cells as numbers, the
   floor any writer of this many cells pays, and `ratio` = write_s / values_s;
 - `peak_rss_mib`: peak resident memory of the process;
 - with `--recalc`: `libreoffice_recalc_s`, a full recalculation on load in headless LibreOffice
-  (what a user waits for; the rank by contribution, quadratic, exists only up to
-  `WHALE_CLIENT_LIMIT` clients, so the time jumps below that limit and is near linear above).
+  (what a user waits for: open, recalculate every formula, save), its CPU time
+  (`libreoffice_cpu_s`: on a shared machine the wall time grows with the load, the CPU time
+  much less) and its peak memory (`libreoffice_peak_rss_mib`), and `load_average` at its start.
+`--summed` writes the pre-summed form whatever the size.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import tempfile
 import time
@@ -46,7 +50,8 @@ def _count_cells(path: Path) -> tuple[int, int]:
                 with z.open(name) as fh:
                     while chunk := fh.read(1 << 20):
                         cells += chunk.count(b"<c ")
-                        formulas += chunk.count(b"<f>")
+                        # <f>: a formula; <f t="shared" ...>: a cell of a shared one
+                        formulas += chunk.count(b"<f>") + chunk.count(b"<f t=")
     return cells, formulas
 
 
@@ -64,14 +69,26 @@ def _values_only(path: Path, rows: int, cols: int) -> float:
     return time.perf_counter() - started
 
 
-def _recalc(book: Path) -> float:
+def _recalc(book: Path) -> dict[str, float]:
+    """Wall and CPU seconds and peak memory of LibreOffice's recalculation, from GNU time (a
+    child's own ru_maxrss starts at its parent's, which here holds the whole workbook)."""
     from clientload.export.libreoffice import recalculate, soffice_path
 
     if soffice_path() is None:
         raise SystemExit("--recalc needs LibreOffice (soffice)")
+    report = book.parent / "time.txt"
     started = time.perf_counter()
-    recalculate(book, book.parent / "recalculated")
-    return time.perf_counter() - started
+    recalculate(
+        book, book.parent / "recalculated",
+        prefix=("/usr/bin/time", "-f", "%U %S %M", "-o", str(report)),
+    )
+    wall = time.perf_counter() - started
+    user, system, peak_kib = report.read_text().split()[-3:]
+    return {
+        "libreoffice_recalc_s": round(wall, 1),
+        "libreoffice_cpu_s": round(float(user) + float(system), 1),
+        "libreoffice_peak_rss_mib": round(int(peak_kib) / 1024),
+    }
 
 
 def main() -> None:
@@ -80,6 +97,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--workspace", type=Path, default=None)
     parser.add_argument("--recalc", action="store_true")
+    parser.add_argument("--summed", action="store_true")
     args = parser.parse_args()
 
     from clientload.export.inputs import read_inputs
@@ -90,18 +108,20 @@ def main() -> None:
         root = args.workspace or Path(tmp) / "company"
         prepare_s = _prepare(root, args.clients, args.lines)
         started = time.perf_counter()
-        inputs = read_inputs(open_workspace(root))
+        inputs = read_inputs(open_workspace(root), force_summed=args.summed)
         read_s = time.perf_counter() - started
         book = Path(tmp) / "workbook.xlsx"
         started = time.perf_counter()
         write_inputs(inputs, book, "ru")
         write_s = time.perf_counter() - started
         cells, formulas = _count_cells(book)
-        n = len(inputs.clients)
+        n = len(inputs.rows.clients)
         values = Path(tmp) / "values.xlsx"
         values_s = _values_only(values, n, max(cells // max(n, 1), 1))
         result = {
             "clients": n,
+            "form": inputs.form,
+            "month_rows": len(inputs.rows.months),
             "prepare_s": round(prepare_s, 1),
             "read_s": round(read_s, 2),
             "write_s": round(write_s, 2),
@@ -114,7 +134,8 @@ def main() -> None:
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         }
         if args.recalc:
-            result["libreoffice_recalc_s"] = round(_recalc(book), 1)
+            result["load_average"] = round(os.getloadavg()[0], 1)
+            result |= _recalc(book)
         print(json.dumps(result, indent=2))
 
 

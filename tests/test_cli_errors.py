@@ -54,6 +54,25 @@ def test_a_folder_given_as_the_file_to_write_is_one_line(workspace: Path, tmp_pa
     assert f"--xlsx {tmp_path}: is a folder" in said
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        ((), "give exactly one of --xlsx PATH and --rows FOLDER"),
+        (("--xlsx", "a.xlsx", "--rows", "r"), "give exactly one of --xlsx PATH and --rows FOLDER"),
+        (("--xlsx", "a.xlsx", "--period", "2025-01:2025-12"), "--period goes with --rows"),
+        (
+            ("--rows", "r", "--period", "2025-01-05:2025-02-04"),
+            "the rows are calendar months; expected whole months",
+        ),
+    ],
+)
+def test_export_asks_for_the_workbook_or_the_rows_of_whole_months(
+    workspace: Path, tmp_path: Path, args, said
+) -> None:
+    args = tuple(str(tmp_path / a) if a in ("a.xlsx", "r") else a for a in args)
+    assert said in one_line_error(clientload("export", str(workspace), *args))
+
+
 def test_a_folder_given_as_a_file_to_import_is_named_as_a_folder(
     workspace: Path, tmp_path: Path
 ) -> None:

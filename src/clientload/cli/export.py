@@ -1,4 +1,4 @@
-"""`clientload export`: the live Excel workbook of the last run."""
+"""`clientload export`: the live Excel workbook of the last run, or the rows to paste into it."""
 
 from __future__ import annotations
 
@@ -7,22 +7,48 @@ from pathlib import Path
 import typer
 
 _DIRECTORY = typer.Argument(..., help="The workspace.")
-_XLSX = typer.Option(..., "--xlsx", help="Where to write the workbook (.xlsx).")
+_XLSX = typer.Option(None, "--xlsx", help="Where to write the workbook (.xlsx).")
+_ROWS = typer.Option(
+    None,
+    "--rows",
+    help="A folder: write ClientMonths.csv and Clients.csv, the workbook's rows of --period.",
+)
+_PERIOD = typer.Option(
+    None, "--period", help="With --rows: START:END (YYYY-MM or YYYY-MM-DD); default the last run's."
+)
 _LANG = typer.Option(None, "--lang", help="ru or en (default: the settings' language).")
 
 
-def export(directory: Path = _DIRECTORY, xlsx: Path = _XLSX, lang: str = _LANG) -> None:
-    """Write the live workbook: settings as inputs, the data, and the model as formulas."""
+def export(
+    directory: Path = _DIRECTORY,
+    xlsx: Path = _XLSX,
+    rows: Path = _ROWS,
+    period: str = _PERIOD,
+    lang: str = _LANG,
+) -> None:
+    """Write the live workbook (--xlsx), or the rows of a period to paste into it (--rows)."""
+    from clientload.errors import ClientloadError
+    from clientload.workspace import open_workspace
+
+    if (xlsx is None) == (rows is None):
+        raise ClientloadError("export: give exactly one of --xlsx PATH and --rows FOLDER")
+    if period is not None and rows is None:
+        raise ClientloadError("export: --period goes with --rows (the workbook is the last run's)")
+    ws = open_workspace(directory)
+    if rows is not None:
+        _rows(ws, rows, period)
+        return
+    _workbook(ws, xlsx, lang or str(ws.settings().section("analysis").get("language", "ru")))
+
+
+def _workbook(ws, xlsx: Path, language: str) -> None:
     from xlsxwriter.exceptions import FileCreateError
 
     from clientload.cli.output import output_file
     from clientload.errors import ClientloadError
     from clientload.export import write_workbook
     from clientload.progress import progress_bar
-    from clientload.workspace import open_workspace
 
-    ws = open_workspace(directory)
-    language = lang or str(ws.settings().section("analysis").get("language", "ru"))
     output_file(xlsx, "--xlsx", "clients.xlsx")
     try:
         with progress_bar() as report:
@@ -30,6 +56,24 @@ def export(directory: Path = _DIRECTORY, xlsx: Path = _XLSX, lang: str = _LANG) 
     except FileCreateError as exc:  # XlsxWriter's wrapper of the OSError at the end
         raise ClientloadError(f"--xlsx {xlsx}: cannot write the workbook ({exc})") from exc
     typer.echo(f"workbook {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+def _rows(ws, folder: Path, period_text: str | None) -> None:
+    from clientload.errors import ClientloadError
+    from clientload.export.rows_export import write_period_rows
+
+    if folder.exists() and not folder.is_dir():
+        raise ClientloadError(f"--rows {folder}: not a folder")
+    result = write_period_rows(ws, folder, period_text)
+    typer.echo(
+        f"{result.months_path} ({result.month_rows} rows, {result.period.start} – "
+        f"{result.period.end}); {result.clients_path} ({result.clients} clients)"
+    )
+    if result.undated_interactions:
+        typer.echo(
+            f"{result.undated_interactions} interactions without a date are not in the rows "
+            "(the engine counts them in every period)"
+        )
 
 
 def register(app: typer.Typer) -> None:

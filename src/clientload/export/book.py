@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell, xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from clientload.export.text import write_text
@@ -41,8 +41,73 @@ class PlainFormulaWorksheet(Worksheet):
             return super()._write_formula(row, col, formula, cell_format, value)
         if self.constant_memory and row > self.previous_row:
             self._write_single_row(row)
-        self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
+        shared = self.shared_columns.get(col) if self.shared_columns else None
+        if shared is not None and shared[1] <= row <= shared[2]:
+            # one object for every other cell of the column: its text is not written
+            text = shared[3] if row != shared[1] else self._share(col, formula)
+        else:
+            text = self._prepare_formula(formula)
+        self.table[row][col] = CellFormulaTuple(text, cell_format, value)
         return 0
+
+    shared_columns: dict | None = None
+
+    def share_column(self, col: int, first_row: int, last_row: int) -> None:
+        """Write the formulas of `col` from `first_row` to `last_row` as one shared formula:
+        the first cell holds the text and the range, the others refer to it by index. The
+        caller writes the same formula in every row (a table's calculated column) and only
+        formulas Excel can share (see `model_sheet.shareable`). LibreOffice then compiles the
+        formula once per column instead of once per cell."""
+        if self.shared_columns is None:
+            self.shared_columns = {}
+        if last_row > first_row:
+            si = len(self.shared_columns)
+            self.shared_columns[col] = (si, first_row, last_row, SharedFormula("", si, None))
+
+    def _share(self, col: int, formula: str) -> SharedFormula:
+        si, first, last, _ = self.shared_columns[col]  # type: ignore[index]
+        ref = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last, col)}"
+        return SharedFormula(self._prepare_formula(formula), si, ref)
+
+    def _write_cell(self, row: int, col: int, cell) -> None:
+        # The cells that refer to a shared formula, written directly: at 50,000 clients they
+        # are most of the workbook's cells.
+        formula = getattr(cell, "formula", None)
+        if formula.__class__ is SharedFormula and formula.ref is None and cell.format:
+            self.fh.write(
+                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}">'
+                f'<f t="shared" si="{formula.si}"/><v>0</v></c>'
+            )
+            return None
+        return super()._write_cell(row, col, cell)
+
+    def _xml_formula_element(self, formula, result, attributes=[]) -> None:  # noqa: B006
+        if not isinstance(formula, SharedFormula):
+            return super()._xml_formula_element(formula, result, attributes)
+        # The attributes are the cell's reference and its format's index: nothing to escape.
+        attr = "".join([f' {key}="{value}"' for key, value in attributes])
+        result = self._escape_data(result)
+        if formula.ref is None:
+            self.fh.write(f'<c{attr}><f t="shared" si="{formula.si}"/><v>{result}</v></c>')
+        else:
+            text = self._escape_data(str(formula))
+            self.fh.write(
+                f'<c{attr}><f t="shared" ref="{formula.ref}" si="{formula.si}">{text}</f>'
+                f"<v>{result}</v></c>"
+            )
+        return None
+
+
+class SharedFormula(str):
+    """A formula cell's text with its shared-formula index, and its range on the first cell."""
+
+    si: int
+    ref: str | None
+
+    def __new__(cls, text: str, si: int, ref: str | None) -> SharedFormula:
+        out = super().__new__(cls, text)
+        out.si, out.ref = si, ref
+        return out
 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
@@ -129,6 +194,7 @@ class Book:
             "percent": {"num_format": "0.0%"},
             "percent2": {"num_format": "0.00%"},
             "date": {"num_format": "yyyy-mm-dd"},
+            "month": {"num_format": "yyyy-mm"},
         }
         for name, props in spec.items():
             self.formats[name] = self.workbook.add_format({**font, **props})

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from clientload.export.book import Book
-from clientload.export.grid import FIRST_ROW, Columns
+from clientload.export.tables import FIRST_ROW, TableColumns
 
 CHARTS = "Charts"
 
 
-def write_charts(book: Book, model: Columns, n: int, whale: tuple[int, int], groups: dict) -> None:
+def write_charts(
+    book: Book, model: TableColumns, n: int, whale: tuple[int, int], groups: dict
+) -> None:
+    """The revenue × cost scatter reads the Model table's rows (Excel widens the range with the
+    table; elsewhere widen the series by hand); the others read the Whale curve and Groups."""
     _ = book._
     wb = book.workbook
     sheet = book.sheet(CHARTS)

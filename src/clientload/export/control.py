@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from clientload.export.book import Book, column
-from clientload.export.grid import Columns
 from clientload.export.inputs import WorkbookInputs
 from clientload.model.labels import SEGMENT_LABELS, SEGMENT_ORDER
 
@@ -65,9 +64,102 @@ def write_history_sheet(book: Book, inputs: WorkbookInputs) -> int:
     return len(hist)
 
 
-def write_control_sheet(
-    book: Book, inputs: WorkbookInputs, model: Columns, data: Columns, n: int, history_rows: int
-) -> None:
+def _not_among(values: str, among: tuple[float, ...], least: str = "") -> str:
+    """How many numbers of the range `values` (each at least `least` when given) are none of
+    `among`: settings whose figures ClientMonths does not hold."""
+    value = f"(({values}>{least})*{values}+({values}<={least})*{least})" if least else values
+    differs = "*".join(f"({value}<>{t!r})" for t in among) or "1"
+    return f"SUMPRODUCT(ISNUMBER({values})*({values}>0)*{differs})"
+
+
+def setting_checks(book: Book, inputs: WorkbookInputs) -> list[tuple[str, str, str]]:
+    """Settings the data of this export cannot follow: counted, never left to give 0."""
+    _ = book._
+    waits = tuple(float(t) for t in inputs.rows.columns.waits)
+    out = []
+    if waits:
+        free_out = "*".join(f"(free_days<>{t!r})" for t in waits)
+        limits = ""
+        if any("max_waiting_days" in p for p in inputs.settings.section("policy").values()):
+            limits = "+" + _not_among("pol_max_waiting_days", waits, "free_days")
+        out.append(
+            (
+                _(
+                    "Free days or a group's allowed waiting days the data are not exported for "
+                    "(their waiting counts 0: export again)"
+                ),
+                f"={free_out}{limits}",
+                "bad",
+            )
+        )
+    policies = inputs.settings.section("policy").values()
+    if any(float(p.get("min_order_value", 0)) > 0 for p in policies):
+        out.append(
+            (
+                _(
+                    "Minimum order values the data are not exported for (their small orders "
+                    "count 0: export again)"
+                ),
+                "=" + _not_among("pol_min_order_value", inputs.thresholds),
+                "bad",
+            )
+        )
+    if inputs.form == "summed":
+        out.append(
+            (
+                _("The rhythm's months are not one the pre-summed data hold (1, 2, 3, 4, 6, 12)"),
+                "=IF(ISNA(MATCH(rhythm_months,rhythm_choices,0)),1,0)",
+                "bad",
+            )
+        )
+    else:
+        out.append(
+            (
+                _("Periods of the rhythm beyond the Settings' list (not counted)"),
+                "=IF(rhythm_months>1,MAX(0,rhythm_buckets-ROWS(rhythm_starts)),0)",
+                "bad",
+            )
+        )
+    return out
+
+
+def data_checks(book: Book) -> list[tuple[str, str, str]]:
+    """(label, formula, kind) of the checks of the tables: "bad" ones should be 0."""
+    _ = book._
+    in_period = 'ClientMonths[month],">="&period_first_month,ClientMonths[month],"<="&period_end'
+    return [
+        (_("Rows in ClientMonths"), "=cm_all_rows", "info"),
+        (_("Of them in the period"), f"=COUNTIFS({in_period})", "info"),
+        (_("Rows of the period counted in the Model"), "=SUM(Model[period_rows])", "info"),
+        (
+            _("Rows whose client has no row in the Model (not counted: add the client's row)"),
+            "=SUMPRODUCT(--ISNA(MATCH(ClientMonths[client_id],Model[client_id],0)))",
+            "bad",
+        ),
+        (
+            _("Rows whose month is not a date (not counted: enter the month as a date)"),
+            "=SUMPRODUCT(--NOT(ISNUMBER(ClientMonths[month])))",
+            "bad",
+        ),
+        (
+            _("Model rows whose client is not in Clients (no name, no previous group)"),
+            '=COUNTIF(Model[client_row],0)',
+            "bad",
+        ),
+        (
+            _("Clients without a row in the Model"),
+            "=SUMPRODUCT(--ISNA(MATCH(Clients[client_id],Model[client_id],0)))",
+            "bad",
+        ),
+        (
+            _("Rows after the first one out of order (read row by row: slower)"),
+            "=cm_all_rows-cm_sorted_rows",
+            "info",
+        ),
+    ]
+
+
+def write_control_sheet(book: Book, inputs: WorkbookInputs, history_rows: int) -> None:
     _ = book._
     sheet = book.sheet(CONTROL)
     segments = list(SEGMENT_ORDER)
@@ -79,9 +171,21 @@ def write_control_sheet(
         _("One row per kept run of the model; the last row is today's Model sheet, live."),
         "subtitle",
     )
-    sheet.set_column(0, 0, 26)
+    sheet.set_column(0, 0, 40)
     sheet.set_column(1, 2, 11)
     sheet.set_column(3, 3 + len(segments), 15)
+    row = 3
+    book.text(sheet, row, 0, _("The data: every row of the period is counted"), "section")
+    red = book.workbook.add_format({"font_color": "#C00000", "bold": True})
+    for label, formula, kind in [*data_checks(book), *setting_checks(book, inputs)]:
+        row += 1
+        book.text(sheet, row, 0, label, "wrap")
+        sheet.write_formula(row, 1, formula, book.fmt("bold_number"))
+        if kind == "bad":
+            sheet.conditional_format(
+                row, 1, row, 1, {"type": "cell", "criteria": ">", "value": 0, "format": red}
+            )
+    row += 2
     runs = inputs.history.get("runs")
     run_list = [] if runs is None else list(runs.itertuples(index=False))
     last = 3 + max(history_rows, 1) - 1
@@ -89,7 +193,7 @@ def write_control_sheet(
         key: f"{HISTORY}!${column(i)}$4:${column(i)}${last + 1}"
         for i, key in enumerate(HISTORY_COLUMNS)
     }
-    seg = model.range("segment", n)
+    seg = "Model[segment]"
     blocks = (
         (_("Clients per group"), None, "number", 1),
         (_("Revenue per group"), "revenue", "money", 1),
@@ -97,7 +201,6 @@ def write_control_sheet(
         (_("Load per group, hours"), "load_minutes", "number", 60),
         (_("Cost of policy deviations per group"), "deviations_cost", "money", 1),
     )
-    row = 3
     for title, key, fmt, divisor in blocks:
         book.text(sheet, row, 0, title, "section")
         row += 1
@@ -131,7 +234,7 @@ def write_control_sheet(
             if key is None:
                 f = f'=COUNTIF({seg},"{s}")'
             else:
-                f = f'=SUMIF({seg},"{s}",{model.range(key, n)})/{divisor}'
+                f = f'=SUMIF({seg},"{s}",Model[{key}])/{divisor}'
             sheet.write_formula(row, j, f, book.fmt("bold_" + fmt))
         sheet.conditional_format(
             first,
@@ -155,7 +258,7 @@ def write_control_sheet(
     for j, s in enumerate(segments, start=1):
         book.text(sheet, row, j, SEGMENT_LABELS[s][book.lang], "header")
     row += 1
-    prev = data.range("prev_segment", n)
+    prev = "Model[previous_group]"
     first = row
     for s in [*segments, ""]:
         book.text(

@@ -1,4 +1,4 @@
-"""The Instructions sheet: what each sheet does and how to update the workbook for a new period."""
+"""The Instructions sheet: what each sheet does and the monthly procedure in four steps."""
 
 from __future__ import annotations
 
@@ -12,6 +12,31 @@ CHARS_PER_LINE = 120  # of column B's width (110) in the workbook's 9-point font
 def _lines(text: str) -> int:
     """Rows of wrapped text, for a row height that shows it all (no sheet autofit on load)."""
     return max(1, -(-len(text) // CHARS_PER_LINE))
+
+
+def form_text(_, inputs: WorkbookInputs) -> str:
+    """Which form the data are in, in words."""
+    if inputs.form == "months":
+        return _(
+            "The data are month by month: ClientMonths holds one row per client per calendar "
+            "month with activity, for the period and the previous period of as many months."
+        )
+    why = (
+        _("the period is not whole calendar months")
+        if inputs.form_reason == "partial_months"
+        else _("the base is larger than the month-by-month form recalculates in minutes")
+    )
+    return (
+        _(
+            "The data are pre-summed: ClientMonths holds one row per client for the period "
+            "(dated its first month) and one for the previous period, because"
+        )
+        + f" {why}. "
+        + _(
+            "A new month cannot be added to this file: run the analysis and export again "
+            "(clientload export)."
+        )
+    )
 
 
 def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
@@ -38,24 +63,31 @@ def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
             "Settings",
             _(
                 "The model's assumptions: departments' cost and practical capacity (→ cost "
-                "per minute), activities and their standard minutes, rates, group "
-                "thresholds, policies, the career ladder. Yellow cells are inputs."
+                "per minute), activities and their time equations (base minutes and each "
+                "term's minutes), rates and the free days of goods waiting ready, the period "
+                "(period_start, period_end), group thresholds, the buying rhythm computed from "
+                "the data, policies, the career ladder with the groups on each level. Yellow "
+                "cells are inputs."
             ),
         ),
         (
             "Data",
             _(
-                "The period's figures per client: revenue, cost of goods and the counts that "
-                "drive the load (orders, lines, changes, urgent orders, deliveries, returns, "
-                "contacts), storage, overdue receivables, monthly revenue. Values only."
+                "Two tables of values: Clients (name, manager, region, channel, payment terms, "
+                "first purchase, previous group) and ClientMonths (per client and month: "
+                "revenue, cost of goods, days with purchases, orders, lines, changes, urgent "
+                "orders, deliveries, returns, the quantity of each term of the time equations, "
+                "contacts and minutes per type, storage, goods waiting ready in our warehouse, "
+                "receivables, quantity per category)."
             ),
         ),
         (
             "Model",
             _(
-                "Formulas only: load minutes per activity and department, cost to serve, "
-                "contribution, rates, ABC/XYZ, the group, the career level and the cost of "
-                "policy deviations of every client."
+                "The table Model, one row per client: the client's id, then formulas only: "
+                "its rows of the period, load minutes per activity and department, cost to "
+                "serve, contribution, rates, ABC/XYZ, the group, the career level and the cost "
+                "of policy deviations."
             ),
         ),
         (
@@ -69,14 +101,15 @@ def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
             "Whale curve",
             _(
                 "Clients from the most to the least profitable with cumulative "
-                "contribution: who earns the profit and who gives it back."
+                "contribution, at each percentile of clients: who earns the profit and who "
+                "gives it back."
             ),
         ),
         (
             "Heaviest clients",
             _("The top N clients by load, their heaviest activity and what they buy."),
         ),
-        ("Assortment", _("What each client buys by category (values of the period).")),
+        ("Assortment", _("What each client buys by category (values of the exported period).")),
         ("Policy", _("Per group and rule: clients that break their group's rules and the cost.")),
         ("Career path", _("The ladder of levels and how many clients stand on each.")),
         (
@@ -89,8 +122,8 @@ def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
         (
             "Control",
             _(
-                "Groups per kept run and today, and migrations between groups: does the "
-                "policy work?"
+                "Checks of the data (every row of the period counted), groups per kept run "
+                "and today, and migrations between groups: does the policy work?"
             ),
         ),
         ("History", _("The kept runs' clients (values), read by the Control sheet.")),
@@ -111,30 +144,53 @@ def write_instructions(book: Book, inputs: WorkbookInputs, n: int) -> None:
         book.text(sheet, row, 0, name, "label")
         book.text(sheet, row, 1, text, "wrap")
     row += 2
-    book.text(sheet, row, 0, _("A new period"), "section")
+    book.text(sheet, row, 0, _("The data"), "section")
+    row += 1
+    text = form_text(_, inputs)
+    sheet.set_row(row, 12.5 * _lines(text))
+    book.text(sheet, row, 1, text, "wrap")
+    if inputs.rows.undated_interactions:
+        row += 1
+        text = (
+            _(
+                "Interactions without a date are not in ClientMonths (the engine counts them in "
+                "every period):"
+            )
+            + f" {inputs.rows.undated_interactions}"
+        )
+        sheet.set_row(row, 12.5 * _lines(text))
+        book.text(sheet, row, 1, text, "wrap")
+    row += 2
+    book.text(sheet, row, 0, _("Every month"), "section")
     steps = [
         _(
-            "1. Run the analysis for the new period (clientload run) and export a new workbook; or "
-            "update this one by hand:"
+            "1. Paste the new month's rows under the table ClientMonths on the Data sheet "
+            "(clientload export DIR --rows FOLDER --period YYYY-MM:YYYY-MM writes them, with "
+            "the table's own headers; or a 1С report of sales by client by month in the same "
+            "columns, the month as a date). In Excel the table grows by itself; in LibreOffice "
+            "widen it with Data ▸ Define Range (ClientMonths ▸ the new last row ▸ Modify)."
         ),
         _(
-            "2. On the Data sheet, paste the new period's figures over the rows (same columns), "
-            "sorted by revenue, largest first (a warning above the Model sheet's rank by revenue "
-            "says when they are not)."
+            "2. Add new clients under the table Clients, and for each a row under the table "
+            "Model with only its client_id: in Excel the row fills itself with the formulas; "
+            "elsewhere copy the row above and type the id over its client_id (and widen the "
+            "Model range as in step 1)."
         ),
         _(
-            "3. On the Settings sheet, set the period's first and last day, its months, and the "
-            "departments' cost and capacity."
+            "3. On the Settings sheet set period_start and period_end (whole months: the first "
+            "day of the first month and the last day of the last month), and the departments' "
+            "cost and capacity if they changed."
         ),
         _(
-            "4. If there are more clients than before, copy the Model sheet's last row down to the "
-            "same number of rows; the Whale curve sheet likewise."
+            "4. Read the Control sheet: the checks of the data must show 0 rows left out "
+            "(a row whose client has no Model row, a month that is not a date); then the "
+            "groups and migrations."
         ),
         _(
-            "5. The other sheets follow by themselves. Change any yellow cell to test a policy: "
-            "the groups, costs and gaps recalculate."
+            "Adding a department, an activity, a term of a time equation, a contact type, a "
+            "category, a minimum order value or a number of days goods may wait needs a new "
+            "export (clientload export): the columns follow the settings."
         ),
-        _("Adding a department or an activity needs a new export (clientload export)."),
     ]
     for text in steps:
         row += 1

@@ -37,12 +37,17 @@ def write_profile(folder: Path) -> Path:
 
 
 def recalculate(
-    book: Path, out_dir: Path, profile: Path | None = None, timeout: float | None = None
+    book: Path,
+    out_dir: Path,
+    profile: Path | None = None,
+    timeout: float | None = None,
+    prefix: tuple[str, ...] = (),
 ) -> Path:
     """Open `book` in LibreOffice headless, recalculate it and save it as `out_dir/<name>`.
 
     `profile`: a folder made by `write_profile` (reused across calls, which starts LibreOffice
-    faster); without one a temporary profile is used.
+    faster); without one a temporary profile is used. `prefix`: a command LibreOffice runs
+    under (the benchmark's GNU time, for its peak memory).
     """
     soffice = soffice_path()
     if soffice is None:
@@ -53,6 +58,7 @@ def recalculate(
         folder = profile or write_profile(Path(scratch))
         subprocess.run(
             [
+                *prefix,
                 soffice,
                 f"-env:UserInstallation={folder.as_uri()}",
                 "--headless",

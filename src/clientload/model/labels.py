@@ -252,6 +252,20 @@ _CODE_WORDS = {
 _DELIVERY_WORD = {"ru": "способ доставки", "en": "delivery"}
 
 
+def term_words(term, language: str = "en") -> str:
+    """A time equation's term without its minutes: "per line", "if urgent", "if delivery =
+    pickup" (the workbook labels its input cells with these)."""
+    if term.per:
+        return _words(_PER_WORDS, term.per, language)
+    if term.flag:
+        return _words(_FLAG_WORDS, term.flag, language)
+    column = (_DELIVERY_WORD[language] if term.column == "delivery"
+              else _words(_CODE_WORDS, str(term.column), language))
+    code = _words(_CODE_WORDS, str(term.code), language)
+    op = "=" if term.op == "==" else "≠"
+    return f"{'если' if language == 'ru' else 'if'} {column} {op} {code}"
+
+
 def equation_text(activity, language: str = "en") -> str:
     """An activity's time equation in words: "6 + 0.5 per line + 10 if urgent" (minutes)."""
     from clientload.i18n import format_number
@@ -263,18 +277,8 @@ def equation_text(activity, language: str = "en") -> str:
     text = f"{number(activity.minutes)} {unit}"
     for term in activity.terms:
         sign = "−" if term.minutes < 0 else "+"
-        if term.per:
-            said = _words(_PER_WORDS, term.per, language)
-        elif term.flag:
-            said = _words(_FLAG_WORDS, term.flag, language)
-        else:
-            column = (_DELIVERY_WORD[language] if term.column == "delivery"
-                      else _words(_CODE_WORDS, str(term.column), language))
-            code = _words(_CODE_WORDS, str(term.code), language)
-            op = "=" if term.op == "==" else "≠"
-            said = f"{'если' if language == 'ru' else 'if'} {column} {op} {code}"
         comma = "," if language == "ru" and not term.per else ""
-        text += f" {sign} {number(term.minutes)}{comma} {said}"
+        text += f" {sign} {number(term.minutes)}{comma} {term_words(term, language)}"
     return text
 
 
