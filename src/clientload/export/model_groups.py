@@ -10,6 +10,7 @@ all in, where the engine would split them by client id.
 from __future__ import annotations
 
 from clientload.export.tables import TableColumn, TableColumns
+from clientload.model.cadence import MARGIN_TOLERANCE
 from clientload.model.labels import SEGMENT_LABELS
 
 
@@ -83,6 +84,7 @@ def group_columns(m: TableColumns, _, lang: str) -> None:
         f'{regularity}<>"",N({regularity})<=seg_core_max_cv)',
     )
     margin, growth, assumed = t("margin_rate"), t("growth"), t("assumed_lines")
+    tol = repr(MARGIN_TOLERANCE).upper()  # the engine's bars: see `MarginBar`
     # IF, not AND: the company's margin is read for profitable clients only. An assumed margin
     # (lines without cost) earns no premium and does not count against a large client, as the
     # engine's `margin_known`.
@@ -91,9 +93,9 @@ def group_columns(m: TableColumns, _, lang: str) -> None:
         _("Growing rules met"),
         f'IF({t("contribution")}>0,OR(AND({growth}<>"",N({growth})>=seg_growing_min_growth,'
         f"{t('previous_revenue')}>=growing_min_previous_revenue),"
-        f'AND({assumed}=0,{margin}<>"",N({margin})>=co_margin_rate+seg_growing_min_margin_premium),'
+        f'AND({assumed}=0,{margin}<>"",N({margin})>=co_margin_rate+seg_growing_min_margin_premium-{tol}),'
         f'AND(seg_growing_includes_large,{t("is_large")},OR({assumed}>0,AND({margin}<>"",'
-        f"N({margin})>co_margin_rate-seg_price_driven_max_margin_rate)))),FALSE)",
+        f"N({margin})>co_margin_rate-seg_price_driven_max_margin_rate+{tol})))),FALSE)",
     )
     add(
         "segment",

@@ -48,12 +48,18 @@ def rhythm_months(gap_days: float | None, period: Period, setting: int = 0) -> i
     return chosen
 
 
+# Margin rates are ratios of sums whose float rounding depends on the order the rows are added
+# (a store filled by `pull` and one by `import` sum the same lines in another order): a client at
+# exactly the company's rate must not fall on either side of a bar by 2e-16.
+MARGIN_TOLERANCE = 1e-9
+
+
 @dataclass(frozen=True)
 class MarginBar:
     """The company's margin rate as the groups read it: `growing` on margin from `rich_from`
     (the rate plus `growing_min_margin_premium`), large clients on their way from above
-    `large_from` (the rate minus `price_driven_max_margin_rate`), and the rate in whole percent
-    for the reasons."""
+    `large_from` (the rate minus `price_driven_max_margin_rate`), both less generous by
+    `MARGIN_TOLERANCE`, and the rate in whole percent for the reasons."""
 
     rich_from: float
     large_from: float
@@ -62,8 +68,11 @@ class MarginBar:
     @classmethod
     def of(cls, company_margin_rate: float, segments: dict[str, Any]) -> MarginBar:
         return cls(
-            rich_from=company_margin_rate + float(segments["growing_min_margin_premium"]),
+            rich_from=company_margin_rate
+            + float(segments["growing_min_margin_premium"])
+            - MARGIN_TOLERANCE,
             large_from=company_margin_rate
-            - float(segments.get("price_driven_max_margin_rate", 0.0)),
+            - float(segments.get("price_driven_max_margin_rate", 0.0))
+            + MARGIN_TOLERANCE,
             percent=round(company_margin_rate * 100),
         )
