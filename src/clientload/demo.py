@@ -13,7 +13,7 @@ from typing import Any
 
 from clientload.errors import ClientloadError
 from clientload.progress import ProgressFn, no_progress
-from clientload.workspace import SETTINGS_FILE, STORE_FILE, Workspace
+from clientload.workspace import SETTINGS_FILE, STORE_FILE, Workspace, one_row
 
 
 @dataclass
@@ -31,7 +31,7 @@ def _has_sales(ws: Workspace) -> bool:
         return False
     con = ws.connect()
     try:
-        return bool(con.execute("SELECT count(*) FROM sales").fetchone()[0])
+        return bool(one_row(con, "SELECT count(*) FROM sales")[0])
     finally:
         con.close()
 
@@ -62,7 +62,7 @@ def import_sample_calls(ws: Workspace, calls: int, seed: int = 7):
         phones = con.execute(
             "SELECT client_id, phones FROM clients WHERE phones IS NOT NULL ORDER BY client_id"
         ).fetchall()
-        last = con.execute("SELECT max(date) FROM sales").fetchone()[0]
+        last = one_row(con, "SELECT max(date) FROM sales")[0]
     finally:
         con.close()
     start = datetime(last.year, last.month, 1)  # calls between 8:00 and 19:00 of those days

@@ -190,8 +190,10 @@ def refresh_summaries(con: duckdb.DuckDBPyConnection, rebuild: bool = False) -> 
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    from clientload.workspace import one_row
+
     done.rows = {
-        name: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        name: int(one_row(con, f"SELECT count(*) FROM {table}")[0])
         for name, table in SUMMARY_TABLES.items()
     }
     done.seconds = time.perf_counter() - started

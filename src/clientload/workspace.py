@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from clientload.errors import ClientloadError
 from clientload.settings import Settings, default_toml_text, load_settings, parse_settings
@@ -39,6 +39,15 @@ def open_store_file(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConne
             f"{path}: the store is in use by another process ({detail}); run this again when "
             "that import, run or `clientload serve` has finished"
         ) from exc
+
+
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...]:
+    """The row of a query that always gives one (a count, a max). DuckDB's `fetchone` gives None
+    when there is no row: here that is an error naming the query, not a TypeError further on."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise RuntimeError(f"no row from {sql!r}; expected one")
+    return row
 
 
 @dataclass(frozen=True)

@@ -235,7 +235,7 @@ def open_duckdb(path: Path, memory_limit: str = "", threads: int = 0) -> DuckDBM
 
     from clientload.errors import ClientloadError
     from clientload.messages import Message
-    from clientload.workspace import open_store_file
+    from clientload.workspace import one_row, open_store_file
 
     limit = memory_limit.strip()
     if limit and not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit, flags=re.IGNORECASE):
@@ -262,7 +262,7 @@ def open_duckdb(path: Path, memory_limit: str = "", threads: int = 0) -> DuckDBM
     work = f"clientload_model_{uuid.uuid4().hex[:12]}"
     store = "main"
     try:
-        store = con.execute("SELECT current_database()").fetchone()[0]
+        store = one_row(con, "SELECT current_database()")[0]
         con.execute(f"ATTACH ':memory:' AS {work}")
         con.execute(f"USE {work}")
     except BaseException:

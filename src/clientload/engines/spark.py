@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from clientload.errors import ClientloadError
-from clientload.workspace import Workspace
+from clientload.workspace import Workspace, one_row
 
 PARQUET_DIR = Path("data") / "parquet"
 STAMP_FILE = "_stamp.json"
@@ -40,11 +40,9 @@ def store_stamp(ws: Workspace) -> str:
 
     con = ws.connect(read_only=True)
     try:
-        imports = con.execute(
-            "SELECT count(*), coalesce(max(import_id), 0) FROM imports"
-        ).fetchone()
+        imports = one_row(con, "SELECT count(*), coalesce(max(import_id), 0) FROM imports")
         counts = {
-            name: int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
+            name: int(one_row(con, f'SELECT count(*) FROM "{name}"')[0])
             for name in TABLES
         }
         summaries = _summary_state(con, STATE_TABLE)

@@ -67,10 +67,12 @@ def _connection(url: str, user: str, password: str, options: dict,
 
     if not user:
         raise ClientloadError(Message("--user: the 1С user is needed"))
-    return Connection(url, user, password, timeout=float(options["timeout_seconds"]),
+    conn = Connection(url, user, password, timeout=float(options["timeout_seconds"]),
                       retries=int(options["retries"]),
-                      retry_wait=float(options["retry_wait_seconds"]),
-                      **({"sleep": sleep} if sleep else {}))
+                      retry_wait=float(options["retry_wait_seconds"]))
+    if sleep:
+        conn.sleep = sleep
+    return conn
 
 
 def list_objects(url: str, user: str, password: str, profile: str = "ut11",
@@ -107,6 +109,7 @@ def pull_1c(ws: Workspace, url: str, user: str, password: str, profile: str | No
     from clientload.pull.checks import check_profile
     from clientload.pull.collect import Collector
     from clientload.pull.profile import load_profile
+    from clientload.workspace import one_row
 
     started = time.monotonic()
     report = progress or no_progress
@@ -125,7 +128,7 @@ def pull_1c(ws: Workspace, url: str, user: str, password: str, profile: str | No
         if state.exists(con):
             stored = {obj: state.items(con, obj) for obj in objects}
             last = {obj: state.last_date(con, obj) for obj in objects}
-            before = con.execute("SELECT max(pull_id) FROM pull_runs").fetchone()[0]
+            before = one_row(con, "SELECT max(pull_id) FROM pull_runs")[0]
     finally:
         con.close()  # not held while reading from 1С: `serve` and others may use the store
 
@@ -150,6 +153,7 @@ def _write(ws: Workspace, batch, result: PullResult, before, derive: str | None,
            report: ProgressFn, user: str, saved_by: str | None) -> None:
     from clientload.pull import state
     from clientload.pull.commit import commit
+    from clientload.workspace import one_row
 
     con = ws.connect()
     tables: dict[str, ImportResult] = {}
@@ -158,7 +162,7 @@ def _write(ws: Workspace, batch, result: PullResult, before, derive: str | None,
         con.execute("BEGIN TRANSACTION")
         try:
             state.ensure_tables(con)
-            now = con.execute("SELECT max(pull_id) FROM pull_runs").fetchone()[0]
+            now = one_row(con, "SELECT max(pull_id) FROM pull_runs")[0]
             if now != before:
                 raise ClientloadError(Message("another pull finished while this one was "
                                               "reading; nothing was changed: run it again"))

@@ -52,10 +52,12 @@ def write_import(
     """Insert everything in one transaction; returns the new import ids (max + 1, …)."""
     import pyarrow as pa
 
+    from clientload.workspace import one_row
+
     con.execute(SOURCE_RECORDS_TABLE)
     con.begin()
     try:
-        (last,) = con.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchone()
+        (last,) = one_row(con, "SELECT coalesce(max(import_id), 0) FROM imports")
         ids = []
         for offset, item in enumerate(imports, 1):
             import_id = int(last) + offset
