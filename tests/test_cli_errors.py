@@ -80,6 +80,15 @@ def test_a_folder_given_as_a_file_to_import_is_named_as_a_folder(
     assert said == f"error: {tmp_path}: is a folder; name the files in it"
 
 
+def test_an_empty_source_is_named_as_an_unknown_source(workspace: Path, tmp_path: Path) -> None:
+    """`--source ""` is a source given (the importer lists the known ones), not the table import
+    it fell through to ("unknown table None")."""
+    calls = tmp_path / "calls.csv"
+    calls.write_text("a,b\n", "utf-8")
+    said = one_line_error(clientload("import", str(workspace), str(calls), "--source", ""))
+    assert said.startswith("error: unknown source ''; expected one of "), said
+
+
 def test_parity_client_outside_a_workspace_says_so(tmp_path: Path) -> None:
     said = one_line_error(
         clientload("parity", "client", str(tmp_path / "none"), "C1", "--discount", "5%")

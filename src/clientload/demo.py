@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,7 @@ def run_demo(
     seconds["model"] = time.perf_counter() - started
     files: dict[str, Path] = {"results": result.out_dir}
 
+    write_workbook: Callable[..., Path] | None
     try:
         from clientload.export import write_workbook
     except ImportError:

@@ -19,7 +19,7 @@ test can collect them all and check that the Russian catalogue has each (tests/t
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
 
@@ -153,6 +153,6 @@ def filler(lang: str, number: Callable[[Any, str], str | None], nested: Callable
     return _Filler(lang, number, nested, plural)
 
 
-def joined(items: list[str]) -> Message:
+def joined(items: Sequence[str]) -> Message:
     """Several messages as one, joined with "; " (each in the reader's language on a page)."""
     return Message("{items}", items=list(items))

@@ -25,12 +25,13 @@ def progress_bar(description: str = "") -> Iterator[ProgressFn]:
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        TaskID,
         TextColumn,
         TimeElapsedColumn,
     )
 
     console = Console(stderr=True)
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

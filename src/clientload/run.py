@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -50,7 +50,7 @@ class OutputTables(Mapping[str, Any]):
     table read after another run has replaced `out/` is that run's table.
     """
 
-    def __init__(self, out_dir: Path, names: Iterator[str] | list[str]):
+    def __init__(self, out_dir: Path, names: Iterable[str]):
         self.out_dir = out_dir
         self._names = list(names)
         self._read: dict[str, Any] = {}

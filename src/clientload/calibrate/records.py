@@ -135,9 +135,11 @@ def employee_days(con: Any, terms: list[Term], departments: list[str], new_clien
 
 
 def _order_columns(terms: list[Term], new_client_months: int
-                   ) -> tuple[list[str], list[list[Any]], dict[str, str]]:
+                   ) -> tuple[list[str], list[tuple[str, list[Any]]], dict[str, str]]:
     """The order-counted terms as SQL columns; the rest (not countable per order) with why."""
-    labels, params, uncounted = [], [], {}
+    labels: list[str] = []
+    params: list[tuple[str, list[Any]]] = []
+    uncounted: dict[str, str] = {}
     for term in terms:
         if term.driver == "interactions":
             continue

@@ -11,7 +11,7 @@ regression needs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from clientload.settings import Activity
@@ -118,9 +118,10 @@ def _term_entries(activity: Activity) -> list[tuple[str, str, float, str]]:
 def activity_terms(activity: Activity) -> list[Term]:
     """The base and every term the settings give an activity (a shorthand set to 0 is no term:
     calibration estimates what the model uses)."""
-    common = {"activity": activity.name, "department": activity.department,
-              "driver": activity.driver, "interaction_type": (activity.type or None)}
-    terms = [Term(name="base", kind="base", minutes=float(activity.minutes), **common)]
+    base = Term(activity=activity.name, department=activity.department, driver=activity.driver,
+                name="base", kind="base", minutes=float(activity.minutes),
+                interaction_type=(activity.type or None))
+    terms = [base]
     for kind, name, minutes, key in _term_entries(activity):
-        terms.append(Term(name=name, kind=kind, minutes=minutes, setting_key=key, **common))
+        terms.append(replace(base, name=name, kind=kind, minutes=minutes, setting_key=key))
     return terms

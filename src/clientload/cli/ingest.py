@@ -4,7 +4,7 @@ telephony / CRM / mail system's own export into `interactions` (`--source`)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -82,16 +82,19 @@ def import_command(
 
     if (table is None) == (source is None):
         raise ClientloadError("give --table T or --source S (one of them)")
-    if rematch and not source:
+    if rematch and source is None:
         raise ClientloadError("--rematch works with --source only")
-    if source and (replace or preview):
+    if source is not None and (replace or preview):
         raise ClientloadError("--replace and --preview work with --table only")
     ws = open_workspace(directory)
-    if source:
+    # `is not None`: an empty --source "" is a source the importer names as unknown
+    if source is not None:
         _import_source(ws, files, source, rematch)
         return
-    options = {"sheet": sheet, "delimiter": delimiter, "encoding": encoding, "decimal": decimal,
-               "date_format": date_format}
+    if table is None:  # not reached: one of --table and --source is given, checked above
+        raise ClientloadError("give --table T or --source S (one of them)")
+    options: dict[str, Any] = {"sheet": sheet, "delimiter": delimiter, "encoding": encoding,
+                               "decimal": decimal, "date_format": date_format}
     if preview:
         from clientload.cli.preview import print_previews
 

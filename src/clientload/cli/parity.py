@@ -8,7 +8,7 @@ client` reads files (pyarrow, imported lazily); the rest start without any data 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 
 import typer
 
@@ -122,7 +122,12 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _fixed_cost_terms(fixed_cost: str, revenue: str | None) -> dict[str, float | None]:
+class _FixedCostTerms(TypedDict):
+    incremental_fixed_cost: float
+    revenue: float | None
+
+
+def _fixed_cost_terms(fixed_cost: str, revenue: str | None) -> _FixedCostTerms:
     """`--fixed-cost` and `--revenue` as the keyword arguments the break-even functions take."""
     return {
         "incremental_fixed_cost": _amount(fixed_cost, "--fixed-cost") or 0.0,
@@ -149,7 +154,9 @@ def volume(
         **_fixed_cost_terms(fixed_cost, revenue),
         elasticity=_amount(elasticity, "--elasticity"),
     )
-    keys = ("margin", "discount", "required_volume_change", "required_revenue_change")
+    keys: tuple[str, ...] = (
+        "margin", "discount", "required_volume_change", "required_revenue_change"
+    )
     if result.elasticity is not None:
         keys += ("expected_volume_change",)
     _emit(result, _lang(lang), as_json, keys, "Break-even volume")
@@ -195,7 +202,7 @@ def price_increase(
         **_fixed_cost_terms(fixed_cost, revenue),
         elasticity=_amount(elasticity, "--elasticity"),
     )
-    keys = ("margin", "increase", "max_volume_loss", "revenue_change")
+    keys: tuple[str, ...] = ("margin", "increase", "max_volume_loss", "revenue_change")
     if result.elasticity is not None:
         keys += ("expected_volume_change",)
     _emit(result, _lang(lang), as_json, keys, "Price increase")
@@ -505,21 +512,22 @@ def client(
 ) -> None:
     """Task 1: what to ask a client in return for a discount; each option alone keeps its profit."""
     from clientload.parity import check_combination, give_get_menu, parse_proposal
+    from clientload.parity.checks import parse_fraction
     from clientload.parity.from_workspace import load_client_figures
     from clientload.parity.menu import discount_cost
     from clientload.parity.report import plain
 
     lang = _lang(lang)
-    d = _fraction(discount, "--discount")
+    d = parse_fraction(discount, "--discount")  # a required option: never None
     figures = load_client_figures(directory, client_id)
-    options = give_get_menu(figures, d)  # type: ignore[arg-type]
-    check = check_combination(figures, d, parse_proposal(proposal)) if proposal else None  # type: ignore[arg-type]
+    options = give_get_menu(figures, d)
+    check = check_combination(figures, d, parse_proposal(proposal)) if proposal else None
     if as_json:
         data = {
             "client_id": figures.client_id,
             "name": figures.name,
             "discount": d,
-            "discount_cost": discount_cost(figures, d),  # type: ignore[arg-type]
+            "discount_cost": discount_cost(figures, d),
             "contribution": figures.contribution,
             "months": figures.months,
             "currency": figures.currency,
@@ -532,7 +540,7 @@ def client(
             data["check"] = plain(check, lang)
         _print_json(data)
         return
-    _print_client(figures, d, options, check, lang)  # type: ignore[arg-type]
+    _print_client(figures, d, options, check, lang)
 
 
 def _no_option_reason(d: float, lang: str) -> str:

@@ -22,9 +22,9 @@ MONTHS_COL = len(client_columns(lambda text: text)) + 1
 
 def _cells(frame: Any, cols: list[RowColumn]) -> list[tuple[str, list]]:
     """Each column's cells cleaned once: missing → None, dates → datetime, numbers → float."""
-    out = []
+    out: list[tuple[str, list]] = []
     for c in cols:
-        raw = frame[c.key].tolist() if c.key in frame.columns else [None] * len(frame)
+        raw: list[Any] = frame[c.key].tolist() if c.key in frame.columns else [None] * len(frame)
         if c.kind == "text":
             out.append(("text", [None if _missing(v) else str(v) for v in raw]))
         elif c.kind in ("date", "month"):
@@ -58,9 +58,9 @@ def write_data_sheet(book: Book, rows: RowData) -> None:
         "subtitle",
     )
     book.text(sheet, 1, MONTHS_COL, "ClientMonths", "label")
-    cols = rows.columns
+    shape = rows.columns
     labelled = month_columns(
-        _, cols.thresholds, list(cols.types), list(cols.categories), cols.terms, cols.waits,
+        _, shape.thresholds, list(shape.types), list(shape.categories), shape.terms, shape.waits,
         book.lang,
     )
     parts = [

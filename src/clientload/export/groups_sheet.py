@@ -3,6 +3,8 @@ and unused capacity; every figure reads whole columns of the Model table."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from clientload.export.book import Book, column
 from clientload.export.settings_sheet import SettingsLayout
 from clientload.model.labels import SEGMENT_LABELS, SEGMENT_ORDER
@@ -12,7 +14,7 @@ SEGMENTS = list(SEGMENT_ORDER)
 
 
 def _header(
-    book: Book, sheet, row: int, labels: list[str], widths: list[float] | None = None
+    book: Book, sheet, row: int, labels: list[str], widths: Sequence[float] | None = None
 ) -> None:
     sheet.set_row(row, 30)  # two lines: files carry no autofit, LibreOffice keeps the height
     for i, h in enumerate(labels):

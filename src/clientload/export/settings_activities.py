@@ -56,13 +56,13 @@ def write_activities(book: Book, sheet: Any, rows: Rows, settings: Any) -> None:
             sheet.write_number(r, 6, 0, book.fmt("money2"))
         book.text(sheet, r, 10, equation_text(act, book.lang), "note")
     last = rows.row - 1
-    for nm, c in (
+    for nm, letter in (
         ("act_names", "A"),
         ("act_drivers", "D"),
         ("act_event_cost", "F"),
         ("act_urgent_cost", "G"),
     ):
-        book.define(nm, SHEET, f"${c}${first + 1}:${c}${max(last, first) + 1}")
+        book.define(nm, SHEET, f"${letter}${first + 1}:${letter}${max(last, first) + 1}")
     if settings.activities:
         sheet.data_validation(first, 1, last, 1, NONNEG)
         sheet.data_validation(first, 2, last, 2, {"validate": "list", "source": "=dept_names"})

@@ -91,10 +91,10 @@ def write_whale_sheet(book: Book) -> tuple[int, int]:
         elif k == SEARCH_STEPS + 2:  # under the last step: the cut-off amounts, named
             book.text(sheet, row, FIRST_SEARCH_COL, _("Cut-off"), "label")
             for j, (name, amount, _share) in enumerate(SEARCHES):
-                lo = column(FIRST_SEARCH_COL + 1 + 3 * j)
+                lo_letter = column(FIRST_SEARCH_COL + 1 + 3 * j)
                 col = FIRST_SEARCH_COL + 3 + 3 * j
                 sheet.write_formula(
-                    row, col, f"=LARGE(Model[{amount}],{lo}{r - 1})", book.fmt("money")
+                    row, col, f"=LARGE(Model[{amount}],{lo_letter}{r - 1})", book.fmt("money")
                 )
                 book.define(name, WHALE, f"${column(col)}${r}")
     sheet.freeze_panes(4, 0)

@@ -89,7 +89,7 @@ def _interactions(
         m[None, :] <= plan.last_month[block, None] + 2
     )
     cells, kinds = [], []
-    for kind, (_, _, per_order, per_month, _, _) in enumerate(INTERACTION_TYPES):
+    for type_code, (_, _, per_order, per_month, _, _) in enumerate(INTERACTION_TYPES):
         rate = np.zeros((clients, months))
         if per_order:
             rate += plan.param(per_order)[block, None] * orders_per_cell
@@ -97,7 +97,7 @@ def _interactions(
             rate += plan.param(per_month)[block, None] * window
         events = rng.poisson(rate).ravel()
         cells.append(np.repeat(np.arange(clients * months), events))
-        kinds.append(np.full(int(events.sum()), kind, dtype=np.int8))
+        kinds.append(np.full(int(events.sum()), type_code, dtype=np.int8))
     cell = np.concatenate(cells)
     kind = np.concatenate(kinds)
     n = len(cell)

@@ -43,7 +43,8 @@ def _catalogue(lang: str) -> dict[str, str]:
         with entry.open("rb") as fh:
             catalog = read_po(fh, locale=_LOCALES[lang])
         table.update(
-            {m.id: m.string for m in catalog if m.id and m.string and isinstance(m.id, str)}
+            {m.id: m.string for m in catalog
+             if m.id and m.string and isinstance(m.id, str) and isinstance(m.string, str)}
         )
         # plural entries (msgid_plural, msgstr[0..2]) under their singular id
         _PLURALS.setdefault(lang, {}).update({
@@ -93,7 +94,7 @@ def _missing(value: float | None) -> bool:
 def format_number(value: float | None, lang: str, digits: int = 0) -> str:
     from babel.numbers import format_decimal
 
-    if _missing(value):
+    if value is None or _missing(value):
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=_LOCALES[lang])
@@ -103,7 +104,7 @@ def format_money(value: float | None, lang: str, currency: str = "RUB", digits: 
     """`1 234 568 ₽` in Russian, `1,234,568 RUB` in English."""
     from babel.numbers import format_currency
 
-    if _missing(value):
+    if value is None or _missing(value):
         return "—"
     # Amount then currency in both languages: "1 234 568 ₽", "1,234,568 RUB".
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + " ¤"
@@ -115,7 +116,7 @@ def format_money(value: float | None, lang: str, currency: str = "RUB", digits: 
 def format_percent(value: float | None, lang: str, digits: int = 1) -> str:
     from babel.numbers import format_percent as _fp
 
-    if _missing(value):
+    if value is None or _missing(value):
         return "—"
     return _fp(value, format="#,##0." + "0" * digits + "%", locale=_LOCALES[lang])
 

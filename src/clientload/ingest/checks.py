@@ -150,9 +150,9 @@ def value_sql(
     if target_type in DATE_TARGETS:
         if is_temporal_type(stype):
             return f"CAST({t} AS TIMESTAMP)", A_DATE
-        fmt = date or DateFormat("excel" if is_numeric_type(stype) else "iso")
+        date_fmt = date or DateFormat("excel" if is_numeric_type(stype) else "iso")
         as_text = t if stype == "VARCHAR" else f"CAST({t} AS VARCHAR)"
-        return fmt.sql(as_text), fmt.expected
+        return date_fmt.sql(as_text), date_fmt.expected
     if target_type == "BOOLEAN":
         if stype == "BOOLEAN":
             return t, BOOL_EXPECTED
@@ -310,13 +310,13 @@ def exclusion_reasons(
     whose value (trimmed, any case) is one of the rule's is refused, and the rejects file says
     which rule took it — the read, loaded and rejected counts still add up."""
     rules: dict[int, tuple[str, list[str]]] = {}  # position -> (header, values), merged
-    for header, values in mapping.exclude.items():
+    for header, excluded in mapping.exclude.items():
         position = named_header(
             headers, header,
             Message("{file}: mapping {mapping} [exclude]", file=file, mapping=mapping.path),
             Message("to leave rows out by"),
         )
-        rules.setdefault(position, (header, []))[1].extend(values)
+        rules.setdefault(position, (header, []))[1].extend(excluded)
     reasons: dict[int, str] = {}
     for position, (header, values) in rules.items():
         column, duck_type = f"c{position}", types[position]

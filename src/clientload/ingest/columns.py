@@ -149,15 +149,15 @@ def plan_columns(
                         file=file, column=d.target, name=name, headers=_listing(headers),
                     ))
                 continue
-            position = find_header(headers, name)
-            if position is None:
+            found = find_header(headers, name)
+            if found is None:
                 raise ClientloadError(Message(
                     "{file}: [derive] {column} uses unknown column {name!r}; "
                     "columns found: {headers}",
                     file=file, column=d.target, name=name, headers=_listing(headers),
                 ))
-            operands[name] = position
-            taken.add(position)
+            operands[name] = found
+            taken.add(found)
 
     have = set(sources) | {d.target for d in derived}
     missing = []

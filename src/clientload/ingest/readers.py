@@ -144,7 +144,7 @@ def _stage_excel(
         if any(v not in ("", None) for v in r)
     )
     count = _load_records(con, name, width, records)
-    notes = [Message("sheet {sheet!r}", sheet=sheet_name)] if len(names) > 1 else []
+    notes: list[str] = [Message("sheet {sheet!r}", sheet=sheet_name)] if len(names) > 1 else []
     return Staged(name, headers, ["VARCHAR"] * width, count, sha or file_sha256(path), notes=notes,
                   sheet=sheet_name, sheets=list(names))
 

@@ -73,8 +73,8 @@ def letters_for(ws: Workspace, *, lang: str, client_id: str | None = None,
     settings = ws.settings()
     clients = choose_clients(ws, client_id=client_id, group=group, manager=manager)
     if group and not clients and manager is None:
-        metrics = _rows(ws.out_dir / "client_metrics.parquet")
-        known = sorted({str(r.get("segment")) for r in metrics})
+        everyone = _rows(ws.out_dir / "client_metrics.parquet")
+        known = sorted({str(r.get("segment")) for r in everyone})
         raise ClientloadError(f"group {group!r} has no clients; the groups are: "
                               f"{', '.join(known)}")
     ids = [str(c["client_id"]) for c in clients]

@@ -277,7 +277,8 @@ def compute_model(
            if previous_clients else 0.0),
         margin=MarginBar.of(company_margin_rate, seg),
     )
-    built, values = mid, {}
+    built = mid
+    values: dict[str, str] = {}
     marked = _with_sentinels(mid) if q.cache is not None else None
     if marked is not None:
         built, values = marked

@@ -146,7 +146,8 @@ class Queries:
         self._collect(name, future, emit)
 
     def _collect(self, name: str, future: Future, emit: bool) -> None:
-        if not emit or self.on_output is None:
+        on_output = self.on_output
+        if not emit or on_output is None:
             self.results[name] = future
             return
         handed: Future = Future()  # the table, or only its row count when the caller keeps it
@@ -154,7 +155,7 @@ class Queries:
         def hand_over(fetched: Future) -> None:
             try:
                 table = fetched.result()
-                self.on_output(name, table)
+                on_output(name, table)
                 keep = self.keep_outputs or name in self.needed
                 handed.set_result(table if keep else table.num_rows)
             except BaseException as error:  # raised again where the results are collected

@@ -39,7 +39,7 @@ def headline(metrics: pd.DataFrame, capacity: pd.DataFrame) -> Headline:
     )
 
 
-def whale_headline(curve: pd.DataFrame) -> dict[str, float]:
+def whale_headline(curve: pd.DataFrame) -> dict[str, float | None]:
     """The whale curve in figures: `total` contribution; the share of clients at the curve's peak
     (`peak_clients`), what they earn (`peak_amount`) and, when the total is positive, as a share of
     it (`peak_profit`, else None); the share of profit of the top 20 % (`top20`, None likewise).

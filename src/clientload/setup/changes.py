@@ -130,8 +130,10 @@ _COLUMNS = ("change_id, changed_at, username, source, summary, before_text, afte
 def _change(row: tuple[Any, ...]) -> Change:
     import json
 
-    *fields, message, values = row
-    return Change(*fields, message=message, values=json.loads(values) if values else {})
+    (change_id, changed_at, username, source, summary, before_text, after_text, message,
+     values) = row
+    return Change(change_id, changed_at, username, source, summary, before_text, after_text,
+                  message=message, values=json.loads(values) if values else {})
 
 
 def changes(con: Any, limit: int = 100) -> list[Change]:

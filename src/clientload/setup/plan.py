@@ -180,7 +180,7 @@ def _read_department(row: dict[str, str], settings: Settings, form: SetupForm) -
     if hours is not None and hours > 168:
         form.errors[f"{where}-hours_per_week"] = (_("A week has 168 hours"), {})
         return
-    if None in (people, cost, hours, share):
+    if people is None or cost is None or hours is None or share is None:
         return
     form.staff.append(StaffLine(department=code, people=people, cost_per_month=cost,
                                 hours_per_week=hours, practical_share=share,

@@ -184,7 +184,7 @@ def import_source(
     unmatched = [u for i in imports for u in i.unmatched]
     if unmatched:
         result.unmatched_report = _write_unmatched(ws, unmatched, stamp)
-        result.top_unmatched = Counter(u["key"] for u in unmatched).most_common(TOP_UNMATCHED)
+        result.top_unmatched = Counter(str(u["key"]) for u in unmatched).most_common(TOP_UNMATCHED)
     return result
 
 

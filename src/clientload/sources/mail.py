@@ -72,6 +72,7 @@ def message_record(message: Message, number: int, cfg: SourceConfig, origin: str
     senders = _addresses(message, "From")
     recipients = _addresses(message, "To", "Cc")
     outgoing = bool(senders) and cfg.is_inside_email(senders[0])
+    employee: str | None
     if outgoing:
         outside = [a for a in recipients if not cfg.is_inside_email(a)]
         employee = senders[0]
@@ -122,7 +123,9 @@ def parse_mbox(path: Path, cfg: SourceConfig) -> list[SourceRecord]:
     head = read_text(path)[:5].lstrip("\r\n")
     if head and not head.startswith("From "):
         raise source_error(path, 1, "does not start with a `From ` line; expected an mbox file")
-    box = mailbox.mbox(path, factory=_read_message, create=False)
+    # typeshed fixes mbox's factory to one that makes mboxMessage; the standard library calls any
+    # factory with the message's file and yields what it makes (our EmailMessage)
+    box = mailbox.mbox(path, factory=_read_message, create=False)  # type: ignore[arg-type]
     try:
         return [message_record(m, i, cfg, str(path)) for i, m in enumerate(box, 1)]
     finally:

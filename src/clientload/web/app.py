@@ -184,7 +184,8 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
         error page says it in the page's language."""
         if is_json_request(request):
             return JSONResponse({"detail": str(exc)}, status_code=409)
-        return render(request, "error.html.j2", {"status": 409, "detail": exc.message},
+        detail = exc.message if isinstance(exc, ClientloadError) else str(exc)
+        return render(request, "error.html.j2", {"status": 409, "detail": detail},
                       status_code=409)
 
     app.add_exception_handler(ClientloadError, users_problem)

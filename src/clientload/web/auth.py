@@ -14,6 +14,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -177,8 +178,10 @@ class Sessions:
         return True
 
     def end(self, cookie: str | None) -> None:
+        if not cookie:
+            return
         try:
-            sid = self._signer.loads(cookie) if cookie else None
+            sid = self._signer.loads(cookie)
         except BadSignature:
             return
         with self._lock:
@@ -218,7 +221,8 @@ class LoginLimiter:
         if now - self._pruned < self.window:
             return
         self._pruned = now
-        for record in (self._failures, self._by_address):
+        records: tuple[dict[Any, deque[float]], ...] = (self._failures, self._by_address)
+        for record in records:
             for key in [k for k, times in record.items() if not times or
                         times[-1] < now - self.window]:
                 del record[key]

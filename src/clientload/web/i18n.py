@@ -70,9 +70,10 @@ def format_date(value: dt.date | str | None, lang: str) -> str:
         return "—"
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value[:10])
+            parsed = dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
+        value = parsed
     return value.strftime("%d.%m.%Y") if pick_language(lang) == "ru" else value.strftime("%Y-%m-%d")
 
 
@@ -85,9 +86,10 @@ def format_datetime(value: dt.datetime | str | None, lang: str) -> str:
         return "—"
     if isinstance(value, str):
         try:
-            value = dt.datetime.fromisoformat(value)
+            moment = dt.datetime.fromisoformat(value)
         except ValueError:
             return value
+        value = moment
     if not isinstance(value, dt.datetime):
         return format_date(value, lang)
     lang = pick_language(lang)

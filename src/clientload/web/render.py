@@ -71,7 +71,7 @@ def need(role: str) -> Callable[..., Any]:
         request.state.user = session.user
         request.state.csrf_token = session.csrf_token
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            token = request.headers.get("x-csrf-token")
+            token: object = request.headers.get("x-csrf-token")
             if token is None and "form" in request.headers.get("content-type", ""):
                 token = (await request.form()).get("csrf_token")
             if not isinstance(token, str) or not _same(token, session.csrf_token):

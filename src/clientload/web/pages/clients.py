@@ -55,7 +55,7 @@ _INTERACTIONS: dict[tuple[Any, ...], list[dict]] = {}
 def _store_stamp(ws: Any) -> tuple[Any, ...]:
     """The store's state as its files show it: any write (an import, a logged contact) changes
     the file or its write-ahead log."""
-    out = []
+    out: list[tuple[int, int] | None] = []
     for path in (ws.store_path, ws.store_path.with_name(ws.store_path.name + ".wal")):
         try:
             stat = path.stat()

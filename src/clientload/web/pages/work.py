@@ -57,21 +57,20 @@ def calculators(request: Request, margin: str = "", discount: str = "", attainme
     except Exception:
         capital = None
 
-    def ready(*values: Any) -> bool:
-        return all(v is not None for v in values)
-
     return {
         "inputs": shown,
         "errors": form.messages(translator(lang)),
         "_status": 422 if form.errors else 200,
         "detail": form.messages(lambda text: text) or None,
-        "task1": calc.required_volume(m, d, lang) if ready(m, d) else None,
-        "plan": calc.plan_discount(m, a, unit, lang) if ready(m, a, unit) else None,
+        "task1": (calc.required_volume(m, d, lang)
+                  if m is not None and d is not None else None),
+        "plan": (calc.plan_discount(m, a, unit, lang)
+                 if m is not None and a is not None and unit is not None else None),
         "managers": calc.managers_plan(request.app.state.ws.root, lang),
-        "task2": calc.max_discount(m, u, lang) if ready(m, u) else None,
+        "task2": calc.max_discount(m, u, lang) if m is not None and u is not None else None,
         "grid": calc.grid(),
         "cash": (calc.cash_discount(cd, days, net, lang, capital)
-                 if ready(cd, days, net) else None),
+                 if cd is not None and days is not None and net is not None else None),
     }
 
 
