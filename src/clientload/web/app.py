@@ -184,7 +184,7 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
         error page says it in the page's language."""
         if is_json_request(request):
             return JSONResponse({"detail": str(exc)}, status_code=409)
-        detail = exc.message if isinstance(exc, ClientloadError) else str(exc)
+        detail = exc.message if isinstance(exc, (ClientloadError, SettingsError)) else str(exc)
         return render(request, "error.html.j2", {"status": 409, "detail": detail},
                       status_code=409)
 
