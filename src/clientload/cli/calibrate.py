@@ -59,7 +59,7 @@ def calibrate(
                        "already")
 
 
-def _print(result) -> None:  # type: ignore[no-untyped-def]
+def _print(result) -> None:
     from rich.console import Console
     from rich.table import Table
 

@@ -75,7 +75,7 @@ def _listen(host: str, port: int) -> socket.socket:
     return listening
 
 
-def _first_manager(ws) -> str | None:  # type: ignore[no-untyped-def]
+def _first_manager(ws) -> str | None:
     """The manager with the most clients in the results, so the demo manager sees something."""
     path = ws.out_dir / "client_metrics.parquet"
     if not path.exists():

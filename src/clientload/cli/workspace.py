@@ -124,13 +124,13 @@ def _replace_existing(directory: Path, text: str) -> None:
         typer.echo(f"  previous settings kept as {copy}")
 
 
-def _paths(ws, kept: bool) -> None:  # type: ignore[no-untyped-def]
+def _paths(ws, kept: bool) -> None:
     typer.echo(f"workspace {ws.root}")
     typer.echo(f"  settings {ws.settings_path}" + (" (kept, already there)" if kept else ""))
     typer.echo(f"  store    {ws.store_path}")
 
 
-def _summary(ws, lang: str) -> None:  # type: ignore[no-untyped-def]
+def _summary(ws, lang: str) -> None:
     """Each department's cost per minute, or how it will be sized."""
     from rich.console import Console
     from rich.table import Table

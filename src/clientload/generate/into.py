@@ -79,7 +79,7 @@ def generate_workspace(
         result.departments = sized
 
     try:
-        from clientload.ingest import import_files  # type: ignore[attr-defined]
+        from clientload.ingest import import_files
     except ImportError as exc:
         result.import_missing = f"the importer is not available ({exc})"
         return result

@@ -27,7 +27,7 @@ CHROMIUM_FLAGS = (
 
 
 @cache
-def _environment():  # type: ignore[no-untyped-def]
+def _environment():
     from jinja2 import Environment, PackageLoader
 
     # Every value is escaped: client names and notes come from the company's own data.

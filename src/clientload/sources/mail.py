@@ -111,7 +111,7 @@ def message_record(message: Message, number: int, cfg: SourceConfig, origin: str
 
 
 def _read_message(handle) -> EmailMessage:
-    return email.message_from_binary_file(handle, policy=policy.default)  # type: ignore[return-value]
+    return email.message_from_binary_file(handle, policy=policy.default)
 
 
 def parse_mbox(path: Path, cfg: SourceConfig) -> list[SourceRecord]:

@@ -124,7 +124,7 @@ def create_app(workspace_dir: str | Path, *, secret_key: str | None = None, demo
         app.include_router(module.router)
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def security_headers(request: Request, call_next):
         started = time.perf_counter()
         response: Response = await call_next(request)
         # the time this server spent on the request, as browsers' tools and the bench read it
