@@ -77,15 +77,16 @@ def import_command(
     from rich.table import Table
 
     from clientload.errors import ClientloadError
+    from clientload.messages import Message
     from clientload.progress import progress_bar
     from clientload.workspace import open_workspace
 
     if (table is None) == (source is None):
-        raise ClientloadError("give --table T or --source S (one of them)")
+        raise ClientloadError(Message("give --table T or --source S (one of them)"))
     if rematch and not source:
-        raise ClientloadError("--rematch works with --source only")
+        raise ClientloadError(Message("--rematch works with --source only"))
     if source and (replace or preview):
-        raise ClientloadError("--replace and --preview work with --table only")
+        raise ClientloadError(Message("--replace and --preview work with --table only"))
     ws = open_workspace(directory)
     if source:
         _import_source(ws, files, source, rematch)

@@ -181,6 +181,10 @@ def _number_in(value: Any, spec: str, lang: str) -> str | None:
         from babel.numbers import get_decimal_symbol
 
         return format(value, "").replace(".", get_decimal_symbol(_LOCALES[lang]))
+    if spec == "g":  # a value as the user wrote it ("margin is 1.5" → "margin = 1,5")
+        from babel.numbers import get_decimal_symbol
+
+        return format(value, "g").replace(".", get_decimal_symbol(_LOCALES[lang]))
     if spec in (",", ",d"):
         if isinstance(value, int):
             return format_number(value, lang)
