@@ -55,22 +55,24 @@ def language_or(lang: str | None) -> str:
 
 
 def texts(lang: str) -> Callable[[str], str]:
-    """`_` for `lang`: the catalogues' Russian, or the English message itself (nothing read)."""
+    """`_` for `lang`: the catalogues' Russian (an entry of context "cli" first, so a short word
+    reads as the command line means it), or the English message itself (nothing read)."""
     if lang == "en":
         return _same
-    from clientload.i18n import translator
+    from clientload.i18n import context_translator
 
-    return translator(lang)
+    return context_translator(lang, "cli")
 
 
 def _same(message: str) -> str:
     return message
 
 
-def count(value: float, lang: str, digits: int = 0) -> str:
-    """A grouped number: `1,234,567.8` in English (as `f"{v:,.1f}"`), `1 234 567,8` in Russian."""
+def count(value: float, lang: str, digits: int = 0, grouped: bool = True) -> str:
+    """A number: `1,234,567.8` in English (as `f"{v:,.1f}"`; `grouped=False` as `f"{v:.1f}"`,
+    where the command printed it so), `1 234 567,8` in Russian."""
     if lang == "en":
-        return f"{value:,.{digits}f}"
+        return f"{value:{',' if grouped else ''}.{digits}f}"
     from clientload.i18n import format_number
 
     return format_number(value, lang, digits)
@@ -83,3 +85,18 @@ def said(message: Any, lang: str) -> str:
     from clientload.i18n import say
 
     return say(message, lang)
+
+
+def day(value: Any, lang: str) -> str:
+    """A date: as given in English (`2025-01-31`), `31.01.2025` in Russian (as the web pages)."""
+    if lang == "en" or value is None:
+        return str(value)
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    try:
+        date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return format_date(date, "dd.MM.yyyy", locale="ru_RU")

@@ -42,30 +42,45 @@ def run(
         result = run_model(
             directory, period=period, engine=engine, progress=report, rebuild=rebuild
         )
+    from clientload.cli.lang import cli_language, count, day, texts
+
+    lang = cli_language()
+    _ = texts(lang)
     info = result.info
     head = info["headlines"]
     segments = result.tables["segments"].to_pylist()
     capacity = result.tables["capacity"].to_pylist()
     currency = info["currency"]
-    table = Table(title=f"clientload run {info['period_start']} … {info['period_end']}")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    table.add_row("clients", str(head["clients"]))
-    table.add_row(f"revenue, {currency}", _money(head["revenue"]))
-    table.add_row(f"gross margin, {currency}", _money(head["gross_margin"]))
-    table.add_row(f"cost to serve, {currency}", _money(head["cost_to_serve"]))
-    table.add_row(f"contribution, {currency}", _money(head["total_contribution"]))
-    table.add_row(f"unused capacity, {currency}", _money(head["unused_capacity_cost"]))
+
+    def money(value: float) -> str:
+        return _money(value) if lang == "en" else count(value, lang)
+
+    table = Table(title=_("clientload run {start} … {end}").format(
+        start=day(info["period_start"], lang), end=day(info["period_end"], lang)))
+    table.add_column(_("figure"))
+    table.add_column(_("value"), justify="right")
+    table.add_row(_("clients"), count(head["clients"], lang, grouped=False))
+    table.add_row(_("revenue, {currency}").format(currency=currency), money(head["revenue"]))
+    table.add_row(_("gross margin, {currency}").format(currency=currency),
+                  money(head["gross_margin"]))
+    table.add_row(_("cost to serve, {currency}").format(currency=currency),
+                  money(head["cost_to_serve"]))
+    table.add_row(_("contribution, {currency}").format(currency=currency),
+                  money(head["total_contribution"]))
+    table.add_row(_("unused capacity, {currency}").format(currency=currency),
+                  money(head["unused_capacity_cost"]))
     for row in segments:
-        table.add_row(f"  {row['segment']} ({row['label_en']})", str(row["clients"]))
+        label = row["label_ru"] if lang == "ru" else row["label_en"]
+        table.add_row(f"  {row['segment']} ({label})", count(row["clients"], lang, grouped=False))
     over = [r["department"] for r in capacity if r["over_capacity"]]
-    table.add_row("over capacity", ", ".join(over) or "none")
-    table.add_row("time, s", f"{info['timings']['total']:.1f}")
+    table.add_row(_("over capacity"), ", ".join(over) or _("none"))
+    table.add_row(_("time, s"), count(info["timings"]["total"], lang, 1, grouped=False))
     console = Console()
     console.print(table)
+    said = _("warning:")
     for warning in info.get("warnings", []):
-        console.print(f"[yellow]warning:[/yellow] {escape(warning['en'])}")
-    console.print(f"results in {result.out_dir}")
+        console.print(f"[yellow]{said}[/yellow] {escape(warning.get(lang) or warning['en'])}")
+    console.print(_("results in {folder}").format(folder=result.out_dir))
 
 
 def history(directory: Path = _DIRECTORY) -> None:
