@@ -48,7 +48,10 @@ def main() -> None:
     except ClientloadError as exc:  # CLIENTLOAD_LANG set to a language we do not have
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    _ = texts(lang)
+
+    def _(message: str) -> str:  # the catalogues are read only when an error is written
+        return texts(lang)(message)
+
     try:
         code = app(standalone_mode=False, prog_name="clientload")
         if isinstance(code, int) and code:
