@@ -25,12 +25,14 @@ def test_every_message_has_a_russian_translation():
 
 def test_the_command_lines_computed_labels_have_their_russian():
     """Labels the command line passes to `_` as values, not literals: the interaction import's
-    summary rows (every skip reason) and the run's group labels."""
+    summary rows (every skip reason) and the columns of `clientload history`."""
     from clientload.cli.lang import texts
     from clientload.sources.importer import SKIP_LABELS
 
     labels = ["read", "matched", "unmatched", "interactions added"]
     labels += [f"skipped: {label}" for label in SKIP_LABELS.values()]
+    labels += ["run", "period", "group", "clients", "load, h", "contribution", "deviations",
+               "from", "to"]  # history's columns
     _ = texts("ru")
     assert [label for label in labels if _(label) == label] == []
     assert _("skipped: auto-reply") == "пропущено: автоответы"

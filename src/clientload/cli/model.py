@@ -88,36 +88,44 @@ def history(directory: Path = _DIRECTORY) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from clientload.cli.lang import cli_language, count, day, texts
     from clientload.run import read_history
+
+    lang = cli_language()
+    _ = texts(lang)
+
+    def money(value: float) -> str:
+        return _money(value) if lang == "en" else count(value, lang)
 
     h = read_history(directory)
     console = Console()
     if not h.runs:
-        console.print("no runs yet; compute one with `clientload run DIR`")
+        console.print(_("no runs yet; compute one with `clientload run DIR`"))
         return
-    groups = Table(title="client groups, run by run")
+    groups = Table(title=_("client groups, run by run"))
     for col in ("run", "period", "group", "clients", "load, h", "contribution", "deviations"):
         groups.add_column(
-            col, justify="left" if col in ("period", "group") else "right", no_wrap=True
+            _(col), justify="left" if col in ("period", "group") else "right", no_wrap=True
         )
     for row in h.groups:
         groups.add_row(
             str(row["run_id"]),
-            f"{row['period_start']}…{row['period_end']}",
+            f"{day(row['period_start'], lang)}…{day(row['period_end'], lang)}",
             row["segment"],
-            str(row["clients"]),
-            _money(row["load_minutes"] / 60),
-            _money(row["contribution"]),
-            _money(row["deviations_cost"]),
+            count(row["clients"], lang, grouped=False),
+            money(row["load_minutes"] / 60),
+            money(row["contribution"]),
+            money(row["deviations_cost"]),
         )
     console.print(groups)
     if h.migrations:
-        moves = Table(title="migrations between groups (previous run → this run)")
+        moves = Table(title=_("migrations between groups (previous run → this run)"))
         for col in ("run", "from", "to", "clients"):
-            moves.add_column(col, justify="right" if col in ("run", "clients") else "left")
+            moves.add_column(_(col), justify="right" if col in ("run", "clients") else "left")
         for row in h.migrations:
             moves.add_row(
-                str(row["run_id"]), row["from_segment"], row["to_segment"], str(row["clients"])
+                str(row["run_id"]), row["from_segment"], row["to_segment"],
+                count(row["clients"], lang, grouped=False),
             )
         console.print(moves)
 
