@@ -11,6 +11,10 @@ import pytest
 
 from clientload.workspace import Workspace, init_workspace
 
+# The tests read the command line's English; a developer's Russian locale must not change it
+# (tests/test_cli_russian.py sets the language itself for the processes it starts).
+os.environ["CLIENTLOAD_LANG"] = "en"
+
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:

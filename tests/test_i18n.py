@@ -18,8 +18,34 @@ def _messages() -> set[str]:
 
 def test_every_message_has_a_russian_translation():
     ru = _catalogue("ru")
-    missing = sorted(m for m in _messages() if m not in ru)
-    assert not missing, f"add to locale/ru/LC_MESSAGES/clientload.po: {missing}"
+    # the command line's own words may sit under the context "cli" (cli.po)
+    missing = sorted(m for m in _messages() if m not in ru and f"cli\x04{m}" not in ru)
+    assert not missing, f"add to locale/ru/LC_MESSAGES/clientload.po or cli.po: {missing}"
+
+
+def test_the_command_lines_computed_labels_have_their_russian():
+    """Labels the command line passes to `_` as values, not literals: the interaction import's
+    summary rows (every skip reason) and the columns of `clientload history`."""
+    from clientload.cli.lang import texts
+    from clientload.sources.importer import SKIP_LABELS
+
+    labels = ["read", "matched", "unmatched", "interactions added"]
+    labels += [f"skipped: {label}" for label in SKIP_LABELS.values()]
+    labels += ["run", "period", "group", "clients", "load, h", "contribution", "deviations",
+               "from", "to"]  # history's columns
+    _ = texts("ru")
+    assert [label for label in labels if _(label) == label] == []
+    assert _("skipped: auto-reply") == "пропущено: автоответы"
+
+
+def test_the_command_line_prefers_its_own_words():
+    """"none" is "никто" on the setup pages; in the run's summary (no department over capacity)
+    it is "нет"."""
+    from clientload.cli.lang import texts
+
+    assert translator("ru")("none") == "никто"
+    assert texts("ru")("none") == "нет"
+    assert texts("en")("none") == "none"
 
 
 def test_english_falls_back_to_the_message_itself():

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clientload.errors import ClientloadError
+from clientload.messages import Message
 from clientload.settings import Settings, default_toml_text, load_settings, parse_settings
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def init_workspace(directory: str | Path, settings_text: str | None = None) -> W
     """Create the folder, write the documented settings (unless present) and the empty store."""
     root = Path(directory)
     if root.exists() and not root.is_dir():
-        raise WorkspaceError(f"{root} exists and is not a folder")
+        raise WorkspaceError(Message("{root} exists and is not a folder", root=root))
     root.mkdir(parents=True, exist_ok=True)
     ws = Workspace(root)
     if not ws.settings_path.exists():
@@ -136,13 +137,14 @@ def open_workspace(directory: str | Path) -> Workspace:
     """An existing workspace; a clear error when the folder is not one."""
     root = Path(directory)
     if not root.is_dir():
-        raise WorkspaceError(
-            f"{root} is not a folder; create a workspace with `clientload init {root}`"
-        )
+        raise WorkspaceError(Message(
+            "{root} is not a folder; create a workspace with `clientload init {root}`", root=root
+        ))
     ws = Workspace(root)
     if not ws.settings_path.exists() and not ws.store_path.exists():
-        raise WorkspaceError(
-            f"{root} is not a clientload workspace (no {SETTINGS_FILE} or {STORE_FILE}); "
-            f"create one with `clientload init {root}`"
-        )
+        raise WorkspaceError(Message(
+            "{root} is not a clientload workspace (no {settings} or {store}); "
+            "create one with `clientload init {root}`",
+            root=root, settings=SETTINGS_FILE, store=STORE_FILE,
+        ))
     return ws

@@ -37,37 +37,51 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Entry point: user errors become one line on stderr and exit code 2."""
+    """Entry point: user errors become one line on stderr and exit code 2, in the command line's
+    language (`clientload.cli.lang`)."""
+    from clientload.cli.lang import cli_language, said, texts
     from clientload.errors import ClientloadError
     from clientload.settings import SettingsError
+
+    try:
+        lang = cli_language()
+    except ClientloadError as exc:  # CLIENTLOAD_LANG set to a language we do not have
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+    def _(message: str) -> str:  # the catalogues are read only when an error is written
+        return texts(lang)(message)
 
     try:
         code = app(standalone_mode=False, prog_name="clientload")
         if isinstance(code, int) and code:
             sys.exit(code)
     except (ClientloadError, SettingsError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(_("error: {message}").format(message=said(exc, lang)), err=True)
         sys.exit(2)
     except typer.Abort:
-        typer.echo("aborted", err=True)
+        typer.echo(_("aborted"), err=True)
         sys.exit(130)
     except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
+        typer.echo(_("interrupted"), err=True)
         sys.exit(130)
     except SystemExit:
         raise
     except OSError as exc:  # a path the user gave that cannot be written or read
         where = f"{exc.filename}: " if exc.filename else ""
-        typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        message = f"{where}{exc.strerror or exc}"
+        typer.echo(_("error: {message}").format(message=message), err=True)
         sys.exit(2)
     except Exception as exc:
         # Click's usage errors (vendored by Typer) arrive here in non-standalone mode: one line
-        # too, with where to read the usage, instead of Click's usage block.
+        # too, with where to read the usage, instead of Click's usage block. Click's own text
+        # stays English (Click has no Russian catalogue); the line around it is translated.
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
             ctx = getattr(exc, "ctx", None)
-            usage = f"; see `{ctx.command_path} --help`" if ctx is not None else ""
+            usage = (_("; see `{command} --help`").format(command=ctx.command_path)
+                     if ctx is not None else "")
             message = " ".join(str(exc.format_message()).split()).rstrip(".")
-            typer.echo(f"error: {message}{usage}", err=True)
+            typer.echo(_("error: {message}").format(message=message + usage), err=True)
             sys.exit(2)
         raise
 

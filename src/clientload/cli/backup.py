@@ -18,8 +18,12 @@ def backup(
 
     with progress_bar() as progress:
         manifest = backup_workspace(directory, to, progress=progress)
+    from clientload.cli.lang import cli_language, count, texts
+
+    lang = cli_language()
     rows = sum(t.rows for t in manifest.tables)
-    typer.echo(f"backed up {len(manifest.tables)} tables, {rows:,} rows, to {to}")
+    typer.echo(texts(lang)("backed up {tables} tables, {rows} rows, to {folder}").format(
+        tables=len(manifest.tables), rows=count(rows, lang), folder=to))
 
 
 def restore(
@@ -35,9 +39,13 @@ def restore(
 
     with progress_bar() as progress:
         manifest = restore_workspace(folder, to, force=force, progress=progress)
+    from clientload.cli.lang import cli_language, count, texts
+
+    lang = cli_language()
     rows = sum(t.rows for t in manifest.tables)
-    typer.echo(f"restored {len(manifest.tables)} tables, {rows:,} rows, into {to}; "
-               f"run `clientload run {to}` to rebuild out/")
+    typer.echo(texts(lang)("restored {tables} tables, {rows} rows, into {folder}; run "
+                           "`clientload run {folder}` to rebuild out/").format(
+        tables=len(manifest.tables), rows=count(rows, lang), folder=to))
 
 
 def register(app: typer.Typer) -> None:

@@ -36,8 +36,10 @@ def calibrate(
             chosen = parse_period(period)
         except ValueError as exc:
             from clientload.errors import ClientloadError
+            from clientload.messages import Message
 
-            raise ClientloadError(f"--period {period!r}: {exc}") from None
+            raise ClientloadError(Message("--period {period!r}: {exc}", period=period,
+                                          exc=str(exc))) from None
         start, end = chosen.start, chosen.end
     result = calibrate_workspace(ws, start=start, end=end)
     applied = apply_estimates(ws, result) if apply else None

@@ -28,12 +28,14 @@ def export(
 ) -> None:
     """Write the live workbook (--xlsx), or the rows of a period to paste into it (--rows)."""
     from clientload.errors import ClientloadError
+    from clientload.messages import Message
     from clientload.workspace import open_workspace
 
     if (xlsx is None) == (rows is None):
-        raise ClientloadError("export: give exactly one of --xlsx PATH and --rows FOLDER")
+        raise ClientloadError(Message("export: give exactly one of --xlsx PATH and --rows FOLDER"))
     if period is not None and rows is None:
-        raise ClientloadError("export: --period goes with --rows (the workbook is the last run's)")
+        raise ClientloadError(
+            Message("export: --period goes with --rows (the workbook is the last run's)"))
     ws = open_workspace(directory)
     if rows is not None:
         _rows(ws, rows, period)
@@ -47,6 +49,7 @@ def _workbook(ws, xlsx: Path, language: str) -> None:
     from clientload.cli.output import output_file
     from clientload.errors import ClientloadError
     from clientload.export import write_workbook
+    from clientload.messages import Message
     from clientload.progress import progress_bar
 
     output_file(xlsx, "--xlsx", "clients.xlsx")
@@ -54,16 +57,18 @@ def _workbook(ws, xlsx: Path, language: str) -> None:
         with progress_bar() as report:
             path = write_workbook(ws, xlsx, language, progress=report)
     except FileCreateError as exc:  # XlsxWriter's wrapper of the OSError at the end
-        raise ClientloadError(f"--xlsx {xlsx}: cannot write the workbook ({exc})") from exc
+        raise ClientloadError(Message("--xlsx {xlsx}: cannot write the workbook ({exc})",
+                                      xlsx=xlsx, exc=str(exc))) from exc
     typer.echo(f"workbook {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
 def _rows(ws, folder: Path, period_text: str | None) -> None:
     from clientload.errors import ClientloadError
     from clientload.export.rows_export import write_period_rows
+    from clientload.messages import Message
 
     if folder.exists() and not folder.is_dir():
-        raise ClientloadError(f"--rows {folder}: not a folder")
+        raise ClientloadError(Message("--rows {folder}: not a folder", folder=folder))
     result = write_period_rows(ws, folder, period_text)
     typer.echo(
         f"{result.months_path} ({result.month_rows} rows, {result.period.start} – "

@@ -77,22 +77,23 @@ def import_command(
     from rich.table import Table
 
     from clientload.errors import ClientloadError
+    from clientload.messages import Message
     from clientload.progress import progress_bar
     from clientload.workspace import open_workspace
 
     if (table is None) == (source is None):
-        raise ClientloadError("give --table T or --source S (one of them)")
+        raise ClientloadError(Message("give --table T or --source S (one of them)"))
     if rematch and source is None:
-        raise ClientloadError("--rematch works with --source only")
+        raise ClientloadError(Message("--rematch works with --source only"))
     if source is not None and (replace or preview):
-        raise ClientloadError("--replace and --preview work with --table only")
+        raise ClientloadError(Message("--replace and --preview work with --table only"))
     ws = open_workspace(directory)
     # `is not None`: an empty --source "" is a source the importer names as unknown
     if source is not None:
         _import_source(ws, files, source, rematch)
         return
     if table is None:  # not reached: one of --table and --source is given, checked above
-        raise ClientloadError("give --table T or --source S (one of them)")
+        raise ClientloadError(Message("give --table T or --source S (one of them)"))
     options: dict[str, Any] = {"sheet": sheet, "delimiter": delimiter, "encoding": encoding,
                                "decimal": decimal, "date_format": date_format}
     if preview:
@@ -106,25 +107,33 @@ def import_command(
         result = import_files(
             ws, files, table, mapping=mapping, progress=progress, replace=replace, **options
         )
+    from clientload.cli.lang import cli_language, count, said, texts
+
+    lang = cli_language()
+    _ = texts(lang)
     console = Console()
-    summary = Table(title=f"import into {result.table}", show_header=False, min_width=32)
-    summary.add_column("what")
-    summary.add_column("rows", justify="right")
-    summary.add_row("read", f"{result.rows_read:,}")
-    summary.add_row("loaded", f"{result.rows_loaded:,}")
-    summary.add_row("collapsed (identical repeats)", f"{result.rows_collapsed:,}")
-    summary.add_row("rejected", f"{result.rows_rejected:,}")
+    summary = Table(title=_("import into {table}").format(table=result.table), show_header=False,
+                    min_width=32)
+    summary.add_column(_("what"))
+    summary.add_column(_("rows"), justify="right")
+    summary.add_row(_("read"), count(result.rows_read, lang))
+    summary.add_row(_("loaded"), count(result.rows_loaded, lang))
+    summary.add_row(_("collapsed (identical repeats)"), count(result.rows_collapsed, lang))
+    summary.add_row(_("rejected"), count(result.rows_rejected, lang))
     if result.rows_replaced:
-        summary.add_row("replaced (stored rows taken over)", f"{result.rows_replaced:,}")
+        summary.add_row(_("replaced (stored rows taken over)"), count(result.rows_replaced, lang))
     if result.skipped_files:
-        summary.add_row("files skipped", f"{len(result.skipped_files):,}")
+        summary.add_row(_("files skipped"), count(len(result.skipped_files), lang))
     console.print(summary)
     for path, reason in result.skipped_files:
-        console.print(f"skipped {path}: {reason}", markup=False, highlight=False, soft_wrap=True)
+        console.print(_("skipped {path}: {reason}").format(path=path, reason=said(reason, lang)),
+                      markup=False, highlight=False, soft_wrap=True)
     for note in result.notes:  # not wrapped: paths and the [values] hint stay whole to copy
-        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+        console.print(_("note: {note}").format(note=said(note, lang)), markup=False,
+                      highlight=False, soft_wrap=True)
     if result.rejects_path:
-        console.print(f"rejected rows and reasons: {result.rejects_path}", highlight=False)
+        console.print(_("rejected rows and reasons: {path}").format(path=result.rejects_path),
+                      highlight=False)
 
 
 def _import_source(ws, files: list[Path], source: str, rematch: bool) -> None:
@@ -136,26 +145,34 @@ def _import_source(ws, files: list[Path], source: str, rematch: bool) -> None:
 
     with progress_bar() as progress:
         result = import_source(ws, files, source, progress=progress, rematch=rematch)
+    from clientload.cli.lang import cli_language, count, said, texts
+
+    lang = cli_language()
+    _ = texts(lang)
     console = Console()
     summary = Table(
-        title=f"import from {source} into interactions", show_header=False, min_width=32
+        title=_("import from {source} into interactions").format(source=source),
+        show_header=False, min_width=32,
     )
-    summary.add_column("what")
-    summary.add_column("records", justify="right")
+    summary.add_column(_("what"))
+    summary.add_column(_("records"), justify="right")
     for label, n in result.summary_rows():
-        summary.add_row(label, f"{n:,}")
+        summary.add_row(_(label), count(n, lang))
     console.print(summary)
-    console.print(f"minutes added: {result.minutes_inserted:,.1f}")
+    console.print(_("minutes added: {minutes}").format(
+        minutes=count(result.minutes_inserted, lang, 1)))
     for note in result.notes:
-        console.print(f"note: {note}", markup=False, highlight=False)
+        console.print(_("note: {note}").format(note=said(note, lang)), markup=False,
+                      highlight=False)
     if result.unmatched_report:
         console.print(
-            "not matched (add these to clients.phones / clients.emails, then --rematch): "
-            f"{result.unmatched_report}",
+            _("not matched (add these to clients.phones / clients.emails, then --rematch): "
+              "{path}").format(path=result.unmatched_report),
             highlight=False,
         )
-        top = ", ".join(f"{key} ({n})" for key, n in result.top_unmatched)
-        console.print(f"most frequent: {top}", markup=False, highlight=False)
+        top = ", ".join(f"{key} ({count(n, lang, grouped=False)})"
+                        for key, n in result.top_unmatched)
+        console.print(_("most frequent: {top}").format(top=top), markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

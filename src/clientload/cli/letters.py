@@ -21,11 +21,12 @@ def letters(directory: Path = _DIRECTORY, client: str = _CLIENT, group: str = _G
     steps to the next level."""
     from clientload.errors import ClientloadError
     from clientload.letters import default_language, letters_for, write_letters
+    from clientload.messages import Message
     from clientload.progress import progress_bar
     from clientload.workspace import open_workspace
 
     if not client and not group:
-        raise ClientloadError("say whom to write to: --client ID or --group G")
+        raise ClientloadError(Message("say whom to write to: --client ID or --group G"))
     ws = open_workspace(directory)
     chosen = letters_for(ws, lang=lang or default_language(ws), client_id=client, group=group)
     with progress_bar() as report:

@@ -42,30 +42,45 @@ def run(
         result = run_model(
             directory, period=period, engine=engine, progress=report, rebuild=rebuild
         )
+    from clientload.cli.lang import cli_language, count, day, texts
+
+    lang = cli_language()
+    _ = texts(lang)
     info = result.info
     head = info["headlines"]
     segments = result.tables["segments"].to_pylist()
     capacity = result.tables["capacity"].to_pylist()
     currency = info["currency"]
-    table = Table(title=f"clientload run {info['period_start']} … {info['period_end']}")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    table.add_row("clients", str(head["clients"]))
-    table.add_row(f"revenue, {currency}", _money(head["revenue"]))
-    table.add_row(f"gross margin, {currency}", _money(head["gross_margin"]))
-    table.add_row(f"cost to serve, {currency}", _money(head["cost_to_serve"]))
-    table.add_row(f"contribution, {currency}", _money(head["total_contribution"]))
-    table.add_row(f"unused capacity, {currency}", _money(head["unused_capacity_cost"]))
+
+    def money(value: float) -> str:
+        return _money(value) if lang == "en" else count(value, lang)
+
+    table = Table(title=_("clientload run {start} … {end}").format(
+        start=day(info["period_start"], lang), end=day(info["period_end"], lang)))
+    table.add_column(_("figure"))
+    table.add_column(_("value"), justify="right")
+    table.add_row(_("clients"), count(head["clients"], lang, grouped=False))
+    table.add_row(_("revenue, {currency}").format(currency=currency), money(head["revenue"]))
+    table.add_row(_("gross margin, {currency}").format(currency=currency),
+                  money(head["gross_margin"]))
+    table.add_row(_("cost to serve, {currency}").format(currency=currency),
+                  money(head["cost_to_serve"]))
+    table.add_row(_("contribution, {currency}").format(currency=currency),
+                  money(head["total_contribution"]))
+    table.add_row(_("unused capacity, {currency}").format(currency=currency),
+                  money(head["unused_capacity_cost"]))
     for row in segments:
-        table.add_row(f"  {row['segment']} ({row['label_en']})", str(row["clients"]))
+        label = row["label_ru"] if lang == "ru" else row["label_en"]
+        table.add_row(f"  {row['segment']} ({label})", count(row["clients"], lang, grouped=False))
     over = [r["department"] for r in capacity if r["over_capacity"]]
-    table.add_row("over capacity", ", ".join(over) or "none")
-    table.add_row("time, s", f"{info['timings']['total']:.1f}")
+    table.add_row(_("over capacity"), ", ".join(over) or _("none"))
+    table.add_row(_("time, s"), count(info["timings"]["total"], lang, 1, grouped=False))
     console = Console()
     console.print(table)
+    said = _("warning:")
     for warning in info.get("warnings", []):
-        console.print(f"[yellow]warning:[/yellow] {escape(warning['en'])}")
-    console.print(f"results in {result.out_dir}")
+        console.print(f"[yellow]{said}[/yellow] {escape(warning.get(lang) or warning['en'])}")
+    console.print(_("results in {folder}").format(folder=result.out_dir))
 
 
 def history(directory: Path = _DIRECTORY) -> None:
@@ -73,36 +88,44 @@ def history(directory: Path = _DIRECTORY) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from clientload.cli.lang import cli_language, count, day, texts
     from clientload.run import read_history
+
+    lang = cli_language()
+    _ = texts(lang)
+
+    def money(value: float) -> str:
+        return _money(value) if lang == "en" else count(value, lang)
 
     h = read_history(directory)
     console = Console()
     if not h.runs:
-        console.print("no runs yet; compute one with `clientload run DIR`")
+        console.print(_("no runs yet; compute one with `clientload run DIR`"))
         return
-    groups = Table(title="client groups, run by run")
+    groups = Table(title=_("client groups, run by run"))
     for col in ("run", "period", "group", "clients", "load, h", "contribution", "deviations"):
         groups.add_column(
-            col, justify="left" if col in ("period", "group") else "right", no_wrap=True
+            _(col), justify="left" if col in ("period", "group") else "right", no_wrap=True
         )
     for row in h.groups:
         groups.add_row(
             str(row["run_id"]),
-            f"{row['period_start']}…{row['period_end']}",
+            f"{day(row['period_start'], lang)}…{day(row['period_end'], lang)}",
             row["segment"],
-            str(row["clients"]),
-            _money(row["load_minutes"] / 60),
-            _money(row["contribution"]),
-            _money(row["deviations_cost"]),
+            count(row["clients"], lang, grouped=False),
+            money(row["load_minutes"] / 60),
+            money(row["contribution"]),
+            money(row["deviations_cost"]),
         )
     console.print(groups)
     if h.migrations:
-        moves = Table(title="migrations between groups (previous run → this run)")
+        moves = Table(title=_("migrations between groups (previous run → this run)"))
         for col in ("run", "from", "to", "clients"):
-            moves.add_column(col, justify="right" if col in ("run", "clients") else "left")
+            moves.add_column(_(col), justify="right" if col in ("run", "clients") else "left")
         for row in h.migrations:
             moves.add_row(
-                str(row["run_id"]), row["from_segment"], row["to_segment"], str(row["clients"])
+                str(row["run_id"]), row["from_segment"], row["to_segment"],
+                count(row["clients"], lang, grouped=False),
             )
         console.print(moves)
 

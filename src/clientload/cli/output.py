@@ -6,18 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from clientload.errors import ClientloadError
+from clientload.messages import Message
 
 
 def output_file(path: Path, option: str, example: str) -> Path:
     """`path` ready to be written: not a folder, its folder created if missing."""
     if path.is_dir():
-        raise ClientloadError(
-            f"{option} {path}: is a folder; give a file name, e.g. {path / example}"
-        )
+        raise ClientloadError(Message(
+            "{option} {path}: is a folder; give a file name, e.g. {example}",
+            option=option, path=path, example=path / example,
+        ))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ClientloadError(
-            f"{option} {path}: cannot create the folder {path.parent} ({exc.strerror or exc})"
-        ) from exc
+        raise ClientloadError(Message(
+            "{option} {path}: cannot create the folder {folder} ({reason})",
+            option=option, path=path, folder=path.parent, reason=str(exc.strerror or exc),
+        )) from exc
     return path

@@ -19,7 +19,10 @@ parity_app = typer.Typer(
 )
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON object instead of a table.")
-LANG_OPTION = typer.Option("en", "--lang", help="Language of the explanation: en or ru.")
+LANG_OPTION = typer.Option(
+    None, "--lang", help="Language of the explanation: en or ru (default: CLIENTLOAD_LANG, else "
+    "the locale, else en)."
+)
 FIXED_COST_OPTION = typer.Option("0", "--fixed-cost", help="Extra fixed cost of the move (money).")
 REVENUE_OPTION = typer.Option(None, "--revenue", help="Today's revenue, needed with --fixed-cost.")
 ELASTICITY_OPTION = typer.Option(
@@ -64,11 +67,18 @@ PERCENT_KEYS = {
 }  # fmt: skip
 
 
-def _lang(lang: str) -> str:
+def _lang(lang: str | None) -> str:
+    """`--lang` if given, else the command line's language (`clientload.cli.lang`)."""
     from clientload.errors import ClientloadError
 
+    if lang is None:
+        from clientload.cli.lang import cli_language
+
+        return cli_language()
     if lang not in ("en", "ru"):
-        raise ClientloadError(f"--lang is {lang!r}; expected en or ru")
+        from clientload.messages import Message
+
+        raise ClientloadError(Message("--lang is {lang!r}; expected en or ru", lang=lang))
     return lang
 
 
@@ -246,12 +256,13 @@ def plan(
 ) -> None:
     """Task 2: the largest discount that reaches 100% of plan without losing profit."""
     from clientload.errors import ClientloadError
+    from clientload.messages import Message
 
     if by_manager:
         if directory is None:
-            raise ClientloadError(
+            raise ClientloadError(Message(
                 "--by-manager needs the workspace folder: parity plan DIR --by-manager"
-            )
+            ))
         _plan_by_manager(
             directory, period, benchmark, plan_unit, margin_source, cost_to_serve, _lang(lang),
             as_json,
@@ -260,7 +271,8 @@ def plan(
     for value, argument in ((margin, "--margin"), (attainment, "--attainment"),
                             (plan_unit, "--plan-unit")):  # fmt: skip
         if value is None:
-            raise ClientloadError(f"{argument} is missing (or give DIR --by-manager)")
+            raise ClientloadError(
+                Message("{argument} is missing (or give DIR --by-manager)", argument=argument))
     from clientload.parity import plan_max_discount
 
     result = plan_max_discount(
@@ -303,13 +315,15 @@ def _plan_by_manager(
 ) -> None:  # fmt: skip
     """Task 2 for each manager of the plans table: one JSON object with `rows`, or a table."""
     from clientload.errors import ClientloadError
+    from clientload.messages import Message
     from clientload.parity.managers import manager_plan_discount
     from clientload.parity.report import plain
     from clientload.parity.store import load_manager_figures, parse_period
     from clientload.parity.views import managers_table
 
     if plan_unit not in (None, "quantity", "revenue"):
-        raise ClientloadError(f"--plan-unit is {plan_unit!r}; expected quantity or revenue")
+        raise ClientloadError(Message("--plan-unit is {plan_unit!r}; expected quantity or revenue",
+                                      plan_unit=plan_unit))
     (start, end), figures = load_manager_figures(directory, parse_period(period))
     rows = [
         manager_plan_discount(

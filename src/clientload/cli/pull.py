@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from clientload.errors import ClientloadError
+from clientload.messages import Message
 
 PASSWORD_VARIABLE = "CLIENTLOAD_1C_PASSWORD"
 
@@ -45,13 +46,13 @@ def pull_command(
     from clientload.workspace import open_workspace
 
     if source.lower() not in ("1c", "1с"):
-        raise ClientloadError(f"--from {source}: expected 1c")
+        raise ClientloadError(Message("--from {source}: expected 1c", source=source))
     if show_profile:
         from clientload.pull.profile import BUILT_IN, profile_text
 
         if show_profile not in BUILT_IN:
-            raise ClientloadError(f"--show-profile {show_profile}: expected one of "
-                                  f"{', '.join(BUILT_IN)}")
+            raise ClientloadError(Message("--show-profile {show_profile}: expected one of {names}",
+                                          show_profile=show_profile, names=", ".join(BUILT_IN)))
         typer.echo(profile_text(show_profile), nl=False)
         return
     ws = open_workspace(directory)
@@ -74,7 +75,8 @@ def _day(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise ClientloadError(f"--since {text!r}: expected a date as YYYY-MM-DD") from None
+        raise ClientloadError(Message("--since {text!r}: expected a date as YYYY-MM-DD",
+                                      text=text)) from None
 
 
 def _connection(ws: Any, url: str | None, user: str | None, profile: str | None
@@ -90,8 +92,9 @@ def _connection(ws: Any, url: str | None, user: str | None, profile: str | None
     finally:
         con.close()
     if saved is None:
-        missing = " and ".join(n for n, v in (("--url", url), ("--user", user)) if not v)
-        raise ClientloadError(f"give {missing}: no earlier pull to take them from")
+        missing = [n for n, v in (("--url", url), ("--user", user)) if not v]
+        raise ClientloadError(Message("give {missing:join: and }: no earlier pull to take them "
+                                      "from", missing=missing))
     return url or saved.url, user or saved.user_name, profile or saved.profile
 
 
@@ -101,8 +104,9 @@ def _password(from_stdin: bool) -> str:
     if os.environ.get(PASSWORD_VARIABLE):
         return os.environ[PASSWORD_VARIABLE]
     if not sys.stdin.isatty():
-        raise ClientloadError(f"no password: pass it on standard input with --password-stdin, or "
-                              f"in ${PASSWORD_VARIABLE}")
+        raise ClientloadError(Message("no password: pass it on standard input with "
+                                      "--password-stdin, or in ${variable}",
+                                      variable=PASSWORD_VARIABLE))
     import getpass
 
     return getpass.getpass("1С password: ")

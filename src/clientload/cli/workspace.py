@@ -8,9 +8,11 @@ from pathlib import Path
 
 import typer
 
-EXPECTED = {"currency": "a three-letter code such as USD",
-            "company": "a name of 1 to 200 characters, no control characters",
-            "language": "ru or en"}
+from clientload.messages import Message
+
+EXPECTED = {"currency": Message("a three-letter code such as USD"),
+            "company": Message("a name of 1 to 200 characters, no control characters"),
+            "language": Message("ru or en")}
 CHECKS = {"currency": r"[A-Z]{3}",
           "company": r"[^\x00-\x1f\x7f]{1,200}",  # TOML allows no control characters
           "language": r"ru|en"}
@@ -43,17 +45,18 @@ def init(
     from clientload.workspace import init_workspace
 
     if interactive and staff is not None:
-        raise ClientloadError("give --interactive or --staff, not both")
+        raise ClientloadError(Message("give --interactive or --staff, not both"))
     settings_path = directory / "clientload.toml"
     existed = settings_path.exists()
     if existed and (currency or company or language) and not (interactive or staff):
-        raise ClientloadError(
-            f"{settings_path} is already there; edit it instead of --currency, "
-            "--company or --language"
-        )
+        raise ClientloadError(Message(
+            "{path} is already there; edit it instead of --currency, --company or --language",
+            path=settings_path,
+        ))
     for key, value in (("currency", currency), ("company", company), ("language", language)):
         if value is not None and not re.fullmatch(CHECKS[key], value):
-            raise ClientloadError(f"--{key} {value!r}: expected {EXPECTED[key]}")
+            raise ClientloadError(Message("--{key} {value!r}: expected {expected}", key=key,
+                                          value=value, expected=EXPECTED[key]))
     if existed and not (interactive or staff):
         ws = init_workspace(directory)
         _paths(ws, kept=True)

@@ -42,10 +42,13 @@ def _catalogue(lang: str) -> dict[str, str]:
             continue
         with entry.open("rb") as fh:
             catalog = read_po(fh, locale=_LOCALES[lang])
-        table.update(
-            {m.id: m.string for m in catalog
-             if m.id and m.string and isinstance(m.id, str) and isinstance(m.string, str)}
-        )
+        # an entry with a context (`msgctxt "cli"`) is kept under "cli\x04id", as gettext does,
+        # so one part can say a short word ("value", "none") differently from another
+        table.update({
+            (f"{m.context}\x04{m.id}" if m.context else m.id): m.string
+            for m in catalog
+            if m.id and m.string and isinstance(m.id, str) and isinstance(m.string, str)
+        })
         # plural entries (msgid_plural, msgstr[0..2]) under their singular id
         _PLURALS.setdefault(lang, {}).update({
             m.id[0]: list(m.string) for m in catalog
@@ -82,6 +85,16 @@ def translator(lang: str) -> Callable[[str], str]:
 
     def gettext(message: str) -> str:
         return table.get(message, message)
+
+    return gettext
+
+
+def context_translator(lang: str, context: str) -> Callable[[str], str]:
+    """`translator` that prefers the entries of one context (`msgctxt`), then the plain ones."""
+    table = _catalogue(check_language(lang))
+
+    def gettext(message: str) -> str:
+        return table.get(f"{context}\x04{message}") or table.get(message, message)
 
     return gettext
 
@@ -182,6 +195,10 @@ def _number_in(value: Any, spec: str, lang: str) -> str | None:
         from babel.numbers import get_decimal_symbol
 
         return format(value, "").replace(".", get_decimal_symbol(_LOCALES[lang]))
+    if spec == "g":  # a value as the user wrote it ("margin is 1.5" → "margin = 1,5")
+        from babel.numbers import get_decimal_symbol
+
+        return format(value, "g").replace(".", get_decimal_symbol(_LOCALES[lang]))
     if spec in (",", ",d"):
         if isinstance(value, int):
             return format_number(value, lang)
