@@ -85,14 +85,7 @@ def client_pnl(
     ready but unshipped in our warehouse.
     """
     months = period.months
-    kind = _cost_kinds(costs)
-    standard_share = (costs.minutes - costs.recorded_minutes) / costs.minutes
-    standard = ibis.ifelse(costs.minutes > 0, costs.cost * standard_share, 0.0)
-    by_kind = costs.group_by(k_client_id=costs.client_id).aggregate(
-        load_minutes=costs.minutes.sum(),
-        standard_activity_cost=standard.sum(where=kind["activity_cost"]),
-        **{name: costs.cost.sum(where=rows) for name, rows in kind.items()},
-    )
+    by_kind = _cost_parts(costs)
     c = clients.select(
         c_client_id="client_id",
         name="name",
@@ -126,26 +119,7 @@ def client_pnl(
     load_minutes = _z(j.load_minutes, 0.0)
     orders_n = _z(j.orders, 0)
     first_date = j.first_date
-    active_from = ibis.greatest(first_date, ibis.literal(period.start))
-    active_months = (
-        (period.end.year * 12 + period.end.month)
-        - (active_from.year() * 12 + active_from.month())
-        + 1
-    )
-    mean = revenue / active_months
-    variance = _z(j.monthly_revenue_sq, 0.0) / active_months - mean * mean
-    cv = ibis.ifelse(
-        (revenue > 0) & active_months.notnull(),
-        ibis.greatest(variance, 0.0).sqrt() / mean,
-        ibis.null("float64"),
-    )
-    active_buckets = rhythm_mod.active_buckets(first_date, period, rhythm_months)
-    regularity = rhythm_mod.regularity_cv(revenue, j.rhythm_revenue_sq, active_buckets)
-    tenure = ibis.ifelse(
-        first_date.notnull(),
-        (period.end.year * 12 + period.end.month) - (first_date.year() * 12 + first_date.month()),
-        ibis.null("int64"),
-    )
+    cv, regularity, tenure = _regularity(j, revenue, period, rhythm_months)
     categories_bought = _z(j.categories_bought, 0)
     previous_revenue = _z(j.previous_revenue, 0.0)
     return j.select(
@@ -205,6 +179,49 @@ def client_pnl(
         previous_revenue=previous_revenue,
         growth=_ratio(revenue - previous_revenue, previous_revenue),
     )
+
+
+def _cost_parts(costs: ir.Table) -> ir.Table:
+    """Per client: its minutes, the cost of its activities, storage and financing (`_cost_kinds`)
+    and the part of the activities' cost from standard minutes rather than recorded ones."""
+    kind = _cost_kinds(costs)
+    standard_share = (costs.minutes - costs.recorded_minutes) / costs.minutes
+    standard = ibis.ifelse(costs.minutes > 0, costs.cost * standard_share, 0.0)
+    return costs.group_by(k_client_id=costs.client_id).aggregate(
+        load_minutes=costs.minutes.sum(),
+        standard_activity_cost=standard.sum(where=kind["activity_cost"]),
+        **{name: costs.cost.sum(where=rows) for name, rows in kind.items()},
+    )
+
+
+def _regularity(
+    j: ir.Table, revenue: ir.NumericValue, period: Period, rhythm_months: int
+) -> tuple[ir.NumericValue, ir.NumericValue, ir.IntegerValue]:
+    """The CV of monthly revenue over the months since the client's first purchase in the
+    period (XYZ), the CV over the rhythm's B-month buckets (the groups' regularity), and the
+    tenure in whole months."""
+    first_date = j.first_date
+    active_from = ibis.greatest(first_date, ibis.literal(period.start))
+    active_months = (
+        (period.end.year * 12 + period.end.month)
+        - (active_from.year() * 12 + active_from.month())
+        + 1
+    )
+    mean = revenue / active_months
+    variance = _z(j.monthly_revenue_sq, 0.0) / active_months - mean * mean
+    cv = ibis.ifelse(
+        (revenue > 0) & active_months.notnull(),
+        ibis.greatest(variance, 0.0).sqrt() / mean,
+        ibis.null("float64"),
+    )
+    active_buckets = rhythm_mod.active_buckets(first_date, period, rhythm_months)
+    regularity = rhythm_mod.regularity_cv(revenue, j.rhythm_revenue_sq, active_buckets)
+    tenure = ibis.ifelse(
+        first_date.notnull(),
+        (period.end.year * 12 + period.end.month) - (first_date.year() * 12 + first_date.month()),
+        ibis.null("int64"),
+    )
+    return cv, regularity, tenure
 
 
 def calls_per_client(interactions: ir.Table) -> ir.Table:

@@ -261,22 +261,8 @@ def compute_model(
     first.close()
 
     # 2. The company's figures the groups need, then the clients, the policy and the outputs.
-    seg = settings.section("segments")
-    money = _first(q, "money")
-    company_revenue = as_float(money.get("revenue")) or 0.0
-    company_margin = as_float(money.get("margin")) or 0.0
-    company_margin_rate = company_margin / company_revenue if company_revenue else 0.0
-    previous_clients = int(money.get("previous_revenue_clients") or 0)
-    company_gap = typical_gap(q.result("gaps").column("mean_gap_days").to_pylist())
-    mid = Mid(
-        range_categories=int(_first(q, "range").get("n") or 0),
-        rhythm_months=rhythm_months(company_gap, period, int(seg.get("rhythm_months", 0))),
-        gap_days=company_gap,
-        min_previous_revenue=float(seg.get("growing_min_previous_share", 0.0))
-        * ((as_float(money.get("previous_revenue_sum")) or 0.0) / previous_clients
-           if previous_clients else 0.0),
-        margin=MarginBar.of(company_margin_rate, seg),
-    )
+    mid, company_revenue, company_margin = _company_figures(q, settings, period)
+    company_gap = mid.gap_days
     built = mid
     values: dict[str, str] = {}
     marked = _with_sentinels(mid) if q.cache is not None else None
@@ -315,6 +301,29 @@ def compute_model(
         },
         rows=rows,
     )
+
+
+def _company_figures(q: Queries, settings: Settings, period: Period) -> tuple[Mid, float, float]:
+    """The figures of the whole company the second stage needs (the first stage's results: the
+    range of categories, the typical gap between purchases and the rhythm, the least previous
+    revenue for growth, the margin bars), and the company's revenue and margin."""
+    seg = settings.section("segments")
+    money = _first(q, "money")
+    company_revenue = as_float(money.get("revenue")) or 0.0
+    company_margin = as_float(money.get("margin")) or 0.0
+    company_margin_rate = company_margin / company_revenue if company_revenue else 0.0
+    previous_clients = int(money.get("previous_revenue_clients") or 0)
+    company_gap = typical_gap(q.result("gaps").column("mean_gap_days").to_pylist())
+    mid = Mid(
+        range_categories=int(_first(q, "range").get("n") or 0),
+        rhythm_months=rhythm_months(company_gap, period, int(seg.get("rhythm_months", 0))),
+        gap_days=company_gap,
+        min_previous_revenue=float(seg.get("growing_min_previous_share", 0.0))
+        * ((as_float(money.get("previous_revenue_sum")) or 0.0) / previous_clients
+           if previous_clients else 0.0),
+        margin=MarginBar.of(company_margin_rate, seg),
+    )  # fmt: skip
+    return mid, company_revenue, company_margin
 
 
 def _headlines(

@@ -175,38 +175,14 @@ def assign_segments(
         segment_stable = segment_stable & (segment_of((contribution > 0) & qualifies) == segment)
         sign_stable = sign_stable & ((contribution > 0) == profitable)
 
-    facts = {
-        "abc": t.abc_revenue,
-        "n": t.categories_bought.cast("string"),
-        "cv": _num(t.regularity_cv),
-        "limit": lapse_limit.round(0).cast("int64").cast("string"),
-        "margin": ibis.coalesce(_pct(t.margin_rate), ibis.literal("n/a")),
-        "growth": ibis.ifelse(t.growth >= 0, ibis.literal("+"), ibis.literal("")) + _pct(t.growth),
-        "contribution": ibis.ifelse(profitable, ibis.literal("+"), ibis.literal(""))
-        + _money(t.contribution),
-        "first": t.first_date.cast("string"),
-        "last": t.last_date.cast("string"),
-        "first_date": t.first_date,
-        "last_date": t.last_date,
-    }
-    numbers = {
-        "share": round(core_share * 100),
-        "range": range_categories,
-        "company": margin.percent,
-        "months": analysis["new_client_months"],
-    }
     flags = _Flags(
         is_new, is_lapsed, is_core, is_growing, large, regular, grows, rich, margin_known
     )
-    reasons = {}
-    for language, words in REASON_PHRASES.items():
-        bucket = (
-            words["monthly"]
-            if rhythm.months == 1
-            else words["rhythm"].format(months=rhythm.months)
-        )
-        written = _in_russian(facts) if language == "ru" else facts
-        reasons[language] = _reason(words, flags, written, {**numbers, "rhythm": bucket}, t)
+    reasons = _reasons(
+        t, flags, lapse_limit, profitable, rhythm,
+        {"share": round(core_share * 100), "range": range_categories,
+         "company": margin.percent, "months": analysis["new_client_months"]},
+    )  # fmt: skip
     return t.mutate(
         segment=segment,
         segment_reason=reasons["en"],
@@ -229,6 +205,42 @@ class _Flags:
     grows: ir.BooleanValue
     rich: ir.BooleanValue
     margin_known: ir.BooleanValue
+
+
+def _reasons(
+    t: ir.Table,
+    flags: _Flags,
+    lapse_limit: ir.NumericValue,
+    profitable: ir.BooleanValue,
+    rhythm: Rhythm,
+    numbers: dict[str, Any],
+) -> dict[str, ir.StringValue]:
+    """`segment_reason` in each language of `REASON_PHRASES`: the rules the client met or missed,
+    with its own figures and the company's (`numbers`)."""
+    facts = {
+        "abc": t.abc_revenue,
+        "n": t.categories_bought.cast("string"),
+        "cv": _num(t.regularity_cv),
+        "limit": lapse_limit.round(0).cast("int64").cast("string"),
+        "margin": ibis.coalesce(_pct(t.margin_rate), ibis.literal("n/a")),
+        "growth": ibis.ifelse(t.growth >= 0, ibis.literal("+"), ibis.literal("")) + _pct(t.growth),
+        "contribution": ibis.ifelse(profitable, ibis.literal("+"), ibis.literal(""))
+        + _money(t.contribution),
+        "first": t.first_date.cast("string"),
+        "last": t.last_date.cast("string"),
+        "first_date": t.first_date,
+        "last_date": t.last_date,
+    }
+    reasons = {}
+    for language, words in REASON_PHRASES.items():
+        bucket = (
+            words["monthly"]
+            if rhythm.months == 1
+            else words["rhythm"].format(months=rhythm.months)
+        )
+        written = _in_russian(facts) if language == "ru" else facts
+        reasons[language] = _reason(words, flags, written, {**numbers, "rhythm": bucket}, t)
+    return reasons
 
 
 # The words of `segment_reason` in each language; {name} is a fact of the client.
