@@ -161,3 +161,50 @@ def test_the_import_summary_in_russian(company: Path, tmp_path: Path) -> None:
 )
 def test_the_language_is_found_as_gettext_finds_it(environ: dict[str, str], expected: str) -> None:
     assert cli_language(environ) == expected
+
+
+def _demo_result(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from clientload.demo import DemoResult
+    from clientload.messages import Message
+    from clientload.workspace import Workspace
+
+    return DemoResult(
+        workspace=Workspace(tmp_path),
+        info={"currency": "RUB", "period_start": "2025-01-01", "period_end": "2025-12-31",
+              "headlines": {"clients": 1000, "revenue": 2784701000.0,
+                            "total_contribution": 665858569.0, "unused_capacity_cost": 19099795.0}},
+        segments=[{"label_en": "Core clients", "label_ru": "Правильные клиенты", "clients": 136,
+                   "contribution": 366889851.0}],
+        seconds={"model": 1.52, "workbook": 8.84},
+        notes=[Message("{rejected:,} generated rows were rejected; see {folder}",
+                       rejected=1200, folder="rejects")],
+    )  # fmt: skip
+
+
+def _rendered(table) -> str:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    console = Console(width=120, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(table)
+    return console.export_text()
+
+
+def test_the_demo_summary_in_russian_and_in_english(tmp_path: Path) -> None:
+    from clientload.cli.lang import said
+    from clientload.demo import summary_table
+
+    result = _demo_result(tmp_path)
+    ru = _rendered(summary_table(result, "ru"))
+    assert "clientload demo · 01.01.2025 … 31.12.2025" in ru
+    assert "выручка" in ru and f"2{NBSP}784{NBSP}701{NBSP}000 ₽" in ru
+    assert f"клиентов: 136, вклад 366{NBSP}889{NBSP}851 ₽" in ru
+    assert "Правильные клиенты" in ru
+    assert "время: книга Excel" in ru and "8,8 с" in ru and "время: модель" in ru
+    note = said(result.notes[0], "ru")
+    assert note == f"отклонено сгенерированных строк: 1{NBSP}200; см. rejects"
+
+    en = _rendered(summary_table(result, "en"))
+    assert "clientload demo · 2025-01-01 … 2025-12-31" in en
+    assert "2,784,701,000 RUB" in en and "136 clients, contribution 366,889,851 RUB" in en
+    assert "time: workbook" in en and "8.8 s" in en
+    assert str(result.notes[0]) == "1,200 generated rows were rejected; see rejects"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from clientload.errors import ClientloadError
+from clientload.messages import Message
 from clientload.progress import ProgressFn, no_progress
 from clientload.workspace import SETTINGS_FILE, STORE_FILE, Workspace, one_row
 
@@ -93,22 +94,25 @@ def run_demo(
     if fresh:
         _clear(root)
     seconds: dict[str, float] = {}
-    notes: list[str] = []
+    notes: list[str] = []  # Messages: said in the language of the command line
     ws = Workspace(root)
     started = time.perf_counter()
     if _has_sales(ws):
-        notes.append(f"{root}: the sample company is already imported (use --fresh to start over)")
+        notes.append(Message(
+            "{folder}: the sample company is already imported (use --fresh to start over)",
+            folder=str(root)))
     else:
         generated = generate_workspace(root, clients, lines, seed, progress=report)
         seconds.update({f"{k}": v for k, v in generated.seconds.items()})
         rejected = sum(r.rows_rejected for r in generated.imported.values())
         if rejected:
-            notes.append(f"{rejected} generated rows were rejected; see {ws.rejects_dir}")
+            notes.append(Message("{rejected:,} generated rows were rejected; see {folder}",
+                                 rejected=rejected, folder=str(ws.rejects_dir)))
         calls, _ = import_sample_calls(ws, calls=max(clients * 2, 200), seed=seed)
-        notes.append(
-            f"telephony: {calls.matched:,} of {calls.read:,} calls in a sample Asterisk Master.csv "
-            f"matched to clients ({calls.minutes_inserted:,.0f} minutes)"
-        )
+        notes.append(Message(
+            "telephony: {matched:,} of {read:,} calls in a sample Asterisk Master.csv matched "
+            "to clients ({minutes:,.0f} minutes)",
+            matched=calls.matched, read=calls.read, minutes=calls.minutes_inserted))
     seconds["generate + import"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -142,28 +146,36 @@ def run_demo(
     )
 
 
-def summary_table(result: DemoResult):
-    """A Rich table: the company in figures, the groups, and how long each stage took."""
+def summary_table(result: DemoResult, lang: str = "en") -> Any:
+    """A Rich table in `lang`: the company in figures, the groups, and how long each stage took."""
     from rich.table import Table
 
-    from clientload.i18n import format_money, format_number
+    from clientload.cli.lang import count, day, texts
+    from clientload.i18n import format_money
 
+    _ = texts(lang)
     info = result.info
     head = info["headlines"]
     currency = info["currency"]
-    table = Table(title=f"clientload demo · {info['period_start']} … {info['period_end']}")
+    start, end = day(info["period_start"], lang), day(info["period_end"], lang)
+    table = Table(title=_("clientload demo · {start} … {end}").format(start=start, end=end))
     table.add_column("")
     table.add_column("", justify="right")
-    money = lambda v: format_money(v, "en", currency)  # noqa: E731
-    table.add_row("clients", format_number(head["clients"], "en"))
-    table.add_row("revenue", money(head["revenue"]))
-    table.add_row("contribution", money(head["total_contribution"]))
-    table.add_row("unused capacity", money(head["unused_capacity_cost"]))
+    money = lambda v: format_money(v, lang, currency)  # noqa: E731
+    table.add_row(_("clients"), count(head["clients"], lang))
+    table.add_row(_("revenue"), money(head["revenue"]))
+    table.add_row(_("contribution"), money(head["total_contribution"]))
+    table.add_row(_("unused capacity"), money(head["unused_capacity_cost"]))
     for row in result.segments:
         table.add_row(
-            f"  {row['label_en']}",
-            f"{row['clients']} clients, contribution {money(row['contribution'])}",
+            f"  {row['label_ru' if lang == 'ru' else 'label_en']}",
+            _("{clients} clients, contribution {money}").format(
+                clients=count(row["clients"], lang), money=money(row["contribution"])
+            ),
         )
     for stage, secs in result.seconds.items():
-        table.add_row(f"time: {stage}", f"{secs:.1f} s")
+        table.add_row(
+            _("time: {stage}").format(stage=_(stage)), _("{seconds} s").format(
+                seconds=count(secs, lang, 1, grouped=False))
+        )
     return table

@@ -12,25 +12,29 @@ def demo(
     clients: int = typer.Option(1000, help="Clients of the sample company."),
     lines: int = typer.Option(1_000_000, help="Sales lines of the sample company."),
     seed: int = typer.Option(42, help="The same seed gives the same company."),
-    lang: str = typer.Option("en", "--lang", help="Language of the report and workbook: ru or en."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Language of the report, the workbook and this summary: ru or en "
+        "(default: the command line's language)."
+    ),
     fresh: bool = typer.Option(False, "--fresh", help="Delete the demo workspace and start over."),
 ) -> None:
     """Generate a sample distributor, import it, run every stage and print a summary."""
+    from clientload.cli.lang import language_or, said, texts
     from clientload.demo import run_demo, summary_table
-    from clientload.i18n import check_language
     from clientload.progress import progress_bar
 
-    check_language(lang)
+    lang = language_or(lang)
+    _ = texts(lang)
     with progress_bar() as progress:
         result = run_demo(directory, clients, lines, seed, lang, fresh, progress=progress)
     from rich.console import Console
 
     console = Console()
     for note in result.notes:
-        console.print(note)
-    console.print(summary_table(result))
+        console.print(said(note, lang))
+    console.print(summary_table(result, lang))
     for label, path in result.files.items():
-        console.print(f"{label:10} {path}")
+        console.print(f"{_(label):10} {path}")
 
 
 def register(app: typer.Typer) -> None:
