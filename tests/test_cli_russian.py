@@ -208,3 +208,18 @@ def test_the_demo_summary_in_russian_and_in_english(tmp_path: Path) -> None:
     assert "2,784,701,000 RUB" in en and "136 clients, contribution 366,889,851 RUB" in en
     assert "time: workbook" in en and "8.8 s" in en
     assert str(result.notes[0]) == "1,200 generated rows were rejected; see rejects"
+
+
+def test_the_report_and_rows_lines_in_russian(company: Path, tmp_path: Path) -> None:
+    assert clientload("run", str(company), **ENGLISH).returncode == 0
+    html = tmp_path / "r.html"
+    russian = clientload("report", str(company), "--html", str(html), CLIENTLOAD_LANG="ru")
+    assert russian.returncode == 0, russian.stderr
+    assert re.fullmatch(rf"отчёт {re.escape(str(html))} \(\d+,\d МБ\)\n", russian.stdout)
+    english = clientload("report", str(company), "--html", str(html), **ENGLISH)
+    assert re.fullmatch(rf"report {re.escape(str(html))} \(\d+\.\d MB\)\n", english.stdout)
+
+    rows = clientload("export", str(company), "--rows", str(tmp_path / "rows"),
+                      CLIENTLOAD_LANG="ru")
+    assert rows.returncode == 0, rows.stderr
+    assert "(клиентов: 60)" in rows.stdout and "ClientMonths.csv (строк: " in rows.stdout

@@ -46,6 +46,7 @@ def export(
 def _workbook(ws, xlsx: Path, language: str) -> None:
     from xlsxwriter.exceptions import FileCreateError
 
+    from clientload.cli.lang import tell
     from clientload.cli.output import output_file
     from clientload.errors import ClientloadError
     from clientload.export import write_workbook
@@ -59,10 +60,11 @@ def _workbook(ws, xlsx: Path, language: str) -> None:
     except FileCreateError as exc:  # XlsxWriter's wrapper of the OSError at the end
         raise ClientloadError(Message("--xlsx {xlsx}: cannot write the workbook ({exc})",
                                       xlsx=xlsx, exc=str(exc))) from exc
-    typer.echo(f"workbook {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    tell(Message("workbook {path} ({size:.1f} MB)", path=str(path), size=path.stat().st_size / 1e6))
 
 
 def _rows(ws, folder: Path, period_text: str | None) -> None:
+    from clientload.cli.lang import tell
     from clientload.errors import ClientloadError
     from clientload.export.rows_export import write_period_rows
     from clientload.messages import Message
@@ -70,15 +72,15 @@ def _rows(ws, folder: Path, period_text: str | None) -> None:
     if folder.exists() and not folder.is_dir():
         raise ClientloadError(Message("--rows {folder}: not a folder", folder=folder))
     result = write_period_rows(ws, folder, period_text)
-    typer.echo(
-        f"{result.months_path} ({result.month_rows} rows, {result.period.start} – "
-        f"{result.period.end}); {result.clients_path} ({result.clients} clients)"
-    )
+    tell(Message(
+        "{months} ({rows} rows, {start} – {end}); {clients_file} ({clients} clients)",
+        months=str(result.months_path), rows=result.month_rows, start=str(result.period.start),
+        end=str(result.period.end), clients_file=str(result.clients_path), clients=result.clients,
+    ))
     if result.undated_interactions:
-        typer.echo(
-            f"{result.undated_interactions} interactions without a date are not in the rows "
-            "(the engine counts them in every period)"
-        )
+        tell(Message(
+            "{n} interactions without a date are not in the rows (the engine counts them in "
+            "every period)", n=result.undated_interactions))
 
 
 def register(app: typer.Typer) -> None:

@@ -87,6 +87,13 @@ def said(message: Any, lang: str) -> str:
     return say(message, lang)
 
 
+def tell(message: Any) -> None:
+    """One line on standard output in the command line's language."""
+    import typer
+
+    typer.echo(said(message, cli_language()))
+
+
 def day(value: Any, lang: str) -> str:
     """A date: as given in English (`2025-01-31`), `31.01.2025` in Russian (as the web pages)."""
     if lang == "en" or value is None:

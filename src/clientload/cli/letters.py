@@ -19,6 +19,7 @@ def letters(directory: Path = _DIRECTORY, client: str = _CLIENT, group: str = _G
             out: Path = _OUT, lang: str = _LANG, pdf: bool = _PDF) -> None:
     """Write letters telling clients their level, what their way of working costs, and the
     steps to the next level."""
+    from clientload.cli.lang import tell
     from clientload.errors import ClientloadError
     from clientload.letters import default_language, letters_for, write_letters
     from clientload.messages import Message
@@ -31,9 +32,11 @@ def letters(directory: Path = _DIRECTORY, client: str = _CLIENT, group: str = _G
     chosen = letters_for(ws, lang=lang or default_language(ws), client_id=client, group=group)
     with progress_bar() as report:
         written = write_letters(chosen, out, pdf=pdf, progress=report)
-    typer.echo(f"{len(written.html)} letters (HTML) and {len(written.pdf)} PDF in {out}")
+    tell(Message("{html} letters (HTML) and {pdf} PDF in {out}", html=len(written.html),
+                 pdf=len(written.pdf), out=str(out)))
     if written.pdf_skipped:
-        typer.echo(f"note: {written.pdf_skipped}; the HTML letters print from any browser")
+        tell(Message("note: {reason}; the HTML letters print from any browser",
+                     reason=written.pdf_skipped))
 
 
 def register(app: typer.Typer) -> None:

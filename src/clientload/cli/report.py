@@ -13,13 +13,15 @@ def report(
     lang: str = typer.Option(None, "--lang", help="ru or en (default: the settings' language)."),
 ) -> None:
     """Write the dashboard, groups, heaviest clients and policy into one HTML file to mail."""
+    from clientload.cli.lang import tell
     from clientload.cli.output import output_file
+    from clientload.messages import Message
     from clientload.report import write_report
     from clientload.workspace import open_workspace
 
     ws = open_workspace(directory)
     path = write_report(ws, output_file(html, "--html", "report.html"), lang)
-    typer.echo(f"report {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    tell(Message("report {path} ({size:.1f} MB)", path=str(path), size=path.stat().st_size / 1e6))
 
 
 def register(app: typer.Typer) -> None:

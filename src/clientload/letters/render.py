@@ -107,7 +107,9 @@ def write_letters(letters: Sequence[Letter], folder: Path, *, pdf: bool = True,
     if not pdf:
         return written
     if chromium() is None:
-        written.pdf_skipped = "PDF needs chromium (Debian: apt-get install chromium)"
+        from clientload.messages import Message
+
+        written.pdf_skipped = Message("PDF needs chromium (Debian: apt-get install chromium)")
         return written
     done = 0
 
