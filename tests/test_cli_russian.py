@@ -223,3 +223,14 @@ def test_the_report_and_rows_lines_in_russian(company: Path, tmp_path: Path) -> 
                       CLIENTLOAD_LANG="ru")
     assert rows.returncode == 0, rows.stderr
     assert "(клиентов: 60)" in rows.stdout and "ClientMonths.csv (строк: " in rows.stdout
+
+
+def test_the_generate_summary_in_russian(tmp_path: Path) -> None:
+    done = clientload("generate", str(tmp_path / "g"), "--clients", "60", "--lines", "2000",
+                      "--months", "12", CLIENTLOAD_LANG="ru")
+    assert done.returncode == 0, done.stderr
+    assert "сгенерировано 01.01.2025 .. 31.12.2025, seed 42" in done.stdout
+    assert "┃ таблица" in done.stdout and "загружено" in done.stdout
+    assert re.search(rf"│ sales\s+│\s+2{NBSP}000 │\s+2{NBSP}000 │\s+0 │", done.stdout), done.stdout
+    assert re.search(r"\(генерация \d+,\d с, загрузка \d+,\d с\)", done.stdout), done.stdout
+    assert "отделы рассчитаны под эту компанию" in done.stdout

@@ -30,6 +30,7 @@ def generate(
     from rich.console import Console
     from rich.table import Table
 
+    from clientload.cli.lang import cli_language, count, day, said, texts
     from clientload.generate.into import generate_workspace
     from clientload.progress import progress_bar
 
@@ -39,27 +40,34 @@ def generate(
         )
 
     company = result.company
-    table = Table(title=f"generated {company.start} .. {company.end}, seed {company.seed}")
-    table.add_column("table")
-    table.add_column("rows", justify="right")
-    table.add_column("loaded", justify="right")
-    table.add_column("rejected", justify="right")
+    lang = cli_language()
+    _ = texts(lang)
+    table = Table(title=_("generated {start} .. {end}, seed {seed}").format(
+        start=day(company.start, lang), end=day(company.end, lang), seed=company.seed))
+    table.add_column(_("table"))
+    table.add_column(_("rows"), justify="right")
+    table.add_column(_("loaded"), justify="right")
+    table.add_column(_("rejected"), justify="right")
     for name, rows in company.rows.items():
         imported = result.imported.get(name)
-        loaded = f"{imported.rows_loaded:,}" if imported is not None else "-"
-        rejected = f"{imported.rows_rejected:,}" if imported is not None else "-"
-        table.add_row(name, f"{rows:,}", loaded, rejected)
+        loaded = count(imported.rows_loaded, lang) if imported is not None else "-"
+        rejected = count(imported.rows_rejected, lang) if imported is not None else "-"
+        table.add_row(name, count(rows, lang), loaded, rejected)
     console = Console()
     console.print(table)
-    timing = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
-    console.print(f"files   {company.out_dir}  ({timing})")
+    timing = ", ".join(
+        _("{stage} {seconds} s").format(stage=_(k), seconds=count(v, lang, 1, grouped=False))
+        for k, v in result.seconds.items()
+    )
+    console.print(_("files   {folder}  ({timing})").format(folder=company.out_dir, timing=timing))
     settings = result.workspace.settings_path
     if result.departments:
-        console.print(f"settings {settings}: departments sized to this company")
+        console.print(_("settings {path}: departments sized to this company").format(path=settings))
     else:
-        console.print(f"settings {settings}: kept as they were")
+        console.print(_("settings {path}: kept as they were").format(path=settings))
     if result.import_missing:
-        console.print(f"[yellow]not imported: {result.import_missing}[/yellow]")
+        missing = said(result.import_missing, lang)
+        console.print(f"[yellow]{_('not imported: {what}').format(what=missing)}[/yellow]")
 
 
 def register(app: typer.Typer) -> None:
