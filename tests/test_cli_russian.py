@@ -234,3 +234,14 @@ def test_the_generate_summary_in_russian(tmp_path: Path) -> None:
     assert re.search(rf"│ sales\s+│\s+2{NBSP}000 │\s+2{NBSP}000 │\s+0 │", done.stdout), done.stdout
     assert re.search(r"\(генерация \d+,\d с, загрузка \d+,\d с\)", done.stdout), done.stdout
     assert "отделы рассчитаны под эту компанию" in done.stdout
+
+
+def test_the_calibration_tables_in_russian(company: Path) -> None:
+    russian = clientload("calibrate", str(company), CLIENTLOAD_LANG="ru", COLUMNS="200")
+    assert russian.returncode == 0, russian.stderr
+    assert "стандартные минуты: в настройках и оценка" in russian.stdout
+    assert "регрессии по табелям" in russian.stdout and "табели" in russian.stdout
+    assert re.search(r"│ order_entry\s+│ base\s+│\s+\d+,\d+ │", russian.stdout), russian.stdout
+    english = clientload("calibrate", str(company), COLUMNS="200", **ENGLISH)
+    assert "standard minutes: setting and estimate" in english.stdout
+    assert re.search(r"│ order_entry\s+│ base\s+│\s+\d+\.\d+ │", english.stdout), english.stdout

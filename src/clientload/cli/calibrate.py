@@ -53,48 +53,58 @@ def calibrate(
         return
     _print(result)
     if applied is not None:
+        from clientload.cli.lang import tell
+        from clientload.messages import Message
+
         if applied.written:
-            typer.echo(f"applied {len(applied.written)} estimates to {ws.settings_path}; the "
-                       f"previous settings are kept as {applied.copy}")
+            tell(Message("applied {n} estimates to {path}; the previous settings are kept as "
+                         "{copy}", n=len(applied.written), path=str(ws.settings_path),
+                         copy=str(applied.copy)))
         else:
-            typer.echo("nothing applied: no estimate is trusted, or the settings hold them "
-                       "already")
+            tell(Message("nothing applied: no estimate is trusted, or the settings hold them "
+                         "already"))
 
 
 def _print(result) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from clientload.cli.lang import cli_language, count, said, texts
+
+    lang = cli_language()
+    _ = texts(lang)
+
     def number(value: float | None) -> str:
-        return "—" if value is None else f"{value:,.2f}" if value < 10 else f"{value:,.1f}"
+        return "—" if value is None else count(value, lang, 2 if value < 10 else 1)
 
     chosen = result.chosen()
-    table = Table(title="standard minutes: setting and estimate")
+    table = Table(title=_("standard minutes: setting and estimate"))
     for column in ("activity", "term", "current", "estimate", "interval", "method", "applied",
                    "evidence"):
-        table.add_column(column, justify="right" if column in ("current", "estimate") else
+        table.add_column(_(column), justify="right" if column in ("current", "estimate") else
                          "left", no_wrap=column != "evidence", overflow="fold")
     for e in result.estimates:
         interval = (f"{number(e.low)}–{number(e.high)}" if e.low is not None else "—")
         table.add_row(e.activity, e.term, number(e.current_minutes),
-                      number(e.estimated_minutes), interval, e.method,
-                      "yes" if chosen.get(e.key) is e else "", e.note)
+                      number(e.estimated_minutes), interval, _(e.method),
+                      _("yes") if chosen.get(e.key) is e else "", said(e.note, lang))
     console = Console()
     console.print(table)
-    fits = Table(title="timesheet regressions")
+    fits = Table(title=_("timesheet regressions"))
     for column in ("department", "R²", "employee-days", "days", "employees",
                    "other client minutes a day"):
-        fits.add_column(column, justify="left" if column == "department" else "right")
+        fits.add_column(_(column), justify="left" if column == "department" else "right")
     for f in result.fits:
-        fits.add_row(f.department, "—" if f.r_squared is None else f"{f.r_squared:.2f}",
-                     f"{f.employee_days:,}", f"{f.days:,}", str(f.employees),
+        fits.add_row(f.department, "—" if f.r_squared is None else count(f.r_squared, lang, 2),
+                     count(f.employee_days, lang), count(f.days, lang), str(f.employees),
                      f"{number(f.other_minutes)} ({number(f.other_low)}–{number(f.other_high)})")
     if result.fits:
         console.print(fits)
     if result.unidentified():
-        typer.echo("the data cannot identify: " + ", ".join(result.unidentified()))
+        typer.echo(_("the data cannot identify: {what}").format(
+            what=", ".join(result.unidentified())))
     for note in result.notes:
-        typer.echo(f"note: {note}")
+        typer.echo(_("note: {note}").format(note=said(note, lang)))
 
 
 def register(app: typer.Typer) -> None:
