@@ -33,6 +33,13 @@ def test_the_command_lines_computed_labels_have_their_russian():
     labels += [f"skipped: {label}" for label in SKIP_LABELS.values()]
     labels += ["run", "period", "group", "clients", "load, h", "contribution", "deviations",
                "from", "to"]  # history's columns
+    labels += [f"documents {key}" for key in ("new", "changed", "removed", "unchanged",
+                                              "excluded")]  # pull's summary
+    labels += ["generate", "import", "generate + import", "model", "workbook", "report",
+               "results"]  # demo's and generate's stages and files
+    labels += ["activity", "term", "current", "estimate", "interval", "method", "applied",
+               "evidence", "durations", "timesheets", "department", "employee-days", "days",
+               "employees", "other client minutes a day"]  # calibrate's columns and methods
     _ = texts("ru")
     assert [label for label in labels if _(label) == label] == []
     assert _("skipped: auto-reply") == "пропущено: автоответы"

@@ -126,3 +126,13 @@ def test_the_pulled_company_computes_as_the_same_company_imported_from_csv(tmp_p
     for name in a:
         pd.testing.assert_frame_equal(a[name], b[name], check_exact=False, rtol=1e-9,
                                       obj=name)
+
+
+def test_the_pull_summary_in_russian(tmp_path, onec):
+    ws = init_workspace(tmp_path / "ru")
+    done = clientload("pull", str(ws.root), "--url", onec.url, "--user", onec.user,
+                      "--password-stdin", stdin=onec.password + "\n",
+                      env={"CLIENTLOAD_LANG": "ru", "COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr
+    assert "документов новых" in done.stdout and "документов / строк в секунду" in done.stdout
+    assert "┃ таблица" in done.stdout and "заменено (тот же ключ)" in done.stdout

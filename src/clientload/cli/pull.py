@@ -180,35 +180,42 @@ def _summary(result: Any) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from clientload.cli.lang import cli_language, count, said, texts
+
+    lang = cli_language()
+    _ = texts(lang)
     console = Console()
-    docs = Table(title=f"pull {result.pull_id} from {result.url} ({result.profile})",
-                 show_header=False, min_width=40)
+    docs = Table(title=_("pull {id} from {url} ({profile})").format(
+        id=result.pull_id, url=result.url, profile=result.profile), show_header=False,
+        min_width=40)
     docs.add_column("what")
     docs.add_column("count", justify="right")
     for key in ("new", "changed", "removed", "unchanged", "excluded"):
-        docs.add_row(f"documents {key}" + (" (unposted or marked for deletion)"
-                                           if key == "excluded" else ""),
-                     f"{result.documents[key]:,}")
+        docs.add_row(_(f"documents {key}") + (_(" (unposted or marked for deletion)")
+                                              if key == "excluded" else ""),
+                     count(result.documents[key], lang))
     for key, n in sorted(result.catalog_items.items()):
-        docs.add_row(key, f"{n:,}")
-    docs.add_row("rows removed (documents changed or gone)", f"{result.rows_removed:,}")
+        docs.add_row(key, count(n, lang))
+    docs.add_row(_("rows removed (documents changed or gone)"), count(result.rows_removed, lang))
     seconds = max(result.seconds, 1e-6)
     read = sum(result.documents[k] for k in ("new", "changed", "unchanged", "excluded"))
-    docs.add_row("documents / lines per second", f"{read / seconds:,.0f} / "
-                                                 f"{result.lines / seconds:,.0f}")
-    docs.add_row("requests (retried)", f"{result.requests:,} ({result.retried:,})")
+    docs.add_row(_("documents / lines per second"),
+                 f"{count(read / seconds, lang)} / {count(result.lines / seconds, lang)}")
+    docs.add_row(_("requests (retried)"),
+                 f"{count(result.requests, lang)} ({count(result.retried, lang)})")
     console.print(docs)
-    rows = Table(title="rows", min_width=40)
+    rows = Table(title=_("rows"), min_width=40)
     for column in ("table", "read", "loaded", "rejected", "replaced (same key)"):
-        rows.add_column(column, justify="left" if column == "table" else "right")
+        rows.add_column(_(column), justify="left" if column == "table" else "right")
     for table, r in result.tables.items():
-        rows.add_row(table, f"{r.rows_read:,}", f"{r.rows_loaded:,}", f"{r.rows_rejected:,}",
-                     f"{r.rows_replaced:,}")
+        rows.add_row(table, count(r.rows_read, lang), count(r.rows_loaded, lang),
+                     count(r.rows_rejected, lang), count(r.rows_replaced, lang))
     console.print(rows)
     for note in result.notes + [n for r in result.tables.values() for n in r.notes]:
-        console.print(f"note: {note}", markup=False, highlight=False)
+        console.print(_("note: {note}").format(note=said(note, lang)), markup=False,
+                      highlight=False)
     for path in result.rejects:
-        console.print(f"rejected rows and reasons: {path}", highlight=False)
+        console.print(_("rejected rows and reasons: {path}").format(path=path), highlight=False)
 
 
 def register(app: typer.Typer) -> None:
