@@ -89,30 +89,61 @@ class _Recording:
         return self.backend.submit_fetch(sql, schema, inputs)
 
 
-def _queries(ws, plans, monkeypatch=None) -> list[str]:
+def _queries(ws, plans, period: str = PERIOD) -> list[str]:
     from clientload.run import _store_facts
 
     counts, _, _ = _store_facts(ws)
     backend = _Recording(open_duckdb(ws.store_path))
     try:
         pipeline.compute_model(
-            backend, store_of(backend, counts), ws.settings(), parse_period(PERIOD), plans=plans
+            backend, store_of(backend, counts), ws.settings(), parse_period(period), plans=plans
         )
     finally:
         backend.disconnect()
     return backend.sql
 
 
-def test_the_sentinels_give_the_sql_the_figures_would(workspace, tmp_path, monkeypatch):
-    """The second stage's SQL with the sentinels replaced is, text for text, the SQL compiled
-    with the company's figures."""
-    replaced = _queries(workspace, tmp_path / "plans")
+# whole months: a year, one ending in a leap February (and a previous period holding one), a
+# leap February alone, two years, a quarter ending in June, a year ending in a 30-day month
+WHOLE_MONTHS = [
+    "2025-01:2025-12", "2024-03:2025-02", "2024-02:2024-02", "2023-10:2025-09",
+    "2025-04:2025-06", "2024-12:2025-11",
+]
+
+
+@pytest.mark.parametrize("period", WHOLE_MONTHS)
+def test_the_sentinels_give_the_sql_the_figures_would(workspace, tmp_path, monkeypatch, period):
+    """Every query compiled for the stand-in period with the sentinel figures, once its dates are
+    moved and the figures written in, is text for text the query compiled for the period with
+    the company's figures."""
+    replaced = _queries(workspace, tmp_path / "plans", period)
+    plans = " ".join(json.dumps(json.loads(p.read_text()))
+                     for p in (tmp_path / "plans").glob("*.json"))
+    assert "MAKE_DATE(8888, 12, 31)" in plans
     monkeypatch.setattr(pipeline, "_with_sentinels", lambda mid: None)
-    compiled = _queries(workspace, None)
+    monkeypatch.setattr(pipeline, "stand_in", lambda period: None)
+    compiled = _queries(workspace, None, period)
     assert len(replaced) == len(compiled) > 30
     assert replaced == compiled
-    assert any(str(pipeline._SENTINEL_RICH) in json.dumps(json.loads(p.read_text()))
-               for p in (tmp_path / "plans").glob("*.json"))
+    if period == PERIOD:
+        assert str(pipeline._SENTINEL_RICH) in plans
+    assert "MAKE_DATE(8" not in " ".join(replaced)
+
+
+def test_a_period_a_month_later_replays_the_plan(workspace, tmp_path):
+    """A new month of data moves the default period by a month: same length, so the plan
+    compiled for the first period is replayed with its dates moved, and the tables are those
+    of a run that compiles every query for the new period."""
+    _run(workspace)
+    later = "2025-02:2026-01"
+    moved = run_model(workspace.root, period=later, keep_history=False).info
+    assert moved["timings"]["plan_cached"] == ["facts", "clients"]
+    shutil.copytree(workspace.out_dir, tmp_path / "moved")
+    shutil.rmtree(workspace.root / PLANS_DIR)
+    built = run_model(workspace.root, period=later, keep_history=False).info
+    assert built["timings"]["plan_cached"] == []
+    assert out_differences(tmp_path / "moved", workspace.out_dir, OUTPUT_TABLES) == []
+    assert moved["headlines"] == built["headlines"]
 
 
 def test_changed_settings_or_period_compile_again(workspace):

@@ -9,7 +9,7 @@ the model on them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import ibis
 import ibis.expr.types as ir
@@ -147,18 +147,23 @@ def category_summary(costed: ir.Table) -> ir.Table:
     )
 
 
-def _month_number(day) -> int:
-    return day.year * 12 + day.month
+def month_number(day: date) -> ir.IntegerValue:
+    """year × 12 + month of a date of the period, computed by the engine from the date's literal
+    (folded to a constant before the query runs) rather than written as a number: the model's
+    SQL then holds the period only as dates, which a plan compiled for one period can shift to
+    another (`clientload.model.pipeline._shifted_period`)."""
+    literal = ibis.literal(day)
+    return literal.year() * 12 + literal.month()
 
 
 def client_months_of(
     summary: ir.Table, period: Period, previous: Period, assumed_margin_rate: float
 ) -> ir.Table:
     """`client_months` from the month summary (periods of whole months)."""
-    t = summary.filter(summary.month <= _month_number(period.end))
+    t = summary.filter(summary.month <= month_number(period.end))
     bucket = ibis.cases(
-        (t.month >= _month_number(period.start), t.month),
-        (t.month >= _month_number(previous.start), 0),
+        (t.month >= month_number(period.start), t.month),
+        (t.month >= month_number(previous.start), 0),
         else_=-1,
     )
     cost = ibis.coalesce(t.known_cost, 0.0) + ibis.coalesce(t.assumed_revenue, 0.0) * (
@@ -182,7 +187,7 @@ def client_assortment_of(
 ) -> ir.Table:
     """`client_assortment` from the category summary (periods of whole months)."""
     t = summary.filter(
-        summary.month.between(_month_number(period.start), _month_number(period.end))
+        summary.month.between(month_number(period.start), month_number(period.end))
     )
     margin = ibis.coalesce(t.known_margin, 0.0) + ibis.coalesce(
         t.assumed_revenue, 0.0
@@ -406,7 +411,7 @@ def range_categories(
         return store.products.category.nunique()
     if summaries is not None:
         c = summaries.categories
-        c = c.filter(c.month.between(_month_number(period.start), _month_number(period.end)))
+        c = c.filter(c.month.between(month_number(period.start), month_number(period.end)))
         return c.category.nunique()
     cur = lines.filter(_between(lines.date, period))
     return cur.category.nunique()

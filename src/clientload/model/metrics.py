@@ -10,6 +10,7 @@ import ibis
 import ibis.expr.types as ir
 
 from clientload.model import rhythm as rhythm_mod
+from clientload.model.facts import month_number
 from clientload.model.period import Period
 
 
@@ -203,7 +204,7 @@ def _regularity(
     first_date = j.first_date
     active_from = ibis.greatest(first_date, ibis.literal(period.start))
     active_months = (
-        (period.end.year * 12 + period.end.month)
+        month_number(period.end)
         - (active_from.year() * 12 + active_from.month())
         + 1
     )
@@ -218,7 +219,7 @@ def _regularity(
     regularity = rhythm_mod.regularity_cv(revenue, j.rhythm_revenue_sq, active_buckets)
     tenure = ibis.ifelse(
         first_date.notnull(),
-        (period.end.year * 12 + period.end.month) - (first_date.year() * 12 + first_date.month()),
+        month_number(period.end) - (first_date.year() * 12 + first_date.month()),
         ibis.null("int64"),
     )
     return cv, regularity, tenure

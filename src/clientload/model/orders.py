@@ -16,6 +16,7 @@ from datetime import timedelta
 import ibis
 import ibis.expr.types as ir
 
+from clientload.model.facts import month_number
 from clientload.model.period import Period
 from clientload.settings.loader import Activity
 from clientload.settings.terms import Term
@@ -51,8 +52,8 @@ def _per_order(
     client, order, and day where the order is empty: from the lines, or from `order_summary`
     for a period of whole months."""
     if summary is not None:
-        first = period.start.year * 12 + period.start.month
-        last = period.end.year * 12 + period.end.month
+        first = month_number(period.start)
+        last = month_number(period.end)
         t = summary.filter(summary.month.between(first, last))
         sold = t.filter(~t.returned)
         per_order = sold.group_by(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -57,6 +58,51 @@ class Period:
         if rest == 0:
             return Period(add_months(self.start, -k), prev_end)
         return Period(self.start - timedelta(days=self.days), prev_end)
+
+
+# The period a plan is compiled for in place of a period of whole months (see `stand_in`): its
+# dates are unlike any real one, so that each can be told apart in the SQL and moved.
+_STAND_IN_END = date(8888, 12, 31)
+_STAND_IN_YEARS = (8000, 8999)
+_MAKE_DATE = re.compile(r"MAKE_DATE\((8\d{3}), (\d{1,2}), (\d{1,2})\)")
+
+
+def stand_in(period: Period) -> tuple[Period, Callable[[str], str]] | None:
+    """A period of as many whole months as `period`, ending in December 8888, and a function that
+    rewrites SQL compiled for it into SQL for `period`; None unless `period` is whole months.
+
+    The model's SQL holds the period only as dates of the engine's `MAKE_DATE(y, m, d)` (month
+    numbers are computed from them), each a month's first or last day when the period is whole
+    months: the period's bounds, the day after its end, the previous period's, the start of the
+    "new client" window. So a plan compiled once for the stand-in serves every period of the
+    same length: a new month of data moves the default period and replays the plan. A date of
+    the stand-in that is neither a first nor a last day could not be moved, and is an error.
+    """
+    months = period._whole_months()
+    whole = period.start.day == 1 and period.end + timedelta(days=1) == add_months(
+        period.start, months
+    )
+    if not whole or months > 360 or period.end.year >= _STAND_IN_YEARS[0]:
+        return None
+    start = add_months(_STAND_IN_END + timedelta(days=1), -months)
+    shift = (period.end.year - _STAND_IN_END.year) * 12 + period.end.month - _STAND_IN_END.month
+
+    def move(match: re.Match[str]) -> str:
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+        index = year * 12 + month - 1 + shift
+        new_year, new_month = index // 12, index % 12 + 1
+        if day == 1:
+            new_day = 1
+        elif day == calendar.monthrange(year, month)[1]:
+            new_day = calendar.monthrange(new_year, new_month)[1]
+        else:
+            raise ValueError(
+                f"the model's SQL holds the date {year}-{month:02}-{day:02} of the stand-in "
+                "period, neither the first nor the last day of a month: it cannot be moved"
+            )
+        return f"MAKE_DATE({new_year}, {new_month}, {new_day})"
+
+    return Period(start, _STAND_IN_END), lambda sql: _MAKE_DATE.sub(move, sql)
 
 
 def default_period(last_sales_date: date, months: int) -> Period:

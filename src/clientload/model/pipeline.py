@@ -24,7 +24,7 @@ from typing import Any
 
 from clientload.model.cadence import MarginBar, rhythm_months, typical_gap
 from clientload.model.headlines import activation_headline, as_float, company_headlines
-from clientload.model.period import Period
+from clientload.model.period import Period, stand_in
 from clientload.model.plan import PlanCache, Queries, code_version, plan_key
 from clientload.progress import ProgressFn, no_progress
 from clientload.settings import Settings
@@ -237,24 +237,31 @@ def compute_model(
         report("model", STAGES.index(stage) + 1, len(STAGES))
 
     base: list[Any] = []
+    # Queries are built for `built_period`: a stand-in for a period of whole months, whose
+    # dates each query's text has moved to the real period's before it runs (`stand_in`), so
+    # that the plan serves the next month's period too.
+    built_period, rewrite = period, None
     if q.cache is not None:
         settings_text = json.dumps(settings.raw, sort_keys=True, default=str)
+        moved = stand_in(period)
+        if moved is not None:
+            built_period, rewrite = moved
         base = [
             code_version(),
             getattr(backend, "plan_engine", type(backend).__name__),
             hashlib.sha256(settings_text.encode("utf-8")).hexdigest(),
-            period.start.isoformat(),
-            period.end.isoformat(),
+            built_period.start.isoformat(),
+            built_period.end.isoformat(),
             [shape.has_orders, shape.has_products, shape.summaries],
         ]
 
     # 1. The facts and the costing.
-    first = q.stage("facts", plan_key(*base, "facts"))
+    first = q.stage("facts", plan_key(*base, "facts"), rewrite=rewrite)
     kept: dict[str, Any] = {}
     if not first.replayed:
         from clientload.model.stages import build_facts
 
-        kept = build_facts(first, get_store(), settings, period, done)
+        kept = build_facts(first, get_store(), settings, built_period, done)
     else:
         done("facts")
         done("costs")
@@ -273,12 +280,13 @@ def compute_model(
         plan_key(*base, "clients", mid.range_categories, mid.rhythm_months, company_gap is None),
         values,
         cacheable=q.cache is not None and marked is not None,
+        rewrite=rewrite,
     )
     if not second.replayed:
         from clientload.model.stages import build_clients
 
         tables = kept or {name: q.handle(name) for name in FACT_TABLES}
-        build_clients(second, tables, get_store(), settings, period, built, done)
+        build_clients(second, tables, get_store(), settings, built_period, built, done)
     else:
         done("clients")
         done("policy")

@@ -9,13 +9,15 @@ Ibis at all.
 
 The key is a hash of the model's code (every module of `clientload.model`, `clientload.engines`
 and `clientload.settings`, and the versions of Ibis, SQLGlot and the engine's library), the
-engine and the store's catalog, the merged settings, the period, and which optional inputs the
-store has. Mid-way the model reads a few figures of the company (the number of categories in the
-range, the buying rhythm, the margin rate, the previous period's revenue per client) that the
-later queries use. The two that shape those queries (the categories, the rhythm in months) are
-part of the second stage's key; the others are written into the SQL as sentinel numbers when it
-is compiled and replaced by their values before each run (`Stage.values`), so that a new month of
-data does not make the queries compile again.
+engine and the store's catalog, the merged settings, the period (only its length for a period
+of whole months, whose dates each query has moved before it runs: `Stage.rewrite`,
+`clientload.model.period.stand_in`), and which optional inputs the store has. Mid-way the model
+reads a few figures of the company (the number of categories in the range, the buying rhythm,
+the margin rate, the previous period's revenue per client) that the later queries use. The two
+that shape those queries (the categories, the rhythm in months) are part of the second stage's
+key; the others are written into the SQL as sentinel numbers when it is compiled and replaced by
+their values before each run (`Stage.values`), so that a new month of data does not make the
+queries compile again.
 
 Plans live in the workspace (`cache/plans/KEY.json`, the newest 32 kept); deleting them is
 always safe. Backends that do not run SQL themselves (a plain Ibis backend in tests) build and
@@ -124,9 +126,16 @@ class Queries:
         self.replayed: list[str] = []  # the stages taken from the cache
 
     def stage(
-        self, name: str, key: str, values: dict[str, str] | None = None, cacheable: bool = True
+        self,
+        name: str,
+        key: str,
+        values: dict[str, str] | None = None,
+        cacheable: bool = True,
+        rewrite: Callable[[str], str] | None = None,
     ) -> Stage:
-        return Stage(self, name, key, values or {}, cacheable and self.cache is not None)
+        return Stage(
+            self, name, key, values or {}, cacheable and self.cache is not None, rewrite
+        )
 
     def handle(self, name: str) -> Any:
         """A kept table as an Ibis table (for a stage built after one that was replayed)."""
@@ -177,16 +186,24 @@ class Stage:
     recorded and run as they come; `close` stores what was recorded.
 
     `values`: sentinel text → the text of the real value, replaced in every query of the stage
-    before it runs; the plan keeps the sentinels.
+    before it runs; `rewrite`: a function of each query's text applied after them (the period's
+    dates); the plan keeps the sentinels.
     """
 
     def __init__(
-        self, queries: Queries, name: str, key: str, values: dict[str, str], cacheable: bool
+        self,
+        queries: Queries,
+        name: str,
+        key: str,
+        values: dict[str, str],
+        cacheable: bool,
+        rewrite: Callable[[str], str] | None = None,
     ):
         self.q = queries
         self.name = name
         self.key = key
         self.values = values
+        self.rewrite = rewrite
         self.cacheable = cacheable
         self.ops: list[dict[str, Any]] = []
         cached = queries.cache.get(key) if cacheable and queries.cache is not None else None
@@ -199,7 +216,7 @@ class Stage:
     def _text(self, sql: str) -> str:
         for sentinel, real in self.values.items():
             sql = sql.replace(sentinel, real)
-        return sql
+        return self.rewrite(sql) if self.rewrite is not None else sql
 
     def _run(self, op: dict[str, Any]) -> None:
         sql = self._text(op["sql"])

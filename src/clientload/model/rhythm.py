@@ -31,6 +31,7 @@ from clientload.model.cadence import (  # noqa: F401  (the rules read without Ib
     rhythm_months,
     typical_gap,
 )
+from clientload.model.facts import month_number
 from clientload.model.period import Period
 
 
@@ -39,14 +40,14 @@ def buckets(period: Period, months: int) -> int:
     return math.ceil(calendar_months(period) / months)
 
 
-def _end_index(period: Period) -> int:
-    return period.end.year * 12 + period.end.month
+def _end_index(period: Period) -> ir.IntegerValue:
+    return month_number(period.end)
 
 
 def bucket_revenue_sq(client_months: ir.Table, period: Period, months: int) -> ir.Table:
     """Per client: Σ over B-month buckets of (revenue in the bucket)², for regularity."""
     t = client_months.filter(client_months.bucket > 0)
-    k = ((ibis.literal(_end_index(period)) - t.bucket) / months).floor().cast("int64")
+    k = ((_end_index(period) - t.bucket) / months).floor().cast("int64")
     per_bucket = t.group_by(client_id=t.client_id, k=k).aggregate(r=ibis.coalesce(
         t.revenue.sum(), 0.0
     ))
@@ -62,7 +63,7 @@ def active_buckets(
     start, if earlier) to the period's end."""
     since = ibis.greatest(first_date, ibis.literal(period.start))
     index = since.year() * 12 + since.month()
-    k = ((ibis.literal(_end_index(period)) - index) / months).floor().cast("int64")
+    k = ((_end_index(period) - index) / months).floor().cast("int64")
     return ibis.least(k + 1, buckets(period, months))
 
 
