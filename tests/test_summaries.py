@@ -5,6 +5,7 @@ product's cost changed) is recomputed for the months it touched, as `--rebuild` 
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 
@@ -166,3 +167,56 @@ def test_a_month_imported_again_with_replace_is_recomputed(company, tmp_path):
         before["headlines"]["revenue"] + added, rel=1e-9
     )
     assert _rebuilt_equal(ws, tmp_path) == []
+
+
+def _summaries(con) -> dict[str, list[tuple]]:
+    """The summary tables' rows, in the order of their columns that are not sums of money (a
+    sum of floats differs in its last bits with the order the threads add it in)."""
+    from clientload.summaries import SUMMARY_TABLES
+
+    def key(row: tuple) -> str:
+        return repr([v for v in row if not isinstance(v, float)])
+
+    return {
+        name: sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=key)
+        for name, table in SUMMARY_TABLES.items()
+    }
+
+
+def _same(a: dict[str, list[tuple]], b: dict[str, list[tuple]]) -> bool:
+    def close(x, y) -> bool:
+        if isinstance(x, float) and isinstance(y, float):
+            return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+        return x == y
+
+    return a.keys() == b.keys() and all(
+        len(a[t]) == len(b[t])
+        and all(len(r) == len(q) and all(map(close, r, q)) for r, q in zip(a[t], b[t], strict=True))
+        for t in a
+    )
+
+
+def test_a_rebuild_in_batches_of_months_gives_the_summaries_of_one_pass(
+    company, tmp_path, monkeypatch
+):
+    from clientload import summaries
+
+    ws = _copy(company[0], tmp_path / "ws")
+    con = ws.connect()
+    try:
+        monkeypatch.setattr(summaries, "REBUILD_BATCH_LINES", 10**12)
+        summaries.refresh_summaries(con, rebuild=True)
+        one_pass = _summaries(con)
+        lines = con.execute("SELECT count(*) FROM sales").fetchone()[0]
+        monkeypatch.setattr(summaries, "REBUILD_BATCH_LINES", lines // 5)
+        passes = []
+        real = summaries._lines_view
+        monkeypatch.setattr(summaries, "_lines_view",
+                            lambda c, months: (passes.append(months), real(c, months)))
+        done = summaries.refresh_summaries(con, rebuild=True)
+        assert done.rebuilt is True
+        assert len([m for m in passes if m is not None]) >= 5
+        assert _same(_summaries(con), one_pass)
+        assert all(rows > 0 for rows in done.rows.values())
+    finally:
+        con.close()

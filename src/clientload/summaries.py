@@ -20,7 +20,8 @@ changed is found from the store itself, whoever changed it:
 
 Those months are recomputed from their lines (the table's date ranges skip the rest) in one
 transaction. A change the stamp cannot see (an `UPDATE` of sales rows by hand: the program never
-does one) needs `clientload run --rebuild`, which recomputes everything from the lines.
+does one) needs `clientload run --rebuild`, which recomputes everything from the lines, in
+batches of whole months (`REBUILD_BATCH_LINES`) so that its memory does not grow with the history.
 """
 
 from __future__ import annotations
@@ -211,10 +212,40 @@ def _have_tables(con: duckdb.DuckDBPyConnection) -> bool:
     return {*SUMMARY_TABLES.values(), SOURCES_TABLE, PRODUCTS_TABLE} <= names
 
 
+# A rebuild reads the lines in batches of whole months of about this many lines: summing all of
+# 10M lines at once held 0.85 GB, in batches of 2.5M 0.5 GB, for 1.2 s more over 4 passes.
+REBUILD_BATCH_LINES = 2_500_000
+
+
 def _rebuild(con: duckdb.DuckDBPyConnection, sql: dict[str, str]) -> None:
+    counts = con.execute(
+        f"SELECT {_MONTH} AS month, count(*) FROM sales GROUP BY ALL ORDER BY month"
+    ).fetchall()
     _lines_view(con, None)
+    if any(month is None for month, _ in counts):  # lines without a date (a hand-made INSERT)
+        for name, table in SUMMARY_TABLES.items():
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql[name]}")
+        return
     for name, table in SUMMARY_TABLES.items():
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql[name]}")
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM ({sql[name]}) WHERE false")
+    for months in month_batches([(int(m), int(n)) for m, n in counts], REBUILD_BATCH_LINES):
+        _lines_view(con, months)
+        for name, table in SUMMARY_TABLES.items():
+            con.execute(f"INSERT INTO {table} BY NAME {sql[name]}")
+
+
+def month_batches(counts: list[tuple[int, int]], most: int) -> list[list[int]]:
+    """Consecutive months (`counts`: month, lines; in order) in batches of at most `most` lines,
+    or of one month when that month alone has more."""
+    batches: list[list[int]] = []
+    total = most + 1
+    for month, lines in counts:
+        if total + lines > most:
+            batches.append([])
+            total = 0
+        batches[-1].append(month)
+        total += lines
+    return batches
 
 
 def _changed_months(con: duckdb.DuckDBPyConnection) -> list[int]:
