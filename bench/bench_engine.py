@@ -12,7 +12,9 @@ each timed from outside (wall) with its own CPU seconds and peak memory (`os.wai
 2. At `--lines` (10M: 50,000 clients) the run, marginal over the tiny run, against DuckDB's bare
    one-pass aggregation of the same lines by client, also marginal (that query alone, at both
    sizes, median of `--repeat`); the run against `bench/pandas_model.py` (its compute time, as
-   the run's: `run_info.json` → `timings.total`); the run's peak memory.
+   the run's: `run_info.json` → `timings.total`) and against `bench/polars_model.py` (the same
+   figures as one lazy Polars query; its compute time too, for context: no target); the run's
+   peak memory.
 3. A 24-month store of `--lines` lines and one more month imported into it: the run after the
    import (its summaries brought up to date for that month; best of `--repeat`, each from a
    fresh copy of the 24-month store) against a full run (`clientload run --rebuild`: every
@@ -183,6 +185,7 @@ def main() -> None:
         out["big"]["model_total"] = min(r["model_total"] for r in runs)
         out["limit_big"] = limit(big, args.repeat)
         out["pandas"] = pandas_seconds(big)
+        out["polars"] = polars_seconds(big)
         print_big(out, args.lines)
 
         # 3. one more month
@@ -214,6 +217,17 @@ def main() -> None:
 
 def pandas_seconds(root: Path) -> dict:
     """`bench/pandas_model.py` on the company's Parquet copy: its compute time, in a child."""
+    return model_seconds(root, "pandas_model")
+
+
+def polars_seconds(root: Path) -> dict:
+    """`bench/polars_model.py` on the company's Parquet copy: its compute time, in a child."""
+    return model_seconds(root, "polars_model")
+
+
+def model_seconds(root: Path, module: str) -> dict:
+    """`client_pnl` of `bench/<module>.py` on the company's Parquet copy, in a child of its own
+    (neither import nor reading the settings counted): seconds and the load when started."""
     from clientload.engines.spark import export_parquet
     from clientload.workspace import open_workspace
 
@@ -222,7 +236,7 @@ def pandas_seconds(root: Path) -> dict:
     code = (
         "import json, sys, time\nfrom pathlib import Path\n"
         f"sys.path.insert(0, {str(HERE)!r})\n"
-        "from pandas_model import client_pnl\n"
+        f"from {module} import client_pnl\n"
         "from clientload.model.period import parse_period\n"
         "from clientload.settings import load_settings\n"
         f"settings = load_settings({str(root / 'clientload.toml')!r})\n"
@@ -256,6 +270,7 @@ def print_big(out: dict, lines: int) -> None:
     print(_row("DuckDB bare aggregation, tiny company (query)", out["limit_tiny"]))
     print(_row(f"DuckDB bare aggregation, {lines:,} lines (query)", out["limit_big"]))
     print(_row(f"pandas_model.py, {lines:,} lines (compute)", out["pandas"]))
+    print(_row(f"polars_model.py, {lines:,} lines (compute)", out["polars"]))
     marginal = big["seconds"] - tiny["seconds"]
     bare = out["limit_big"]["seconds"] - out["limit_tiny"]["seconds"]
     print(f"ratio  run marginal ÷ bare aggregation marginal: {marginal:.2f} s ÷ {bare:.3f} s = "
@@ -266,6 +281,9 @@ def print_big(out: dict, lines: int) -> None:
     print(f"ratio  pandas ÷ run (whole process): {out['pandas']['seconds'] / big['seconds']:.1f} × "
           f"faster;  ÷ run_model's own time ({big['model_total']:.2f} s): "
           f"{out['pandas']['seconds'] / big['model_total']:.1f} ×  (target ≥ 10 ×)")
+    print(f"ratio  polars ÷ run (whole process): {out['polars']['seconds'] / big['seconds']:.2f} ×;"
+          f"  ÷ run_model's own time ({big['model_total']:.2f} s): "
+          f"{out['polars']['seconds'] / big['model_total']:.2f} ×  (context, no target)")
     print(f"peak memory of the run: {big['peak_mb'] / 1024:.2f} GB  (target < 1 GB)", flush=True)
 
 

@@ -250,13 +250,14 @@ def compare(pnl: pd.DataFrame, by_department: pd.DataFrame, out_dir: Path) -> li
     return problems
 
 
-def main() -> None:
+def main(pnl_of=None, description: str = "") -> None:
+    """The command line of this module, and of `polars_model` with its `client_pnl` (`pnl_of`)."""
     import json
 
     from clientload.model.period import parse_period
     from clientload.workspace import open_workspace
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=description or __doc__.splitlines()[0])
     parser.add_argument("directory", type=Path)
     parser.add_argument("--period", help="START:END; default: the last run's period")
     args = parser.parse_args()
@@ -268,7 +269,7 @@ def main() -> None:
         period = parse_period(f"{info['period_start']}:{info['period_end']}")
     from clientload.engines.spark import export_parquet
 
-    pnl, _ = client_pnl(export_parquet(ws), ws.settings(), period)
+    pnl, _ = (pnl_of or client_pnl)(export_parquet(ws), ws.settings(), period)
     print(pnl.sort_values("contribution").to_string(max_rows=20))
     print(f"clients {len(pnl)}, contribution {np.round(pnl['contribution'].sum(), 2)}")
 
