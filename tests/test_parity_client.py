@@ -146,6 +146,23 @@ def test_each_option_alone_restores_the_contribution_to_the_cent(client, discoun
         assert check.parity_reached
 
 
+def test_a_discount_equal_to_the_margin_rate_asks_no_volume():
+    """Found by the test above: a margin rate and a discount equal but for the floats' last bit
+    left 1e-17 of margin a unit, and the menu asked for 8·10^15 times the volume, which the
+    check could not price to the cent. More of the same cannot pay for such a discount."""
+    client = a_client(revenue=71582788.83196223, gross_margin=16777216.13249115,
+                      cost_of_capital=0.0, missing_categories=(CategoryMargin("A", 0.234375),))
+    options = by_key(give_get_menu(client, 0.234375))
+    assert not options["volume"].feasible
+    assert not options["mix:A"].feasible
+    for option in options.values():
+        if option.feasible:
+            check = check_combination(
+                client, 0.234375, proposal_from_mapping({option.key: option.required})
+            )
+            assert abs(check.contribution_after - client.contribution) < 0.01, option.kind
+
+
 def test_russian_explanations_write_the_rouble_sign_and_english_ones_the_code():
     from clientload.parity.options import in_money
 

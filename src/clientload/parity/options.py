@@ -14,6 +14,11 @@ from clientload.parity.checks import check_discount
 from clientload.parity.client import ClientFigures
 from clientload.parity.text import Explanation, money, number, pct
 
+# What a unit of sales (a fraction of revenue) must still earn after the discount for more of it
+# to pay: a margin rate equal to the discount, each rounded as floats, leaves ±1e-17 and would ask
+# for 10^15 times today's volume, which the deal's check then cannot price to the cent.
+EARNS_FLOOR = 1e-9
+
 
 @dataclass(frozen=True)
 class Option:
@@ -72,7 +77,7 @@ def make_option(
 
 def volume_option(f: ClientFigures, d: float, need: float) -> Option:
     unit_margin = (f.margin_rate - d) - f.financing_rate * (1 - d)
-    if unit_margin <= 0:
+    if unit_margin <= EARNS_FLOOR:
         return make_option(
             "volume",
             "volume",
@@ -246,7 +251,7 @@ def mix_option(
     key = f"mix:{category}"
     lines_cost = f.cost_per_line / f.line_value if f.line_value else 0.0
     earns = (margin_rate - d) - f.financing_rate * (1 - d) - lines_cost
-    if earns <= 0:
+    if earns <= EARNS_FLOOR:
         option = make_option(
             "mix",
             key,
