@@ -15,6 +15,16 @@ from clientload.workspace import Workspace, init_workspace
 # (tests/test_cli_russian.py sets the language itself for the processes it starts).
 os.environ["CLIENTLOAD_LANG"] = "en"
 
+# In CI (`.ci/run` sets CLIENTLOAD_CI) hypothesis draws the same examples every run: a commit
+# lands on one CI run, and a rare case found by chance there would hold back every change in it
+# (one did, 2026-12-05). Developers' runs keep drawing new examples and find such cases instead;
+# each found one becomes a test of its own.
+if os.environ.get("CLIENTLOAD_CI"):
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+    hypothesis_settings.load_profile("ci")
+
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
