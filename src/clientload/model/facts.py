@@ -151,7 +151,7 @@ def month_number(day: date) -> ir.IntegerValue:
     """year × 12 + month of a date of the period, computed by the engine from the date's literal
     (folded to a constant before the query runs) rather than written as a number: the model's
     SQL then holds the period only as dates, which a plan compiled for one period can shift to
-    another (`clientload.model.pipeline._shifted_period`)."""
+    another (`clientload.model.period.stand_in`)."""
     literal = ibis.literal(day)
     return literal.year() * 12 + literal.month()
 

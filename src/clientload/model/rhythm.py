@@ -40,14 +40,10 @@ def buckets(period: Period, months: int) -> int:
     return math.ceil(calendar_months(period) / months)
 
 
-def _end_index(period: Period) -> ir.IntegerValue:
-    return month_number(period.end)
-
-
 def bucket_revenue_sq(client_months: ir.Table, period: Period, months: int) -> ir.Table:
     """Per client: Σ over B-month buckets of (revenue in the bucket)², for regularity."""
     t = client_months.filter(client_months.bucket > 0)
-    k = ((_end_index(period) - t.bucket) / months).floor().cast("int64")
+    k = ((month_number(period.end) - t.bucket) / months).floor().cast("int64")
     per_bucket = t.group_by(client_id=t.client_id, k=k).aggregate(r=ibis.coalesce(
         t.revenue.sum(), 0.0
     ))
@@ -63,7 +59,7 @@ def active_buckets(
     start, if earlier) to the period's end."""
     since = ibis.greatest(first_date, ibis.literal(period.start))
     index = since.year() * 12 + since.month()
-    k = ((_end_index(period) - index) / months).floor().cast("int64")
+    k = ((month_number(period.end) - index) / months).floor().cast("int64")
     return ibis.least(k + 1, buckets(period, months))
 
 
